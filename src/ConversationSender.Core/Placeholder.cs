@@ -1,0 +1,1 @@
+namespace ConversationSender; internal static class Placeholder { }

@@ -1,0 +1,1 @@
+namespace ConversationSender.Tests; public class PlaceholderTests { [Fact] public void Works() => Assert.True(true); }
