@@ -1,0 +1,29 @@
+using ConversationSender.Sinch;
+using Microsoft.Extensions.Options;
+
+namespace ConversationSender.Credentials;
+
+/// <summary>Credentials from the <c>Sinch</c> section (local settings); used when no vault is configured.</summary>
+internal sealed class ConfigurationCredentialStore(IOptionsMonitor<SinchOptions> options) : ISinchCredentialStore
+{
+    public string AccessKeySettingNames => "Sinch:KeyId and Sinch:KeySecret";
+
+    public ValueTask<SinchCredentials> GetAsync(CancellationToken cancellationToken)
+    {
+        var sinch = options.CurrentValue;
+        return ValueTask.FromResult(new SinchCredentials(
+            Require(sinch.ProjectId, "Sinch:ProjectId"),
+            Require(sinch.AppId, "Sinch:AppId"),
+            Require(sinch.KeyId, "Sinch:KeyId"),
+            Require(sinch.KeySecret, "Sinch:KeySecret")));
+    }
+
+    // Configuration reloads on its own; reading the current values is all a refresh can do.
+    public ValueTask<SinchCredentials> RefreshAsync(SinchCredentials rejected, CancellationToken cancellationToken) =>
+        GetAsync(cancellationToken);
+
+    private static string Require(string? value, string setting) =>
+        string.IsNullOrWhiteSpace(value)
+            ? throw new CredentialsMisconfiguredException($"{setting} is not set.", setting)
+            : value;
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ConversationSender.Credentials;
+
+/// <summary>Bound from the <c>KeyVault</c> configuration section.</summary>
+public sealed class KeyVaultOptions
+{
+    public const string SectionName = "KeyVault";
+
+    /// <summary>e.g. <c>https://my-vault.vault.azure.net/</c>. Empty: credentials come from the <c>Sinch</c> section.</summary>
+    public string? VaultUri { get; set; }
+
+    /// <summary>Client id of a user-assigned managed identity; empty uses <c>DefaultAzureCredential</c>.</summary>
+    public string? ManagedIdentityClientId { get; set; }
+
+    public KeyVaultSecretNames SecretNames { get; set; } = new();
+
+    /// <summary>How long secret values are reused before the vault is read again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan CacheDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Retries of the Key Vault client itself on 429/5xx/network errors.</summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 3;
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public bool IsEnabled => !string.IsNullOrWhiteSpace(VaultUri);
+}

@@ -1,1 +1,0 @@
-namespace ConversationSender; internal static class Placeholder { }

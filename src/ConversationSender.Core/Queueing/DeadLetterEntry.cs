@@ -1,0 +1,31 @@
+using ConversationSender.Validation;
+
+namespace ConversationSender.Queueing;
+
+/// <summary>What lands on the dead-letter queue: the caller's original message and why it was not sent.</summary>
+public sealed class DeadLetterEntry
+{
+    public required string Reason { get; init; }
+
+    /// <summary>rejected (never retried) or gave_up (transient failures until the last attempt).</summary>
+    public required string Outcome { get; init; }
+
+    public IReadOnlyList<FieldError>? Errors { get; init; }
+
+    public int? UpstreamStatus { get; init; }
+
+    public string? SinchStatus { get; init; }
+
+    public required string OriginalMessageId { get; init; }
+
+    public required string QueueName { get; init; }
+
+    public long DequeueCount { get; init; }
+
+    public DateTimeOffset? InsertedOn { get; init; }
+
+    public required DateTimeOffset FailedOn { get; init; }
+
+    /// <summary>The message exactly as it was on the queue (decoded text), so it can be fixed and re-queued.</summary>
+    public required string OriginalMessage { get; init; }
+}

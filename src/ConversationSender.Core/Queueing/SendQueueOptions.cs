@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ConversationSender.Queueing;
+
+/// <summary>Bound from the <c>SendQueue</c> configuration section.</summary>
+public sealed class SendQueueOptions
+{
+    public const string SectionName = "SendQueue";
+
+    /// <summary>
+    /// The app setting holding the queue's storage connection. The trigger attribute names it at compile
+    /// time, so it is fixed; point it at any account (a connection string, or <c>SendQueueStorage__queueServiceUri</c>
+    /// with a managed identity).
+    /// </summary>
+    public const string ConnectionSettingName = "SendQueueStorage";
+
+    /// <summary>Queue names are 3-63 lower-case letters, digits and dashes; 56 leaves room for the host's "-poison".</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "SendQueue:QueueName must be 3-56 lower-case letters, digits and single dashes.")]
+    public string QueueName { get; set; } = "outbound-messages";
+
+    /// <summary>Where permanently failed messages go, with the reason; defaults to <c>{QueueName}-failed</c>.</summary>
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "SendQueue:DeadLetterQueueName must be a valid queue name.")]
+    public string? DeadLetterQueueName { get; set; }
+
+    /// <summary>Must equal host.json's extensions.queues.maxDequeueCount: the last attempt dead-letters instead of throwing.</summary>
+    [Range(1, 100)]
+    public int MaxDequeueCount { get; set; } = 5;
+
+    public string ResolvedDeadLetterQueueName => string.IsNullOrWhiteSpace(DeadLetterQueueName) ? $"{QueueName}-failed" : DeadLetterQueueName;
+}

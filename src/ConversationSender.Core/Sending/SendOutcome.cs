@@ -1,0 +1,25 @@
+using System.Net;
+using ConversationSender.Validation;
+
+namespace ConversationSender.Sending;
+
+/// <summary>How one send ended. Every send ends in exactly one of these.</summary>
+public abstract record SendOutcome
+{
+    private SendOutcome()
+    {
+    }
+
+    /// <summary>Sinch took the message; delivery is reported later through callbacks.</summary>
+    public sealed record Accepted(string MessageId, DateTimeOffset AcceptedTime) : SendOutcome;
+
+    /// <summary>The message can never be sent as it is: our validation or Sinch (400/403/404) refused it.</summary>
+    /// <param name="UpstreamStatus">Sinch's HTTP status; null when our own validation refused the message.</param>
+    public sealed record Rejected(string Reason, IReadOnlyList<FieldError> Errors, HttpStatusCode? UpstreamStatus = null, string? SinchStatus = null) : SendOutcome;
+
+    /// <summary>Worth trying again later: Sinch or Key Vault was busy, failing or unreachable.</summary>
+    public sealed record Transient(string Reason, TimeSpan? RetryAfter, HttpStatusCode? UpstreamStatus = null) : SendOutcome;
+
+    /// <summary>The fix is on our side: <see cref="SettingName"/> names what to correct (never its value).</summary>
+    public sealed record Misconfigured(string Reason, string SettingName) : SendOutcome;
+}

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace ConversationSender.Sinch;
+
+/// <summary>One way to reach a recipient: a channel and the recipient's identity on it.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class ChannelIdentity
+{
+    public string? Channel { get; set; }
+
+    public string? Identity { get; set; }
+
+    /// <summary>Needed for app-scoped identities (Messenger, Instagram, LINE, WeChat).</summary>
+    public string? AppId { get; set; }
+}

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ConversationSender.Credentials;
+using Polly.Timeout;
+
+namespace ConversationSender.Sinch;
+
+/// <summary>The part of the Sinch Conversation API this product uses: <c>messages:send</c>.</summary>
+/// <remarks>Retries, timeouts and authentication are handlers of the typed <see cref="HttpClient"/> (see the DI extension).</remarks>
+public sealed class ConversationClient(HttpClient httpClient, TimeProvider time)
+{
+    /// <summary>Sends one message as the app in <paramref name="credentials"/>; <c>app_id</c> is filled in here.</summary>
+    /// <exception cref="SinchRejectedException">Sinch refused the message for good.</exception>
+    /// <exception cref="SinchAuthenticationException">Sinch refused the access key.</exception>
+    /// <exception cref="SinchUnavailableException">Sinch was busy, failing or unreachable.</exception>
+    public async Task<SendMessageResponse> SendAsync(SendMessageRequest message, SinchCredentials credentials, CancellationToken cancellationToken)
+    {
+        message.AppId = credentials.AppId;
+        var body = JsonSerializer.SerializeToUtf8Bytes(message, SinchJsonContext.Default.SendMessageRequest);
+
+        // A relative string starting with "v1/": new Uri(base, "messages:send") would read "messages" as a URI scheme.
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/projects/{Uri.EscapeDataString(credentials.ProjectId)}/messages:send")
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+        };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Options.Set(SinchAuthenticationHandler.CredentialsKey, credentials);
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await httpClient.SendAsync(request, cancellationToken);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new SinchUnavailableException("Sinch did not answer in time; the message may or may not have been accepted.", null, null, null, ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new SinchUnavailableException($"Sinch could not be reached ({ex.HttpRequestError}).", null, null, null, ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SinchUnavailableException("Sinch did not answer in time; the message may or may not have been accepted.", null, null, null, ex);
+        }
+
+        using (response)
+        {
+            if (response.IsSuccessStatusCode)
+            {
+                var accepted = await ReadJsonAsync(response, SinchJsonContext.Default.SendMessageResponse, cancellationToken);
+                return string.IsNullOrEmpty(accepted?.MessageId)
+                    ? throw new SinchUnavailableException("Sinch answered 2xx without a message_id.", response.StatusCode, null, null)
+                    : accepted;
+            }
+
+            var error = await ReadErrorAsync(response, cancellationToken);
+            var status = response.StatusCode;
+            var summary = $"Sinch answered HTTP {(int)status}{(error?.Status is { } s ? " " + s : "")}{(error?.Message is { } m ? ": " + m : "")}";
+            throw status switch
+            {
+                HttpStatusCode.Unauthorized => new SinchAuthenticationException(summary, status, error),
+                HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout or >= HttpStatusCode.InternalServerError =>
+                    new SinchUnavailableException(summary, status, error, RetryAfter.From(response, time)),
+                _ => new SinchRejectedException(summary, status, error),
+            };
+        }
+    }
+
+    private static async Task<SinchError?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        // Gateways answer errors in HTML or plain text; only Sinch's own JSON is worth reading.
+        if (response.Content.Headers.ContentType?.MediaType?.EndsWith("json", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            return null;
+        }
+
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        try
+        {
+            var wrapped = JsonSerializer.Deserialize(bytes, SinchJsonContext.Default.SinchErrorEnvelope);
+            return wrapped?.Error ?? JsonSerializer.Deserialize(bytes, SinchJsonContext.Default.SinchError);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<T?> ReadJsonAsync<T>(HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync(type, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            throw new SinchUnavailableException("Sinch answered 2xx with a body that is not the expected JSON.", response.StatusCode, null, null, ex);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using ConversationSender.Credentials;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ConversationSender.Sinch;
+
+/// <summary>
+/// OAuth2 client-credentials tokens from the Sinch auth server, cached per access key and replaced
+/// <see cref="SinchOptions.TokenRefreshMargin"/> before they expire. One request for a new token is in
+/// flight at a time, so a burst of sends at expiry costs one token call.
+/// </summary>
+public sealed class OAuthTokenProvider(
+    IHttpClientFactory httpClientFactory,
+    IOptions<SinchOptions> options,
+    TimeProvider time,
+    ILogger<OAuthTokenProvider> logger) : IDisposable
+{
+    public const string HttpClientName = "SinchAuth";
+
+    private readonly ConcurrentDictionary<string, CachedToken> _tokens = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _refreshGate = new(1, 1);
+
+    /// <summary>A valid token for these credentials.</summary>
+    /// <param name="rejectedToken">A token Sinch just refused as expired: a new one is fetched unless another caller already did.</param>
+    public async ValueTask<string> GetTokenAsync(SinchCredentials credentials, string? rejectedToken, CancellationToken cancellationToken)
+    {
+        var key = CacheKey(credentials);
+        if (TryGetUsable(key, rejectedToken, out var token))
+        {
+            return token;
+        }
+
+        await _refreshGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (TryGetUsable(key, rejectedToken, out token))
+            {
+                return token;
+            }
+
+            var fresh = await RequestTokenAsync(credentials, cancellationToken);
+            _tokens[key] = fresh;
+            return fresh.AccessToken;
+        }
+        finally
+        {
+            _refreshGate.Release();
+        }
+    }
+
+    public void Dispose() => _refreshGate.Dispose();
+
+    private bool TryGetUsable(string key, string? rejectedToken, out string token)
+    {
+        token = "";
+        if (!_tokens.TryGetValue(key, out var cached)
+            || cached.AccessToken == rejectedToken
+            || time.GetUtcNow() >= cached.ExpiresAt - options.Value.TokenRefreshMargin)
+        {
+            return false;
+        }
+
+        token = cached.AccessToken;
+        return true;
+    }
+
+    // The secret is part of the key so that a rotated secret with the same key id gets its own token.
+    private static string CacheKey(SinchCredentials credentials) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{credentials.KeyId}\n{credentials.KeySecret}")));
+
+    private async Task<CachedToken> RequestTokenAsync(SinchCredentials credentials, CancellationToken cancellationToken)
+    {
+        var client = httpClientFactory.CreateClient(HttpClientName);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.Value.ResolveAuthBaseUrl(), "oauth2/token"))
+        {
+            Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("grant_type", "client_credentials")]),
+        };
+        request.Headers.Authorization = SinchAuthenticationHandler.BasicHeader(credentials);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new SinchUnavailableException("The Sinch auth server could not be reached.", null, null, null, ex);
+        }
+
+        using (response)
+        {
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.BadRequest)
+            {
+                throw new SinchAuthenticationException(
+                    $"The Sinch auth server refused the access key (HTTP {(int)response.StatusCode}).", response.StatusCode, null);
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new SinchUnavailableException(
+                    $"The Sinch auth server answered HTTP {(int)response.StatusCode}.", response.StatusCode, null, RetryAfter.From(response, time));
+            }
+
+            var body = await response.Content.ReadFromJsonAsync(SinchJsonContext.Default.OAuthTokenResponse, cancellationToken);
+            if (string.IsNullOrEmpty(body?.AccessToken))
+            {
+                throw new SinchUnavailableException("The Sinch auth server answered without an access_token.", response.StatusCode, null, null);
+            }
+
+            var lifetime = TimeSpan.FromSeconds(body.ExpiresIn is > 0 ? body.ExpiresIn.Value : 3600);
+            logger.LogDebug("Got a Sinch OAuth token valid for {Lifetime}.", lifetime);
+            return new CachedToken(body.AccessToken, time.GetUtcNow() + lifetime);
+        }
+    }
+
+    private sealed record CachedToken(string AccessToken, DateTimeOffset ExpiresAt);
+}

@@ -1,0 +1,3 @@
+namespace ConversationSender.Sinch;
+
+public sealed record SinchFieldViolation(string Field, string Description);

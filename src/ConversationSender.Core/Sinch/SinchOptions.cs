@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ConversationSender.Sinch;
+
+/// <summary>Bound from the <c>Sinch</c> configuration section.</summary>
+public sealed class SinchOptions
+{
+    public const string SectionName = "Sinch";
+
+    public static readonly IReadOnlyList<string> Regions = ["us", "eu", "br"];
+
+    /// <summary>Where the Conversation app lives: us, eu or br. A mismatch makes Sinch answer 404.</summary>
+    public string Region { get; set; } = "us";
+
+    /// <summary>Overrides the regional URL (tests, proxies).</summary>
+    public string? ConversationBaseUrl { get; set; }
+
+    public string AuthBaseUrl { get; set; } = "https://auth.sinch.com";
+
+    public SinchAuthMode AuthMode { get; set; } = SinchAuthMode.OAuth2;
+
+    /// <summary>Credentials for runs without Key Vault (local settings); ignored when KeyVault:VaultUri is set.</summary>
+    public string? ProjectId { get; set; }
+
+    public string? AppId { get; set; }
+
+    public string? KeyId { get; set; }
+
+    public string? KeySecret { get; set; }
+
+    /// <summary>One HTTP attempt; a send that times out is not retried because Sinch may have accepted it.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>All attempts of one send, retries and their waits included.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Retries on 429, 503 and connection failures (never on 500 or timeouts: send is not idempotent).</summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 2;
+
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between retries, including one asked for by <c>Retry-After</c>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A cached OAuth token is replaced this long before it expires.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:30:00")]
+    public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromSeconds(60);
+
+    public Uri ResolveConversationBaseUrl() =>
+        WithTrailingSlash(string.IsNullOrWhiteSpace(ConversationBaseUrl)
+            ? $"https://{Region.ToLowerInvariant()}.conversation.api.sinch.com/"
+            : ConversationBaseUrl);
+
+    public Uri ResolveAuthBaseUrl() => WithTrailingSlash(AuthBaseUrl);
+
+    private static Uri WithTrailingSlash(string url) => new(url.EndsWith('/') ? url : url + "/", UriKind.Absolute);
+}

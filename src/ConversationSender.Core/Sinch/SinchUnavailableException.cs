@@ -1,0 +1,16 @@
+using System.Net;
+
+namespace ConversationSender.Sinch;
+
+/// <summary>Sinch is busy, failing or unreachable right now (429, 5xx, timeout, network): try again later.</summary>
+public sealed class SinchUnavailableException(
+    string message,
+    HttpStatusCode? statusCode,
+    SinchError? error,
+    TimeSpan? retryAfter,
+    Exception? innerException = null)
+    : SinchApiException(message, statusCode, error, innerException)
+{
+    /// <summary>What Sinch asked for in <c>Retry-After</c>, if anything.</summary>
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}

@@ -1,0 +1,348 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ConversationSender.Contract;
+using ConversationSender.Sinch;
+
+namespace ConversationSender.Validation;
+
+/// <summary>
+/// Checks an <see cref="OutboundMessage"/> against Sinch's first-stage rules before any I/O, and maps it
+/// to the <c>messages:send</c> body. All problems are reported at once, each naming its field.
+/// </summary>
+public static partial class OutboundMessageValidator
+{
+    private const long MinTtlSeconds = 3;
+    private const long MaxTtlSeconds = 315_576_000_000;
+
+    private static readonly string[] Queues = ["NORMAL_PRIORITY", "HIGH_PRIORITY"];
+    private static readonly string[] ProcessingStrategies = ["DEFAULT", "DISPATCH_ONLY"];
+    private static readonly string[] MetadataUpdateStrategies = ["REPLACE", "MERGE_PATCH"];
+    private static readonly string[] ContentTypes = ["CONTENT_UNKNOWN", "CONTENT_MARKETING", "CONTENT_NOTIFICATION"];
+
+    public static MessageValidationResult Validate(OutboundMessage message)
+    {
+        var errors = new List<FieldError>();
+        CheckUnknownFields(message, errors);
+
+        var isShort = message.To is not null || message.Text is not null;
+        var isFull = message.Recipient is not null || message.Message is not null;
+        Recipient? recipient = null;
+        AppMessage? appMessage = null;
+        if (isShort && isFull)
+        {
+            errors.Add(new FieldError("to", "use either the short form (to, text) or the full form (recipient, message), not both"));
+        }
+        else if (isShort)
+        {
+            recipient = ValidateShortRecipient(message.To, errors);
+            appMessage = ValidateShortText(message.Text, errors);
+        }
+        else
+        {
+            recipient = ValidateRecipient(message.Recipient, errors);
+            appMessage = ValidateAppMessage(message.Message, errors);
+        }
+
+        var request = new SendMessageRequest
+        {
+            Recipient = recipient,
+            Message = appMessage,
+            CallbackUrl = ValidateCallbackUrl(message.CallbackUrl, errors),
+            ChannelPriorityOrder = ValidateChannelOrder(message.ChannelPriorityOrder, errors),
+            ChannelProperties = ValidateChannelProperties(message.ChannelProperties, errors),
+            MessageMetadata = MaxLength(message.MessageMetadata, 1024, "message_metadata", errors),
+            ConversationMetadata = ValidateConversationMetadata(message.ConversationMetadata, errors),
+            Queue = OneOf(message.Queue, Queues, "queue", errors),
+            Ttl = ValidateTtl(message.Ttl, errors),
+            ProcessingStrategy = OneOf(message.ProcessingStrategy, ProcessingStrategies, "processing_strategy", errors),
+            CorrelationId = MaxLength(message.CorrelationId, 128, "correlation_id", errors),
+            ConversationMetadataUpdateStrategy = OneOf(message.ConversationMetadataUpdateStrategy, MetadataUpdateStrategies, "conversation_metadata_update_strategy", errors),
+            MessageContentType = OneOf(message.MessageContentType, ContentTypes, "message_content_type", errors),
+        };
+
+        return errors.Count == 0 ? new MessageValidationResult(request, errors) : new MessageValidationResult(null, errors);
+    }
+
+    private static void CheckUnknownFields(OutboundMessage message, List<FieldError> errors)
+    {
+        foreach (var name in message.UnknownFields?.Keys ?? [])
+        {
+            errors.Add(name is "app_id" or "project_id"
+                ? new FieldError(name, "is filled in by the service from its Sinch credentials; remove it")
+                : new FieldError(name, "unknown field"));
+        }
+    }
+
+    private static Recipient? ValidateShortRecipient(ShortRecipient? to, List<FieldError> errors)
+    {
+        if (to is null)
+        {
+            errors.Add(new FieldError("to", "is required with text (short form)"));
+            return null;
+        }
+
+        var channel = ValidateChannel(to.Channel, "to.channel", errors);
+        var identity = RequireText(to.Identity, "to.identity", errors);
+        return channel is null || identity is null
+            ? null
+            : new Recipient { IdentifiedBy = new IdentifiedBy { ChannelIdentities = [new ChannelIdentity { Channel = channel, Identity = identity }] } };
+    }
+
+    private static AppMessage? ValidateShortText(string? text, List<FieldError> errors) =>
+        RequireText(text, "text", errors, "is required with to (short form)") is { } value
+            ? new AppMessage { TextMessage = new TextMessage { Text = value } }
+            : null;
+
+    private static Recipient? ValidateRecipient(Recipient? recipient, List<FieldError> errors)
+    {
+        if (recipient is null)
+        {
+            errors.Add(new FieldError("recipient", "is required (or use the short form: to, text)"));
+            return null;
+        }
+
+        if ((recipient.ContactId is null) == (recipient.IdentifiedBy is null))
+        {
+            errors.Add(new FieldError("recipient", "must have exactly one of contact_id or identified_by"));
+            return null;
+        }
+
+        if (recipient.ContactId is not null)
+        {
+            return RequireText(recipient.ContactId, "recipient.contact_id", errors) is { } contactId ? new Recipient { ContactId = contactId } : null;
+        }
+
+        var identities = recipient.IdentifiedBy!.ChannelIdentities;
+        if (identities is null || identities.Count == 0)
+        {
+            errors.Add(new FieldError("recipient.identified_by.channel_identities", "must list at least one channel identity"));
+            return null;
+        }
+
+        var valid = true;
+        for (var i = 0; i < identities.Count; i++)
+        {
+            var path = $"recipient.identified_by.channel_identities[{i}]";
+            var item = identities[i];
+            if (item is null)
+            {
+                errors.Add(new FieldError(path, "must be an object with channel and identity"));
+                valid = false;
+                continue;
+            }
+
+            var channel = ValidateChannel(item.Channel, $"{path}.channel", errors);
+            valid &= channel is not null & RequireText(item.Identity, $"{path}.identity", errors) is not null;
+            item.Channel = channel ?? item.Channel;
+        }
+
+        return valid ? recipient : null;
+    }
+
+    private static AppMessage? ValidateAppMessage(AppMessage? message, List<FieldError> errors)
+    {
+        if (message is null)
+        {
+            errors.Add(new FieldError("message", "is required (or use the short form: to, text)"));
+            return null;
+        }
+
+        var kinds = new List<string>();
+        if (message.TextMessage is not null)
+        {
+            kinds.Add("text_message");
+            RequireText(message.TextMessage.Text, "message.text_message.text", errors);
+        }
+
+        foreach (var (key, value) in message.OtherFields ?? new Dictionary<string, JsonElement>())
+        {
+            if (MessageKinds.Content.Contains(key))
+            {
+                kinds.Add(key);
+            }
+            else if (!MessageKinds.Overrides.Contains(key))
+            {
+                errors.Add(new FieldError($"message.{key}", $"unknown message field; expected one of {string.Join(", ", MessageKinds.Content.Concat(MessageKinds.Overrides))}"));
+                continue;
+            }
+
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(new FieldError($"message.{key}", "must be a JSON object"));
+            }
+        }
+
+        if (kinds.Count == 0)
+        {
+            errors.Add(new FieldError("message", $"must contain one message kind: {string.Join(", ", MessageKinds.Content)}"));
+        }
+        else if (kinds.Count > 1)
+        {
+            errors.Add(new FieldError("message", $"must contain exactly one message kind, found {string.Join(", ", kinds)}"));
+        }
+
+        return message;
+    }
+
+    private static string? ValidateCallbackUrl(string? url, List<FieldError> errors)
+    {
+        if (url is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            errors.Add(new FieldError("callback_url", "must be an absolute http(s) URL"));
+            return null;
+        }
+
+        return url;
+    }
+
+    private static List<string>? ValidateChannelOrder(IList<string>? order, List<FieldError> errors)
+    {
+        if (order is null)
+        {
+            return null;
+        }
+
+        var normalized = new List<string>(order.Count);
+        for (var i = 0; i < order.Count; i++)
+        {
+            if (ValidateChannel(order[i], $"channel_priority_order[{i}]", errors) is { } channel)
+            {
+                normalized.Add(channel);
+            }
+        }
+
+        return normalized;
+    }
+
+    private static IDictionary<string, string>? ValidateChannelProperties(IDictionary<string, string>? properties, List<FieldError> errors)
+    {
+        foreach (var (key, value) in properties ?? new Dictionary<string, string>())
+        {
+            if (value is null)
+            {
+                errors.Add(new FieldError($"channel_properties.{key}", "must be a string"));
+            }
+            else if (value.Length > 1024)
+            {
+                errors.Add(new FieldError($"channel_properties.{key}", "must be at most 1024 characters"));
+            }
+        }
+
+        return properties;
+    }
+
+    private static JsonElement? ValidateConversationMetadata(JsonElement? metadata, List<FieldError> errors)
+    {
+        if (metadata is not { } value || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new FieldError("conversation_metadata", "must be a JSON object"));
+        }
+        else if (value.GetRawText().Length > 2048)
+        {
+            errors.Add(new FieldError("conversation_metadata", "must be at most 2048 characters of JSON"));
+        }
+
+        return value;
+    }
+
+    private static string? ValidateTtl(JsonElement? ttl, List<FieldError> errors)
+    {
+        if (ttl is not { } value || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        long? seconds = value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetInt64(out var n) => n,
+            JsonValueKind.String when Ttl().Match(value.GetString()!) is { Success: true } m
+                && long.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) => n,
+            _ => null,
+        };
+
+        if (seconds is null)
+        {
+            errors.Add(new FieldError("ttl", "must be whole seconds, as a number (600) or a string (\"600s\")"));
+            return null;
+        }
+
+        if (seconds is < MinTtlSeconds or > MaxTtlSeconds)
+        {
+            errors.Add(new FieldError("ttl", $"must be between {MinTtlSeconds} and {MaxTtlSeconds} seconds"));
+            return null;
+        }
+
+        return $"{seconds.Value.ToString(CultureInfo.InvariantCulture)}s";
+    }
+
+    private static string? ValidateChannel(string? channel, string field, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(channel))
+        {
+            errors.Add(new FieldError(field, "is required"));
+            return null;
+        }
+
+        var known = ConversationChannels.Normalize(channel);
+        if (known is null)
+        {
+            errors.Add(new FieldError(field, $"unknown channel '{Shorten(channel)}'; expected one of {string.Join(", ", ConversationChannels.All)}"));
+        }
+
+        return known;
+    }
+
+    private static string? OneOf(string? value, string[] allowed, string field, List<FieldError> errors)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (!allowed.Contains(value, StringComparer.Ordinal))
+        {
+            errors.Add(new FieldError(field, $"unknown value '{Shorten(value)}'; expected one of {string.Join(", ", allowed)}"));
+            return null;
+        }
+
+        return value;
+    }
+
+    private static string? MaxLength(string? value, int max, string field, List<FieldError> errors)
+    {
+        if (value is not null && value.Length > max)
+        {
+            errors.Add(new FieldError(field, $"must be at most {max} characters"));
+        }
+
+        return value;
+    }
+
+    private static string? RequireText(string? value, string field, List<FieldError> errors, string message = "is required")
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add(new FieldError(field, message));
+            return null;
+        }
+
+        return value;
+    }
+
+    // Enum-like values are echoed to help the caller, but never at length.
+    private static string Shorten(string value) => value.Length <= 32 ? value : value[..32] + "…";
+
+    [GeneratedRegex(@"^\s*(\d{1,15})\s*s?\s*$")]
+    private static partial Regex Ttl();
+}
