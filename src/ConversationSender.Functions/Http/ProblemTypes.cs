@@ -1,0 +1,13 @@
+namespace ConversationSender.Functions.Http;
+
+/// <summary>The <c>type</c> of each problem this API answers with; the README's outcome table explains each.</summary>
+public static class ProblemTypes
+{
+    public const string InvalidMessage = "urn:conversation-sender:problem:invalid-message";
+    public const string RejectedBySinch = "urn:conversation-sender:problem:rejected-by-sinch";
+    public const string RateLimited = "urn:conversation-sender:problem:rate-limited";
+    public const string Unavailable = "urn:conversation-sender:problem:unavailable";
+    public const string Misconfigured = "urn:conversation-sender:problem:misconfigured";
+    public const string UnsupportedMediaType = "urn:conversation-sender:problem:unsupported-media-type";
+    public const string TooLarge = "urn:conversation-sender:problem:too-large";
+}

@@ -1,0 +1,74 @@
+using Azure.Storage.Queues.Models;
+using ConversationSender.Queueing;
+using ConversationSender.Sending;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ConversationSender.Functions;
+
+/// <summary>
+/// Sends each message put on the send queue. Accepted: done. Rejected: dead-lettered with the reason, not
+/// retried. Transient: thrown, so the host retries; the last attempt dead-letters. Misconfigured: thrown
+/// every time, so the message survives (in the host's poison queue at worst) until the setting is fixed.
+/// </summary>
+public sealed class SendMessageQueueFunction(
+    SendService sendService,
+    DeadLetterWriter deadLetters,
+    IOptions<SendQueueOptions> options,
+    TimeProvider time,
+    ILogger<SendMessageQueueFunction> logger)
+{
+    [Function("SendMessageFromQueue")]
+    public async Task RunAsync(
+        [QueueTrigger("%SendQueue:QueueName%", Connection = SendQueueOptions.ConnectionSettingName)] QueueMessage message,
+        CancellationToken cancellationToken)
+    {
+        var outcome = await sendService.SendAsync(message.Body, cancellationToken);
+        switch (outcome)
+        {
+            case SendOutcome.Accepted:
+                return;
+
+            case SendOutcome.Rejected rejected:
+                await DeadLetterAsync(message, "rejected", rejected.Reason, rejected, cancellationToken);
+                return;
+
+            case SendOutcome.Transient transient when message.DequeueCount >= options.Value.MaxDequeueCount:
+                await DeadLetterAsync(message, "gave_up", $"Still failing after {message.DequeueCount} attempts: {transient.Reason}", null, cancellationToken, transient);
+                return;
+
+            case SendOutcome.Transient transient:
+                throw new MessageNotSentException($"Attempt {message.DequeueCount} of {options.Value.MaxDequeueCount} failed: {transient.Reason}");
+
+            case SendOutcome.Misconfigured misconfigured:
+                throw new MessageNotSentException($"Not sent until {misconfigured.SettingName} is fixed: {misconfigured.Reason}");
+        }
+    }
+
+    private async Task DeadLetterAsync(
+        QueueMessage message,
+        string outcome,
+        string reason,
+        SendOutcome.Rejected? rejected,
+        CancellationToken cancellationToken,
+        SendOutcome.Transient? transient = null)
+    {
+        await deadLetters.WriteAsync(new DeadLetterEntry
+        {
+            Outcome = outcome,
+            Reason = reason,
+            Errors = rejected?.Errors.Count > 0 ? rejected.Errors : null,
+            UpstreamStatus = (int?)(rejected?.UpstreamStatus ?? transient?.UpstreamStatus),
+            SinchStatus = rejected?.SinchStatus,
+            OriginalMessageId = message.MessageId,
+            QueueName = options.Value.QueueName,
+            DequeueCount = message.DequeueCount,
+            InsertedOn = message.InsertedOn,
+            FailedOn = time.GetUtcNow(),
+            OriginalMessage = message.Body.ToString(),
+        }, cancellationToken);
+
+        logger.LogWarning("Queue message {QueueMessageId} moved to {DeadLetterQueue} ({Outcome}).", message.MessageId, deadLetters.QueueName, outcome);
+    }
+}
