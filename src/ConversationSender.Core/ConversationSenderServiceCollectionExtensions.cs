@@ -102,7 +102,7 @@ public static class ConversationSenderServiceCollectionExtensions
                     ShouldRetryAfterHeader = true,
 
                     // messages:send is not idempotent: retry only what Sinch cannot have processed.
-                    ShouldHandle = args => ValueTask.FromResult(IsSafeToRetry(args.Outcome)),
+                    ShouldHandle = args => ValueTask.FromResult(IsSafeToRetry(args.Outcome, sinch.MaxRetryDelay)),
                 });
             }
 
@@ -111,7 +111,10 @@ public static class ConversationSenderServiceCollectionExtensions
         conversation.AddHttpMessageHandler<SinchAuthenticationHandler>();
     }
 
-    private static bool IsSafeToRetry(Outcome<HttpResponseMessage> outcome) =>
-        outcome.Result?.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable
+    // A Retry-After longer than we are willing to wait in-call goes back to the caller (HTTP 429/503, or a queue retry).
+    private static bool IsSafeToRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxDelay) =>
+        (outcome.Result?.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable
+            && !(outcome.Result.Headers.RetryAfter?.Delta > maxDelay)
+            && !(outcome.Result.Headers.RetryAfter?.Date - DateTimeOffset.UtcNow > maxDelay))
         || outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
 }
