@@ -20,14 +20,22 @@ namespace ConversationSender.Tests.Infrastructure;
 /// enough for the real <c>SecretClient</c>: the 401 bearer challenge it starts with, then
 /// <c>GET /secrets/{name}</c>. Counts reads per secret and can be told to fail.
 /// </summary>
+/// <remarks>
+/// The SDK accepts a challenge only when the vault's host is a subdomain of the challenge resource, which an IP
+/// address can never be. So the vault gets a name (<see cref="HostName"/>) and <see cref="CreateTrustingHandler"/>
+/// connects every request to 127.0.0.1: no traffic leaves the machine and the SDK's check stays on.
+/// </remarks>
 public sealed partial class FakeKeyVaultServer : IAsyncDisposable
 {
     public const string TenantId = "00000000-0000-0000-0000-0000000000aa";
+    public const string HostName = "sender-tests.vault.localhost";
+    private const string ChallengeResource = "https://vault.localhost";
 
     private readonly WebApplication _app;
     private readonly X509Certificate2 _certificate;
     private readonly ConcurrentDictionary<string, int> _reads = new();
     private int _challenges;
+    private int _port;
 
     private FakeKeyVaultServer(WebApplication app, X509Certificate2 certificate)
     {
@@ -57,7 +65,8 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
         app.Run(server.HandleAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        server.VaultUri = new Uri(address + "/");
+        server._port = new Uri(address).Port;
+        server.VaultUri = new Uri($"https://{HostName}:{server._port}/");
         return server;
     }
 
@@ -65,6 +74,20 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
     public HttpMessageHandler CreateTrustingHandler() => new SocketsHttpHandler
     {
         SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => cert is not null && cert.GetCertHashString() == _certificate.GetCertHashString() },
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _port), cancellationToken);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
     };
 
     public async ValueTask DisposeAsync()
@@ -82,7 +105,7 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
             Interlocked.Increment(ref _challenges);
             context.Response.StatusCode = 401;
             context.Response.Headers.WWWAuthenticate =
-                $"Bearer authorization=\"https://login.microsoftonline.com/{TenantId}\", resource=\"https://127.0.0.1\"";
+                $"Bearer authorization=\"https://login.microsoftonline.com/{TenantId}\", resource=\"{ChallengeResource}\"";
             return;
         }
 
@@ -123,8 +146,9 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
     private static X509Certificate2 CreateCertificate()
     {
         using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest($"CN={HostName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(HostName);
         san.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
