@@ -7,6 +7,4 @@ internal static class FieldPath
         string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "$"
         : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..]
         : jsonPath.TrimStart('$');
-
-    public static string Append(string parent, string child) => parent == "$" ? child : $"{parent}.{child}";
 }

@@ -42,8 +42,7 @@ public static class OutboundMessageReader
         var text = ex.Message;
         if (text.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
         {
-            var name = text.Split('\'') is { Length: > 2 } parts ? parts[1] : "?";
-            return new FieldError(FieldPath.Append(field, name), "unknown field");
+            return new FieldError(field, "unknown field");
         }
 
         if (text.Contains("could not be converted", StringComparison.Ordinal))
@@ -52,6 +51,6 @@ public static class OutboundMessageReader
         }
 
         var position = ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})" : "";
-        return new FieldError(field, $"the message is not valid JSON{position}");
+        return new FieldError("$", $"the message is not valid JSON{position}");
     }
 }
