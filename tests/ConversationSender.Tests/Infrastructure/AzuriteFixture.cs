@@ -32,14 +32,16 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
             throw new InvalidOperationException($"Azurite is not installed at {entry}; run 'npm ci' in {root}.");
         }
 
+        // In memory, but run from a scratch folder so that nothing Azurite writes lands in the repository.
+        var scratch = Directory.CreateTempSubdirectory("azurite-tests-").FullName;
         var start = new ProcessStartInfo("node")
         {
-            WorkingDirectory = root,
+            WorkingDirectory = scratch,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { entry, "--queueHost", "127.0.0.1", "--queuePort", "0", "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck", "--silent", "--location", Path.Combine(Path.GetTempPath(), "azurite-tests-" + Guid.NewGuid().ToString("N")) })
+        foreach (var arg in new[] { entry, "--queueHost", "127.0.0.1", "--queuePort", "0", "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck", "--silent" })
         {
             start.ArgumentList.Add(arg);
         }

@@ -1,0 +1,206 @@
+using System.Text;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using ConversationSender.Functions;
+using ConversationSender.Queueing;
+using ConversationSender.Tests.Infrastructure;
+using Microsoft.Azure.Functions.Worker;
+
+namespace ConversationSender.Tests.Functions;
+
+/// <summary>
+/// The queue function with real Azurite: messages are produced with the product's own client settings, received
+/// raw and base64-decoded as the Functions host does, and handed to the function as a <see cref="QueueMessage"/>.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private const string ValidMessage = """{ "to": { "channel": "WHATSAPP", "identity": "46701234567" }, "text": "Your order has shipped" }""";
+
+    private readonly string _queueName = "send-" + Guid.NewGuid().ToString("N")[..12];
+    private FakeSinchServer _sinch = null!;
+    private SenderHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _sinch = await FakeSinchServer.StartAsync();
+        _host = CreateHost();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _sinch.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_products_producer_writes_base64_that_the_trigger_decodes_and_sends()
+    {
+        await ProduceAsync(ValidMessage);
+        var (message, raw) = await ReceiveAsTheHostDoesAsync();
+
+        Assert.Equal(ValidMessage, Encoding.UTF8.GetString(Convert.FromBase64String(raw)));
+        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
+
+        JsonAssert.Equal($$"""
+            { "app_id": "{{SenderHost.AppId}}",
+              "recipient": { "identified_by": { "channel_identities": [ { "channel": "WHATSAPP", "identity": "46701234567" } ] } },
+              "message": { "text_message": { "text": "Your order has shipped" } } }
+            """, Assert.Single(_sinch.SendRequests).Body);
+        Assert.Empty(await ReadDeadLettersAsync($"{_queueName}-failed"));
+    }
+
+    [Fact]
+    public async Task An_invalid_message_is_dead_lettered_with_the_reason_and_the_original_and_not_retried()
+    {
+        const string invalid = """{ "to": { "channel": "SMSS", "identity": "+46701234567" } }""";
+        await ProduceAsync(invalid);
+        var (message, _) = await ReceiveAsTheHostDoesAsync();
+
+        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
+
+        var entry = Assert.Single(await ReadDeadLettersAsync($"{_queueName}-failed"));
+        Assert.Equal("rejected", entry.GetProperty("outcome").GetString());
+        Assert.Equal("The message is invalid.", entry.GetProperty("reason").GetString());
+        var fields = entry.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).ToList();
+        Assert.Contains("to.channel", fields);
+        Assert.Contains("text", fields);
+        Assert.Equal(invalid, entry.GetProperty("original_message").GetString());
+        Assert.Equal(message.MessageId, entry.GetProperty("original_message_id").GetString());
+        Assert.Equal(_queueName, entry.GetProperty("queue_name").GetString());
+        Assert.Equal(1, entry.GetProperty("dequeue_count").GetInt64());
+        Assert.Empty(_sinch.Requests);
+    }
+
+    [Fact]
+    public async Task A_message_that_is_not_json_is_dead_lettered_too()
+    {
+        await ProduceAsync("hello, please send this");
+        var (message, _) = await ReceiveAsTheHostDoesAsync();
+
+        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
+
+        var entry = Assert.Single(await ReadDeadLettersAsync($"{_queueName}-failed"));
+        Assert.Equal("hello, please send this", entry.GetProperty("original_message").GetString());
+        Assert.Contains("not valid JSON", entry.GetProperty("errors")[0].GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData(400, "INVALID_ARGUMENT")]
+    [InlineData(403, "PERMISSION_DENIED")]
+    [InlineData(404, "NOT_FOUND")]
+    public async Task A_permanent_sinch_refusal_is_dead_lettered_with_sinchs_status(int status, string statusName)
+    {
+        _sinch.Script(FakeResponse.SinchError(status, statusName, "refused"));
+        await ProduceAsync(ValidMessage);
+        var (message, _) = await ReceiveAsTheHostDoesAsync();
+
+        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
+
+        var entry = Assert.Single(await ReadDeadLettersAsync($"{_queueName}-failed"));
+        Assert.Equal(status, entry.GetProperty("upstream_status").GetInt32());
+        Assert.Equal(statusName, entry.GetProperty("sinch_status").GetString());
+        Assert.Contains("refused", entry.GetProperty("reason").GetString());
+        Assert.Single(_sinch.SendRequests);
+    }
+
+    [Fact]
+    public async Task A_transient_failure_throws_so_the_host_retries_until_the_last_attempt_dead_letters()
+    {
+        _sinch.DefaultSendResponse = FakeResponse.Unavailable();
+        await ProduceAsync(ValidMessage);
+        var (message, _) = await ReceiveAsTheHostDoesAsync();
+        var function = _host.CreateFunction<SendMessageQueueFunction>();
+
+        var thrown = await Assert.ThrowsAsync<MessageNotSentException>(() => function.RunAsync(message, CancellationToken.None));
+        Assert.Contains("Attempt 1 of 5", thrown.Message);
+        Assert.Empty(await ReadDeadLettersAsync($"{_queueName}-failed"));
+
+        await function.RunAsync(WithDequeueCount(message, 5), CancellationToken.None);
+
+        var entry = Assert.Single(await ReadDeadLettersAsync($"{_queueName}-failed"));
+        Assert.Equal("gave_up", entry.GetProperty("outcome").GetString());
+        Assert.Contains("after 5 attempts", entry.GetProperty("reason").GetString());
+        Assert.Equal(503, entry.GetProperty("upstream_status").GetInt32());
+        Assert.Equal(ValidMessage, entry.GetProperty("original_message").GetString());
+    }
+
+    [Fact]
+    public async Task A_misconfiguration_keeps_the_message_even_on_the_last_attempt()
+    {
+        _sinch.KeySecret = "rotated-elsewhere";
+        await ProduceAsync(ValidMessage);
+        var (message, _) = await ReceiveAsTheHostDoesAsync();
+        var function = _host.CreateFunction<SendMessageQueueFunction>();
+
+        var thrown = await Assert.ThrowsAsync<MessageNotSentException>(() => function.RunAsync(WithDequeueCount(message, 5), CancellationToken.None));
+
+        Assert.Contains("Sinch:KeySecret", thrown.Message);
+        Assert.DoesNotContain("fake-key-secret-1", thrown.Message);
+        Assert.Empty(await ReadDeadLettersAsync($"{_queueName}-failed"));
+    }
+
+    [Fact]
+    public async Task The_dead_letter_queue_name_is_configurable()
+    {
+        await using var host = CreateHost(s => s["SendQueue:DeadLetterQueueName"] = _queueName + "-dlq");
+        await ProduceAsync("{}");
+        var (message, _) = await ReceiveAsTheHostDoesAsync();
+
+        await host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
+
+        Assert.Single(await ReadDeadLettersAsync(_queueName + "-dlq"));
+    }
+
+    [Fact]
+    public void The_trigger_reads_its_queue_name_and_connection_from_settings()
+    {
+        var method = typeof(SendMessageQueueFunction).GetMethod(nameof(SendMessageQueueFunction.RunAsync))!;
+        var trigger = (QueueTriggerAttribute)method.GetParameters()[0].GetCustomAttributes(typeof(QueueTriggerAttribute), false).Single();
+
+        Assert.Equal("%SendQueue:QueueName%", trigger.QueueName);
+        Assert.Equal(SendQueueOptions.ConnectionSettingName, trigger.Connection);
+    }
+
+    private SenderHost CreateHost(Action<Dictionary<string, string?>>? adjust = null)
+    {
+        var settings = SenderHost.SettingsFor(_sinch);
+        settings["SendQueueStorage"] = azurite.ConnectionString;
+        settings["SendQueue:QueueName"] = _queueName;
+        adjust?.Invoke(settings);
+        return SenderHost.Create(settings);
+    }
+
+    private async Task ProduceAsync(string json)
+    {
+        var producer = _host.Get<SendQueueClientFactory>().Create(_queueName);
+        await producer.CreateIfNotExistsAsync();
+        await producer.SendMessageAsync(json);
+    }
+
+    /// <summary>Receives with no decoding, then decodes base64 as the host's default messageEncoding does.</summary>
+    private async Task<(QueueMessage Message, string Raw)> ReceiveAsTheHostDoesAsync()
+    {
+        var raw = new QueueClient(azurite.ConnectionString, _queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        QueueMessage received = (await raw.ReceiveMessageAsync(TimeSpan.FromMinutes(1))).Value ?? throw new InvalidOperationException("the queue is empty");
+        var text = received.Body.ToString();
+        var decoded = BinaryData.FromBytes(Convert.FromBase64String(text));
+        return (QueuesModelFactory.QueueMessage(received.MessageId, received.PopReceipt, decoded, received.DequeueCount, received.NextVisibleOn, received.InsertedOn, received.ExpiresOn), text);
+    }
+
+    private static QueueMessage WithDequeueCount(QueueMessage message, long dequeueCount) =>
+        QueuesModelFactory.QueueMessage(message.MessageId, message.PopReceipt, message.Body, dequeueCount, message.NextVisibleOn, message.InsertedOn, message.ExpiresOn);
+
+    private async Task<IReadOnlyList<JsonElement>> ReadDeadLettersAsync(string queueName)
+    {
+        var client = new QueueClient(azurite.ConnectionString, queueName, SendQueueClientFactory.ClientOptions());
+        if (!await client.ExistsAsync())
+        {
+            return [];
+        }
+
+        var peeked = await client.PeekMessagesAsync(maxMessages: 32);
+        return [.. peeked.Value.Select(m => JsonDocument.Parse(m.Body).RootElement.Clone())];
+    }
+}
