@@ -87,9 +87,10 @@ public sealed class SendService(
                 logger.LogInformation("Sinch accepted message {MessageId}.", accepted.MessageId);
                 break;
             case SendOutcome.Rejected rejected:
+                // Not the field names either: an unknown field's name is whatever the caller wrote, a phone number included.
                 logger.LogWarning(
-                    "Message rejected ({UpstreamStatus} {SinchStatus}) with {ErrorCount} field errors: {Fields}.",
-                    (int?)rejected.UpstreamStatus, rejected.SinchStatus, rejected.Errors.Count, string.Join(", ", rejected.Errors.Select(e => e.Field)));
+                    "Message rejected ({UpstreamStatus} {SinchStatus}) with {ErrorCount} field errors.",
+                    (int?)rejected.UpstreamStatus, rejected.SinchStatus, rejected.Errors.Count);
                 break;
             case SendOutcome.Transient transient:
                 logger.LogWarning("Send failed for now ({UpstreamStatus}), retry after {RetryAfter}; trace {TraceId}.", (int?)transient.UpstreamStatus, transient.RetryAfter, traceId);
