@@ -4,14 +4,26 @@ using System.Text.Json.Serialization;
 namespace ConversationSender.Sinch;
 
 /// <summary>
-/// The <c>message</c> of <c>messages:send</c>. Text is typed; every other kind (media, template,
-/// choice, card, …) and the per-channel overrides travel as raw JSON so that nothing the caller
-/// wrote is lost on the way to Sinch.
+/// The <c>message</c> of <c>messages:send</c>: one content kind plus optional overrides, each kept as the raw
+/// JSON the caller wrote. The validator checks what Sinch requires; fields it does not know pass through
+/// untouched, because Sinch adds fields to its kinds and we must not strip them.
 /// </summary>
 public sealed class AppMessage
 {
-    public TextMessage? TextMessage { get; set; }
-
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? OtherFields { get; set; }
+    public IDictionary<string, JsonElement> Fields { get; set; } = new Dictionary<string, JsonElement>();
+
+    public static AppMessage FromText(string text)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("text", text);
+            writer.WriteEndObject();
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return new AppMessage { Fields = { ["text_message"] = document.RootElement.Clone() } };
+    }
 }

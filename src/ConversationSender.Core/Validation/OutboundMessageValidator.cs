@@ -8,13 +8,15 @@ namespace ConversationSender.Validation;
 
 /// <summary>
 /// Checks an <see cref="OutboundMessage"/> against Sinch's first-stage rules before any I/O, and maps it
-/// to the <c>messages:send</c> body. All problems are reported at once, each naming its field.
+/// to the <c>messages:send</c> body. All problems are reported at once, each under its JSON path.
 /// </summary>
 public static partial class OutboundMessageValidator
 {
     private const long MinTtlSeconds = 3;
     private const long MaxTtlSeconds = 315_576_000_000;
 
+    // Closed enums: Sinch's own values are few and stable, and a typo ("NORMAL", "HIGH") would otherwise be
+    // refused by Sinch only after the call, or silently fall back to the default.
     private static readonly string[] Queues = ["NORMAL_PRIORITY", "HIGH_PRIORITY"];
     private static readonly string[] ProcessingStrategies = ["DEFAULT", "DISPATCH_ONLY"];
     private static readonly string[] MetadataUpdateStrategies = ["REPLACE", "MERGE_PATCH"];
@@ -23,10 +25,12 @@ public static partial class OutboundMessageValidator
     public static MessageValidationResult Validate(OutboundMessage message)
     {
         var errors = new List<FieldError>();
+        var check = new JsonFieldChecker(errors);
         CheckUnknownFields(message, errors);
 
         var isShort = message.To is not null || message.Text is not null;
         var isFull = message.Recipient is not null || message.Message is not null;
+        var channelOrder = ValidateChannelOrder(message.ChannelPriorityOrder, errors);
         Recipient? recipient = null;
         AppMessage? appMessage = null;
         if (isShort && isFull)
@@ -36,12 +40,26 @@ public static partial class OutboundMessageValidator
         else if (isShort)
         {
             recipient = ValidateShortRecipient(message.To, errors);
-            appMessage = ValidateShortText(message.Text, errors);
+            var channels = TargetChannels(recipient, channelOrder, errors);
+            if (RequireText(message.Text, "text", errors, "is required with to (short form)") is { } text)
+            {
+                AppMessageValidator.TextLength(text, "text", channels, check);
+                appMessage = AppMessage.FromText(text);
+            }
         }
         else
         {
             recipient = ValidateRecipient(message.Recipient, errors);
-            appMessage = ValidateAppMessage(message.Message, errors);
+            var channels = TargetChannels(recipient, channelOrder, errors);
+            if (message.Message is null)
+            {
+                errors.Add(new FieldError("message", "is required (or use the short form: to, text)"));
+            }
+            else
+            {
+                AppMessageValidator.Validate(message.Message, "message", channels, check);
+                appMessage = message.Message;
+            }
         }
 
         var request = new SendMessageRequest
@@ -49,7 +67,7 @@ public static partial class OutboundMessageValidator
             Recipient = recipient,
             Message = appMessage,
             CallbackUrl = ValidateCallbackUrl(message.CallbackUrl, errors),
-            ChannelPriorityOrder = ValidateChannelOrder(message.ChannelPriorityOrder, errors),
+            ChannelPriorityOrder = channelOrder,
             ChannelProperties = ValidateChannelProperties(message.ChannelProperties, errors),
             MessageMetadata = MaxLength(message.MessageMetadata, 1024, "message_metadata", errors),
             ConversationMetadata = ValidateConversationMetadata(message.ConversationMetadata, errors),
@@ -74,6 +92,29 @@ public static partial class OutboundMessageValidator
         }
     }
 
+    /// <summary>
+    /// The channels a message may travel on: the identities' channels (checking that a priority order names
+    /// only those), else the priority order alone (contact_id), else none known.
+    /// </summary>
+    private static IReadOnlyCollection<string> TargetChannels(Recipient? recipient, List<string>? channelOrder, List<FieldError> errors)
+    {
+        var identities = recipient?.IdentifiedBy?.ChannelIdentities?.Select(i => i.Channel!).ToHashSet(StringComparer.Ordinal);
+        if (identities is null)
+        {
+            return channelOrder ?? [];
+        }
+
+        for (var i = 0; i < (channelOrder?.Count ?? 0); i++)
+        {
+            if (!identities.Contains(channelOrder![i]))
+            {
+                errors.Add(new FieldError($"channel_priority_order[{i}]", $"names {channelOrder[i]}, which no channel identity of the recipient has"));
+            }
+        }
+
+        return identities;
+    }
+
     private static Recipient? ValidateShortRecipient(ShortRecipient? to, List<FieldError> errors)
     {
         if (to is null)
@@ -88,11 +129,6 @@ public static partial class OutboundMessageValidator
             ? null
             : new Recipient { IdentifiedBy = new IdentifiedBy { ChannelIdentities = [new ChannelIdentity { Channel = channel, Identity = identity }] } };
     }
-
-    private static AppMessage? ValidateShortText(string? text, List<FieldError> errors) =>
-        RequireText(text, "text", errors, "is required with to (short form)") is { } value
-            ? new AppMessage { TextMessage = new TextMessage { Text = value } }
-            : null;
 
     private static Recipient? ValidateRecipient(Recipient? recipient, List<FieldError> errors)
     {
@@ -140,59 +176,9 @@ public static partial class OutboundMessageValidator
         return valid ? recipient : null;
     }
 
-    private static AppMessage? ValidateAppMessage(AppMessage? message, List<FieldError> errors)
-    {
-        if (message is null)
-        {
-            errors.Add(new FieldError("message", "is required (or use the short form: to, text)"));
-            return null;
-        }
-
-        var kinds = new List<string>();
-        if (message.TextMessage is not null)
-        {
-            kinds.Add("text_message");
-            RequireText(message.TextMessage.Text, "message.text_message.text", errors);
-        }
-
-        foreach (var (key, value) in message.OtherFields ?? new Dictionary<string, JsonElement>())
-        {
-            if (MessageKinds.Content.Contains(key))
-            {
-                kinds.Add(key);
-            }
-            else if (!MessageKinds.Overrides.Contains(key))
-            {
-                errors.Add(new FieldError($"message.{key}", $"unknown message field; expected one of {string.Join(", ", MessageKinds.Content.Concat(MessageKinds.Overrides))}"));
-                continue;
-            }
-
-            if (value.ValueKind != JsonValueKind.Object)
-            {
-                errors.Add(new FieldError($"message.{key}", "must be a JSON object"));
-            }
-        }
-
-        if (kinds.Count == 0)
-        {
-            errors.Add(new FieldError("message", $"must contain one message kind: {string.Join(", ", MessageKinds.Content)}"));
-        }
-        else if (kinds.Count > 1)
-        {
-            errors.Add(new FieldError("message", $"must contain exactly one message kind, found {string.Join(", ", kinds)}"));
-        }
-
-        return message;
-    }
-
     private static string? ValidateCallbackUrl(string? url, List<FieldError> errors)
     {
-        if (url is null)
-        {
-            return null;
-        }
-
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        if (url is not null && !JsonFieldChecker.IsHttpUrl(url))
         {
             errors.Add(new FieldError("callback_url", "must be an absolute http(s) URL"));
             return null;
@@ -220,6 +206,7 @@ public static partial class OutboundMessageValidator
         return normalized;
     }
 
+    // Keys are open: Sinch adds channel properties (SMS_SENDER, MESSENGER_MESSAGING_TYPE, …) more often than channels.
     private static IDictionary<string, string>? ValidateChannelProperties(IDictionary<string, string>? properties, List<FieldError> errors)
     {
         foreach (var (key, value) in properties ?? new Dictionary<string, string>())

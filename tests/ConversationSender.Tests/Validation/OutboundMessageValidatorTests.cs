@@ -52,7 +52,7 @@ public sealed class OutboundMessageValidatorTests
     {
         var result = Validate($$"""{ {{Recipient}}, "message": { "text_message": { "text": "hi" }, "txt_message": { } } }""");
 
-        Assert.Contains(result.Errors, e => e.Field == "message.txt_message" && e.Message.StartsWith("unknown message field", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.Field == "message.txt_message" && e.Message.StartsWith("unknown message kind", StringComparison.Ordinal));
     }
 
     [Fact]
