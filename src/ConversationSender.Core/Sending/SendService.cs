@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using ConversationSender.Credentials;
 using ConversationSender.Sinch;
 using ConversationSender.Validation;
@@ -58,7 +59,7 @@ public sealed class SendService(
         catch (SinchRejectedException ex)
         {
             var errors = ex.Error?.FieldViolations.Select(v => new FieldError(v.Field, v.Description)).ToList() ?? [];
-            return new SendOutcome.Rejected(ex.Message, errors, ex.StatusCode, ex.Error?.Status);
+            return new SendOutcome.Rejected(ex.Message + RejectionHint(ex.StatusCode), errors, ex.StatusCode, ex.Error?.Status);
         }
         catch (SinchUnavailableException ex)
         {
@@ -73,6 +74,14 @@ public sealed class SendService(
             return new SendOutcome.Transient(ex.Message, RetryAfter: null);
         }
     }
+
+    // What usually causes these answers (API reference §4.3), so the caller knows where to look.
+    private static string RejectionHint(HttpStatusCode? status) => status switch
+    {
+        HttpStatusCode.Forbidden => " (Sinch denies access: check the access key's project permissions and the account's billing or trial limits.)",
+        HttpStatusCode.NotFound => " (Sinch found no such project or app here: check Sinch:Region matches the app's region, and the project and app ids.)",
+        _ => "",
+    };
 
     private SendOutcome.Accepted Accepted(SendMessageResponse response) =>
         new(response.MessageId!, response.AcceptedTime ?? time.GetUtcNow());

@@ -1,0 +1,28 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace ConversationSender.Tests.Infrastructure;
+
+/// <summary>The message examples of the README (fenced as <c>```json message</c>), so tests keep them true.</summary>
+internal static partial class ReadmeExamples
+{
+    public static IReadOnlyList<string> Messages { get; } =
+        [.. MessageBlock().Matches(File.ReadAllText(RepositoryRoot.File("README.md"))).Select(m => m.Groups[1].Value)];
+
+    /// <summary>The JSON bodies of the README's curl examples (<c>-d '…'</c>).</summary>
+    public static IReadOnlyList<string> CurlBodies { get; } =
+        [.. CurlBody().Matches(File.ReadAllText(RepositoryRoot.File("README.md"))).Select(m => m.Groups[1].Value)];
+
+    /// <summary>A readable name for an example: its content kind and overrides.</summary>
+    public static string Describe(string json)
+    {
+        var message = JsonNode.Parse(json)!["message"]?.AsObject();
+        return message is null ? "short form" : string.Join("+", message.Select(p => p.Key));
+    }
+
+    [GeneratedRegex(@"```json message\n(.*?)\n```", RegexOptions.Singleline)]
+    private static partial Regex MessageBlock();
+
+    [GeneratedRegex(@"-d '(\{.*?\})'", RegexOptions.Singleline)]
+    private static partial Regex CurlBody();
+}
