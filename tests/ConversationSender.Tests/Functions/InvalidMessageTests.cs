@@ -1,0 +1,64 @@
+using System.Text;
+using System.Text.Json;
+using ConversationSender.Functions;
+using ConversationSender.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace ConversationSender.Tests.Functions;
+
+/// <summary>Every invalid input answers 400 with an error under its JSON path, and Sinch is never called.</summary>
+public sealed class InvalidMessageTests : IAsyncLifetime
+{
+    private FakeSinchServer _sinch = null!;
+    private SenderHost _host = null!;
+
+    public static TheoryData<int, string> Cases()
+    {
+        var data = new TheoryData<int, string>();
+        var cases = InvalidMessageTable.Cases().ToList();
+        for (var i = 0; i < cases.Count; i++)
+        {
+            data.Add(i, cases[i].Path);
+        }
+
+        return data;
+    }
+
+    public async Task InitializeAsync()
+    {
+        _sinch = await FakeSinchServer.StartAsync();
+        _host = SenderHost.Create(SenderHost.SettingsFor(_sinch));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _sinch.DisposeAsync();
+    }
+
+    [Fact]
+    public void The_table_has_over_a_hundred_cases() => Assert.True(InvalidMessageTable.Cases().Count() > 100);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Answers_400_naming_the_path(int index, string path)
+    {
+        var json = InvalidMessageTable.Cases().ElementAt(index).Json;
+        var context = new DefaultHttpContext { RequestServices = _host.Services };
+        context.Request.Method = "POST";
+        context.Request.ContentType = "application/json";
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json));
+        context.Response.Body = new MemoryStream();
+
+        var result = await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None);
+        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+
+        Assert.Equal(400, context.Response.StatusCode);
+        context.Response.Body.Position = 0;
+        var errors = JsonDocument.Parse(context.Response.Body).RootElement.GetProperty("errors");
+        Assert.True(errors.TryGetProperty(path, out _), $"expected an error at '{path}', got {errors}");
+        Assert.Empty(_sinch.Requests);
+    }
+}
