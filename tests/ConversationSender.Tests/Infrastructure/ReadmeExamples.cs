@@ -13,6 +13,9 @@ internal static partial class ReadmeExamples
     public static IReadOnlyList<string> CurlBodies { get; } =
         [.. CurlBody().Matches(File.ReadAllText(RepositoryRoot.File("README.md"))).Select(m => m.Groups[1].Value)];
 
+    /// <summary>The README's example of a 400 answer (an unknown channel and no text).</summary>
+    public static bool IsTheBadRequestExample(string body) => body.Contains("\"SMSS\"", StringComparison.Ordinal);
+
     /// <summary>A readable name for an example: its content kind and overrides.</summary>
     public static string Describe(string json)
     {
