@@ -152,9 +152,9 @@ public sealed class SendToSinchTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(403, "PERMISSION_DENIED")]
-    [InlineData(404, "NOT_FOUND")]
-    public async Task Forbidden_and_not_found_are_permanent_rejections(int status, string statusName)
+    [InlineData(403, "PERMISSION_DENIED", "billing")]
+    [InlineData(404, "NOT_FOUND", "Sinch:Region")]
+    public async Task Forbidden_and_not_found_are_permanent_rejections_with_a_hint(int status, string statusName, string hint)
     {
         _sinch.Script(FakeResponse.SinchError(status, statusName, "nope"));
 
@@ -162,6 +162,8 @@ public sealed class SendToSinchTests : IAsyncLifetime
 
         Assert.Equal((HttpStatusCode)status, rejected.UpstreamStatus);
         Assert.Equal(statusName, rejected.SinchStatus);
+        Assert.Contains("nope", rejected.Reason);
+        Assert.Contains(hint, rejected.Reason);
         Assert.Single(_sinch.SendRequests);
     }
 
@@ -222,15 +224,30 @@ public sealed class SendToSinchTests : IAsyncLifetime
         Assert.Single(_sinch.SendRequests);
     }
 
-    [Fact]
-    public async Task Internal_server_errors_are_not_retried_because_send_is_not_idempotent()
+    [Theory]
+    [InlineData(500)]
+    [InlineData(501)]
+    [InlineData(502)]
+    [InlineData(504)]
+    public async Task Server_errors_are_transient_and_not_retried_because_send_is_not_idempotent(int status)
     {
-        _sinch.Script(FakeResponse.SinchError(500, "INTERNAL", "oops"));
+        _sinch.Script(FakeResponse.SinchError(status, "INTERNAL", "oops"));
 
         var transient = Assert.IsType<SendOutcome.Transient>(await SendAsync(ShortMessage));
 
-        Assert.Equal(HttpStatusCode.InternalServerError, transient.UpstreamStatus);
+        Assert.Equal((HttpStatusCode)status, transient.UpstreamStatus);
         Assert.Single(_sinch.SendRequests);
+    }
+
+    [Theory]
+    [InlineData(409)]
+    [InlineData(413)]
+    [InlineData(422)]
+    public async Task Other_client_errors_are_rejections(int status)
+    {
+        _sinch.Script(FakeResponse.SinchError(status, "FAILED_PRECONDITION", "no"));
+
+        Assert.Equal((HttpStatusCode)status, Assert.IsType<SendOutcome.Rejected>(await SendAsync(ShortMessage)).UpstreamStatus);
     }
 
     [Fact]
