@@ -1,8 +1,10 @@
+using ConversationSender.Storage;
 using System.Net;
 using Azure.Core;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using ConversationSender.Credentials;
+using ConversationSender.Idempotency;
 using ConversationSender.Queueing;
 using ConversationSender.Sending;
 using ConversationSender.Sinch;
@@ -13,6 +15,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.RateLimiting;
+using Polly.Timeout;
 
 namespace ConversationSender;
 
@@ -37,9 +41,14 @@ public static class ConversationSenderServiceCollectionExtensions
         AddCredentialStore(services);
         AddConversationClient(services);
 
+        services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection(IdempotencyOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<IdempotencyStore>();
         services.TryAddSingleton<SendService>();
-        services.TryAddSingleton<SendQueueClientFactory>();
+        services.TryAddSingleton<StorageClientFactory>();
         services.TryAddSingleton<DeadLetterWriter>();
+        services.TryAddSingleton<DeadLetterReplayer>();
+        services.TryAddSingleton<SendQueueWriter>();
+        services.TryAddSingleton<SendQueueIntake>();
         return services;
     }
 
@@ -74,6 +83,7 @@ public static class ConversationSenderServiceCollectionExtensions
     private static void AddConversationClient(IServiceCollection services)
     {
         services.TryAddSingleton<OAuthTokenProvider>();
+        services.TryAddSingleton<SendRateLimiter>();
         services.TryAddTransient<SinchAuthenticationHandler>();
 
         services.AddHttpClient(OAuthTokenProvider.HttpClientName, (sp, http) =>
@@ -86,9 +96,11 @@ public static class ConversationSenderServiceCollectionExtensions
         });
 
         // Added first, so it is the outer handler: each retry goes through authentication again.
+        // Order inside: total timeout → retry → circuit breaker → rate limit → attempt timeout.
         conversation.AddResilienceHandler("sinch-send", (pipeline, context) =>
         {
             var sinch = context.ServiceProvider.GetRequiredService<IOptions<SinchOptions>>().Value;
+            var limiter = context.ServiceProvider.GetRequiredService<SendRateLimiter>();
             pipeline.AddTimeout(sinch.TotalTimeout);
             if (sinch.MaxRetries > 0)
             {
@@ -100,10 +112,20 @@ public static class ConversationSenderServiceCollectionExtensions
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
                     ShouldRetryAfterHeader = true,
-
-                    // messages:send is not idempotent: retry only what Sinch cannot have processed.
-                    ShouldHandle = args => ValueTask.FromResult(IsSafeToRetry(args.Outcome, sinch.MaxRetryDelay)),
+                    ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, sinch)),
                 });
+            }
+
+            pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                FailureRatio = sinch.CircuitBreakerFailureRatio,
+                MinimumThroughput = sinch.CircuitBreakerMinimumThroughput,
+                SamplingDuration = sinch.CircuitBreakerSamplingDuration,
+                BreakDuration = sinch.CircuitBreakerBreakDuration,
+            });
+            if (limiter.IsEnabled)
+            {
+                pipeline.AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = args => limiter.AcquireAsync(args.Context.CancellationToken) });
             }
 
             pipeline.AddTimeout(sinch.AttemptTimeout);
@@ -111,10 +133,24 @@ public static class ConversationSenderServiceCollectionExtensions
         conversation.AddHttpMessageHandler<SinchAuthenticationHandler>();
     }
 
-    // A Retry-After longer than we are willing to wait in-call goes back to the caller (HTTP 429/503, or a queue retry).
-    private static bool IsSafeToRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxDelay) =>
-        (outcome.Result?.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable
-            && !(outcome.Result.Headers.RetryAfter?.Delta > maxDelay)
-            && !(outcome.Result.Headers.RetryAfter?.Date - DateTimeOffset.UtcNow > maxDelay))
-        || outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+    // messages:send is not idempotent: by default only what Sinch cannot have processed is retried. A Retry-After
+    // longer than we are willing to wait in-call goes back to the caller (HTTP 429/503, or a queue retry).
+    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, SinchOptions sinch)
+    {
+        if (outcome.Result is { } response)
+        {
+            var retryAfter = response.Headers.RetryAfter is { } header ? header.Delta ?? header.Date - DateTimeOffset.UtcNow : null;
+            return retryAfter <= sinch.MaxRetryDelay || retryAfter is null
+                ? response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable
+                    || (sinch.RetryAmbiguousFailures && response.StatusCode is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout)
+                : false;
+        }
+
+        return outcome.Exception switch
+        {
+            HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,
+            HttpRequestException or TimeoutRejectedException => sinch.RetryAmbiguousFailures,
+            _ => false,
+        };
+    }
 }

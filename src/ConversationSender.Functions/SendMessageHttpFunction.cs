@@ -1,4 +1,5 @@
 using ConversationSender.Functions.Http;
+using ConversationSender.Queueing;
 using ConversationSender.Sending;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -6,60 +7,49 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace ConversationSender.Functions;
 
-/// <summary><c>POST /api/messages</c>: sends one message now and answers with Sinch's message id or a problem.</summary>
-public sealed class SendMessageHttpFunction(SendService sendService)
+/// <summary>
+/// <c>POST /api/messages</c>: sends one message now and answers with Sinch's message id or a problem;
+/// with <c>?mode=queue</c>, validates it, queues it and answers 202 with a tracking id.
+/// </summary>
+public sealed class SendMessageHttpFunction(SendService sendService, SendQueueIntake intake)
 {
     /// <summary>Far above any real message (a queue message holds at most 48 KiB of JSON); stops memory abuse.</summary>
     public const int MaxBodyBytes = 256 * 1024;
+
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     [Function("SendMessage")]
     public async Task<IActionResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "messages")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        if (!IsJson(request.ContentType))
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (problem is not null)
         {
-            return SendOutcomeHttpResult.Problem(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedMediaType,
-                "The body must be JSON.", "Send the message with Content-Type: application/json.");
+            return problem;
         }
 
-        var body = await ReadBodyAsync(request, cancellationToken);
-        if (body is null)
+        string? key = request.Headers[IdempotencyKeyHeader];
+        var keyErrors = new List<ConversationSender.Validation.FieldError>();
+        ConversationSender.Validation.OutboundMessageValidator.ValidateIdempotencyKey(key, keyErrors, IdempotencyKeyHeader);
+        if (keyErrors.Count > 0)
         {
-            return SendOutcomeHttpResult.Problem(StatusCodes.Status413PayloadTooLarge, ProblemTypes.TooLarge,
-                "The body is too large.", $"A message may be at most {MaxBodyBytes} bytes.");
+            return JsonApiResult.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidMessage, "The Idempotency-Key header is invalid.", null, keyErrors);
         }
 
-        return SendOutcomeHttpResult.From(await sendService.SendAsync(body, cancellationToken));
-    }
-
-    // No Content-Type is accepted too: curl users forget it, and the body is checked as JSON anyway.
-    private static bool IsJson(string? contentType) =>
-        string.IsNullOrEmpty(contentType)
-        || (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
-            && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-                || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase)));
-
-    private static async Task<BinaryData?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > MaxBodyBytes)
+        switch (request.Query["mode"].ToString())
         {
-            return null;
+            case "" or "send":
+                return JsonApiResult.From(await sendService.SendAsync(body!, key, fallbackKey: null, cancellationToken));
+            case "queue":
+                return await intake.AcceptAsync(body!, key, cancellationToken) switch
+                {
+                    QueueIntakeResult.Queued queued => new JsonApiResult(StatusCodes.Status202Accepted, new QueuedResponse(queued.TrackingId)),
+                    QueueIntakeResult.Invalid invalid => JsonApiResult.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidMessage, "The message is invalid.", "The message is invalid.", invalid.Errors),
+                    _ => throw new System.Diagnostics.UnreachableException(),
+                };
+            default:
+                return JsonApiResult.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidMessage, "Unknown mode.", "mode must be 'send' (default) or 'queue'.");
         }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return BinaryData.FromBytes(buffer.ToArray());
     }
 }

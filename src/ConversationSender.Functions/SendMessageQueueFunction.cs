@@ -24,7 +24,8 @@ public sealed class SendMessageQueueFunction(
         [QueueTrigger("%SendQueue:QueueName%", Connection = SendQueueOptions.ConnectionSettingName)] QueueMessage message,
         CancellationToken cancellationToken)
     {
-        var outcome = await sendService.SendAsync(message.Body, cancellationToken);
+        // Without a key of its own, a message is known by its queue id: a redelivery after a crash is not sent twice.
+        var outcome = await sendService.SendAsync(message.Body, idempotencyKey: null, fallbackKey: $"queue:{options.Value.QueueName}:{message.MessageId}", cancellationToken);
         switch (outcome)
         {
             case SendOutcome.Accepted:
@@ -40,6 +41,9 @@ public sealed class SendMessageQueueFunction(
 
             case SendOutcome.Transient transient:
                 throw new MessageNotSentException($"Attempt {message.DequeueCount} of {options.Value.MaxDequeueCount} failed: {transient.Reason}");
+
+            case SendOutcome.InProgress inProgress:
+                throw new MessageNotSentException($"Another attempt at this message is in progress since {inProgress.Since:O}.");
 
             case SendOutcome.Misconfigured misconfigured:
                 throw new MessageNotSentException($"Not sent until {misconfigured.SettingName} is fixed: {misconfigured.Reason}");

@@ -41,6 +41,12 @@ public sealed class OutboundMessage
 
     public string? MessageContentType { get; set; }
 
+    /// <summary>
+    /// Ours, not Sinch's (never sent): a repeat with the same key within the retention window is answered
+    /// with the first send's result instead of sending again. HTTP callers may use the Idempotency-Key header.
+    /// </summary>
+    public string? IdempotencyKey { get; set; }
+
     /// <summary>Fields this contract does not know; the validator rejects them by name.</summary>
     [JsonExtensionData]
     public IDictionary<string, JsonElement>? UnknownFields { get; set; }

@@ -1,3 +1,4 @@
+using ConversationSender.Storage;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using ConversationSender.Contract;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace ConversationSender.Queueing;
 
 /// <summary>Writes <see cref="DeadLetterEntry"/> documents to the dead-letter queue, creating it on first use.</summary>
-public sealed class DeadLetterWriter(SendQueueClientFactory clients, IOptions<SendQueueOptions> options)
+public sealed class DeadLetterWriter(StorageClientFactory clients, IOptions<SendQueueOptions> options)
 {
     private QueueClient? _queue;
 
@@ -18,7 +19,7 @@ public sealed class DeadLetterWriter(SendQueueClientFactory clients, IOptions<Se
         if (queue is null)
         {
             // Not cached until creation succeeds, so a storage hiccup here is retried by the next message.
-            queue = clients.Create(QueueName);
+            queue = clients.CreateQueue(QueueName);
             await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             _queue = queue;
         }

@@ -11,14 +11,19 @@ public abstract record SendOutcome
     }
 
     /// <summary>Sinch took the message; delivery is reported later through callbacks.</summary>
-    public sealed record Accepted(string MessageId, DateTimeOffset AcceptedTime) : SendOutcome;
+    /// <param name="Replayed">True when an earlier send with the same idempotency key is reported, without sending again.</param>
+    public sealed record Accepted(string MessageId, DateTimeOffset AcceptedTime, bool Replayed = false) : SendOutcome;
 
     /// <summary>The message can never be sent as it is: our validation or Sinch (400/403/404) refused it.</summary>
     /// <param name="UpstreamStatus">Sinch's HTTP status; null when our own validation refused the message.</param>
     public sealed record Rejected(string Reason, IReadOnlyList<FieldError> Errors, HttpStatusCode? UpstreamStatus = null, string? SinchStatus = null) : SendOutcome;
 
     /// <summary>Worth trying again later: Sinch or Key Vault was busy, failing or unreachable.</summary>
-    public sealed record Transient(string Reason, TimeSpan? RetryAfter, HttpStatusCode? UpstreamStatus = null) : SendOutcome;
+    /// <param name="MayHaveBeenSent">Sinch may have taken the message although we saw a failure: a retry may duplicate it.</param>
+    public sealed record Transient(string Reason, TimeSpan? RetryAfter, HttpStatusCode? UpstreamStatus = null, bool MayHaveBeenSent = false) : SendOutcome;
+
+    /// <summary>Another send with the same idempotency key is running; ask again shortly.</summary>
+    public sealed record InProgress(DateTimeOffset Since) : SendOutcome;
 
     /// <summary>The fix is on our side: <see cref="SettingName"/> names what to correct (never its value).</summary>
     public sealed record Misconfigured(string Reason, string SettingName) : SendOutcome;

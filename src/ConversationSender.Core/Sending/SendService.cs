@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using ConversationSender.Credentials;
+using ConversationSender.Idempotency;
 using ConversationSender.Sinch;
 using ConversationSender.Validation;
 using Microsoft.Extensions.Logging;
@@ -8,29 +9,101 @@ using Microsoft.Extensions.Logging;
 namespace ConversationSender.Sending;
 
 /// <summary>
-/// The one path every message takes, whichever trigger brought it: read → validate → credentials → Sinch.
-/// It never throws for a message's own fault or Sinch's answer; the <see cref="SendOutcome"/> says what happened.
+/// The one path every message takes, whichever trigger brought it: read → validate → claim the idempotency
+/// key → credentials → Sinch → remember the result. It never throws for a message's own fault or Sinch's
+/// answer; the <see cref="SendOutcome"/> says what happened.
 /// </summary>
 public sealed class SendService(
     ConversationClient client,
     ISinchCredentialStore credentialStore,
+    IdempotencyStore idempotency,
     TimeProvider time,
     ILogger<SendService> logger)
 {
-    public async Task<SendOutcome> SendAsync(BinaryData body, CancellationToken cancellationToken)
-    {
-        if (!OutboundMessageReader.TryRead(body, out var message, out var readError))
-        {
-            return Log(new SendOutcome.Rejected("The message is not valid JSON of the expected shape.", [readError!]));
-        }
+    public Task<SendOutcome> SendAsync(BinaryData body, CancellationToken cancellationToken) =>
+        SendAsync(body, idempotencyKey: null, fallbackKey: null, cancellationToken);
 
-        var validation = OutboundMessageValidator.Validate(message!);
+    /// <param name="idempotencyKey">A key given with the request (the HTTP header); must match the message's own <c>idempotency_key</c> if both are given.</param>
+    /// <param name="fallbackKey">Used when neither gives a key (e.g. one derived from a queue message id).</param>
+    public async Task<SendOutcome> SendAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, CancellationToken cancellationToken)
+    {
+        var validation = OutboundMessageValidator.Validate(body, out var message);
         if (!validation.IsValid)
         {
-            return Log(new SendOutcome.Rejected("The message is invalid.", validation.Errors));
+            return LogRejected(new SendOutcome.Rejected(
+                message is null ? "The message is not valid JSON of the expected shape." : "The message is invalid.", validation.Errors));
         }
 
-        return Log(await SendValidatedAsync(validation.Request!, cancellationToken));
+        var request = validation.Request!;
+        if (KeyConflict(message!.IdempotencyKey, idempotencyKey) is { } conflict)
+        {
+            return LogRejected(new SendOutcome.Rejected("The message is invalid.", [conflict]));
+        }
+
+        var key = message.IdempotencyKey ?? idempotencyKey ?? fallbackKey;
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["CorrelationId"] = request.CorrelationId ?? Activity.Current?.TraceId.ToString(),
+            ["IdempotencyKeyHash"] = key is null ? null : IdempotencyStore.Hash(key)[..16],
+        });
+        logger.LogInformation("Sending to {Recipients}.", DescribeRecipient(request));
+
+        if (key is null || !idempotency.Enabled)
+        {
+            return Log(await SendValidatedAsync(request, cancellationToken));
+        }
+
+        IdempotencyClaim claim;
+        try
+        {
+            claim = await idempotency.ClaimAsync(key, cancellationToken);
+        }
+        catch (IdempotencyStoreUnavailableException ex)
+        {
+            return Log(new SendOutcome.Transient($"{ex.Message} Not sent, to avoid a duplicate.", RetryAfter: null));
+        }
+
+        switch (claim)
+        {
+            case IdempotencyClaim.AlreadySent sent:
+                logger.LogInformation("Already sent under this idempotency key as {MessageId}; not sending again.", sent.MessageId);
+                return new SendOutcome.Accepted(sent.MessageId, sent.AcceptedTime, Replayed: true);
+            case IdempotencyClaim.InFlight inFlight:
+                logger.LogInformation("Another send with this idempotency key is in progress since {Since:O}.", inFlight.Since);
+                return new SendOutcome.InProgress(inFlight.Since);
+        }
+
+        var claimed = (IdempotencyClaim.Claimed)claim;
+        var outcome = Log(await SendValidatedAsync(request, cancellationToken));
+        await SettleClaimAsync(claimed, outcome, cancellationToken);
+        return outcome;
+    }
+
+    /// <summary>A key given twice (body and header, or body and queue) must be the same key.</summary>
+    public static FieldError? KeyConflict(string? inMessage, string? given) =>
+        inMessage is not null && given is not null && inMessage != given
+            ? new FieldError("idempotency_key", "differs from the Idempotency-Key given with the request; send one key")
+            : null;
+
+    // Remembering a sent message matters more than the caller's cancellation: a retry would send it again.
+    private async Task SettleClaimAsync(IdempotencyClaim.Claimed claim, SendOutcome outcome, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (outcome is SendOutcome.Accepted accepted)
+            {
+                await idempotency.CompleteAsync(claim, accepted.MessageId, accepted.AcceptedTime, CancellationToken.None);
+            }
+            else
+            {
+                await idempotency.ReleaseAsync(claim, cancellationToken);
+            }
+        }
+        catch (IdempotencyStoreUnavailableException ex)
+        {
+            // Accepted but not recorded: the claim stays in flight, and a redelivery after InFlightTimeout may send again.
+            logger.LogError(ex, "Could not record the outcome under the idempotency key ({Outcome}).", outcome.GetType().Name);
+        }
     }
 
     private async Task<SendOutcome> SendValidatedAsync(SendMessageRequest request, CancellationToken cancellationToken)
@@ -63,7 +136,7 @@ public sealed class SendService(
         }
         catch (SinchUnavailableException ex)
         {
-            return new SendOutcome.Transient(ex.Message, ex.RetryAfter, ex.StatusCode);
+            return new SendOutcome.Transient(ex.Message, ex.RetryAfter, ex.StatusCode, ex.MayHaveBeenSent);
         }
         catch (CredentialsMisconfiguredException ex)
         {
@@ -83,26 +156,37 @@ public sealed class SendService(
         _ => "",
     };
 
+    private static string DescribeRecipient(SendMessageRequest request) =>
+        request.Recipient?.ContactId is { } contact
+            ? $"contact {IdentityMask.Mask(contact)}"
+            : string.Join(", ", request.Recipient?.IdentifiedBy?.ChannelIdentities?.Select(i => $"{i.Channel} {IdentityMask.Mask(i.Identity)}") ?? []);
+
     private SendOutcome.Accepted Accepted(SendMessageResponse response) =>
         new(response.MessageId!, response.AcceptedTime ?? time.GetUtcNow());
+
+    // Not the field names either: an unknown field's name is whatever the caller wrote, a phone number included.
+    private SendOutcome.Rejected LogRejected(SendOutcome.Rejected rejected)
+    {
+        logger.LogWarning("Message rejected before sending with {ErrorCount} field errors.", rejected.Errors.Count);
+        return rejected;
+    }
 
     // Only the outcome's kind, status and ids: the message's identities and texts never reach a log.
     private SendOutcome Log(SendOutcome outcome)
     {
-        var traceId = Activity.Current?.TraceId.ToString();
         switch (outcome)
         {
             case SendOutcome.Accepted accepted:
                 logger.LogInformation("Sinch accepted message {MessageId}.", accepted.MessageId);
                 break;
             case SendOutcome.Rejected rejected:
-                // Not the field names either: an unknown field's name is whatever the caller wrote, a phone number included.
-                logger.LogWarning(
-                    "Message rejected ({UpstreamStatus} {SinchStatus}) with {ErrorCount} field errors.",
-                    (int?)rejected.UpstreamStatus, rejected.SinchStatus, rejected.Errors.Count);
+                logger.LogWarning("Sinch rejected the message ({UpstreamStatus} {SinchStatus}) with {ErrorCount} field errors.", (int?)rejected.UpstreamStatus, rejected.SinchStatus, rejected.Errors.Count);
+                break;
+            case SendOutcome.Transient { MayHaveBeenSent: true } ambiguous:
+                logger.LogWarning("Send failed ambiguously ({UpstreamStatus}): Sinch may have taken it, so a retry may duplicate it. {Reason}", (int?)ambiguous.UpstreamStatus, ambiguous.Reason);
                 break;
             case SendOutcome.Transient transient:
-                logger.LogWarning("Send failed for now ({UpstreamStatus}), retry after {RetryAfter}; trace {TraceId}.", (int?)transient.UpstreamStatus, transient.RetryAfter, traceId);
+                logger.LogWarning("Send failed for now ({UpstreamStatus}), retry after {RetryAfter}. {Reason}", (int?)transient.UpstreamStatus, transient.RetryAfter, transient.Reason);
                 break;
             case SendOutcome.Misconfigured misconfigured:
                 logger.LogError("Send impossible until {SettingName} is fixed: {Reason}", misconfigured.SettingName, misconfigured.Reason);

@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ConversationSender.Credentials;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
 using Polly.Timeout;
 
 namespace ConversationSender.Sinch;
@@ -35,15 +37,25 @@ public sealed class ConversationClient(HttpClient httpClient, TimeProvider time)
         }
         catch (TimeoutRejectedException ex)
         {
-            throw new SinchUnavailableException("Sinch did not answer in time; the message may or may not have been accepted.", null, null, null, ex);
+            throw new SinchUnavailableException("Sinch did not answer in time; the message may or may not have been accepted.", null, null, null, ex, mayHaveBeenSent: true);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            throw new SinchUnavailableException("Sinch is failing; sends are paused for a moment (circuit open).", null, null, null, ex);
+        }
+        catch (RateLimiterRejectedException ex)
+        {
+            throw new SinchUnavailableException("This instance's send rate limit is saturated.", null, null, ex.RetryAfter, ex);
         }
         catch (HttpRequestException ex)
         {
-            throw new SinchUnavailableException($"Sinch could not be reached ({ex.HttpRequestError}).", null, null, null, ex);
+            // A connection that failed to open carried nothing; one that broke mid-request may have.
+            var reachedSinch = ex.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError);
+            throw new SinchUnavailableException($"Sinch could not be reached ({ex.HttpRequestError}).", null, null, null, ex, reachedSinch);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SinchUnavailableException("Sinch did not answer in time; the message may or may not have been accepted.", null, null, null, ex);
+            throw new SinchUnavailableException("Sinch did not answer in time; the message may or may not have been accepted.", null, null, null, ex, mayHaveBeenSent: true);
         }
 
         using (response)
@@ -62,8 +74,10 @@ public sealed class ConversationClient(HttpClient httpClient, TimeProvider time)
             throw status switch
             {
                 HttpStatusCode.Unauthorized => new SinchAuthenticationException(summary, status, error),
-                HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout or >= HttpStatusCode.InternalServerError =>
+                HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable =>
                     new SinchUnavailableException(summary, status, error, RetryAfter.From(response, time)),
+                HttpStatusCode.RequestTimeout or >= HttpStatusCode.InternalServerError =>
+                    new SinchUnavailableException(summary, status, error, RetryAfter.From(response, time), mayHaveBeenSent: true),
                 _ => new SinchRejectedException(summary, status, error),
             };
         }

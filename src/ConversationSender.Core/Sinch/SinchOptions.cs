@@ -32,8 +32,8 @@ public sealed class SinchOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>All attempts of one send, retries and their waits included.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    /// <summary>All attempts of one send, retries and their waits included; capped well below the ~230 s HTTP limit.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:03:00")]
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Retries on 429, 503 and connection failures (never on 500 or timeouts: send is not idempotent).</summary>
@@ -46,6 +46,34 @@ public sealed class SinchOptions
     /// <summary>Longest wait between retries, including one asked for by <c>Retry-After</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Also retry in-call after a 500/502/504 or an attempt timeout. Off by default: Sinch may have taken the
+    /// message, and messages:send has no idempotency, so a retry may deliver it twice.
+    /// </summary>
+    public bool RetryAmbiguousFailures { get; set; }
+
+    /// <summary>Share of failed attempts (5xx, 408, 429, timeouts, connection errors) that opens the circuit.</summary>
+    [Range(0.05, 1.0)]
+    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>Attempts within the sampling window before the breaker may open.</summary>
+    [Range(2, 10_000)]
+    public int CircuitBreakerMinimumThroughput { get; set; } = 20;
+
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
+    public TimeSpan CircuitBreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long sends fail fast (as transient) once the circuit opens, sparing Sinch and the queue's attempts.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
+    public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Sends per second from one instance (0: unlimited). Sinch allows 800 requests/s per project: keep
+    /// this × the maximum instance count below that.
+    /// </summary>
+    [Range(0, 800)]
+    public int MaxSendsPerSecond { get; set; } = 50;
 
     /// <summary>A cached OAuth token is replaced this long before it expires.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:30:00")]

@@ -8,9 +8,16 @@ public sealed class SinchUnavailableException(
     HttpStatusCode? statusCode,
     SinchError? error,
     TimeSpan? retryAfter,
-    Exception? innerException = null)
+    Exception? innerException = null,
+    bool mayHaveBeenSent = false)
     : SinchApiException(message, statusCode, error, innerException)
 {
     /// <summary>What Sinch asked for in <c>Retry-After</c>, if anything.</summary>
     public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    /// <summary>
+    /// The request reached Sinch and its fate is unknown (a 5xx other than 503, or no answer in time):
+    /// sending again may deliver the message twice.
+    /// </summary>
+    public bool MayHaveBeenSent { get; } = mayHaveBeenSent;
 }

@@ -22,6 +22,12 @@ public static partial class OutboundMessageValidator
     private static readonly string[] MetadataUpdateStrategies = ["REPLACE", "MERGE_PATCH"];
     private static readonly string[] ContentTypes = ["CONTENT_UNKNOWN", "CONTENT_MARKETING", "CONTENT_NOTIFICATION"];
 
+    /// <summary>Reads and validates raw bytes in one go; <paramref name="message"/> is null when the JSON itself is unusable.</summary>
+    public static MessageValidationResult Validate(BinaryData body, out OutboundMessage? message) =>
+        OutboundMessageReader.TryRead(body, out message, out var readError)
+            ? Validate(message!)
+            : new MessageValidationResult(null, [readError!]);
+
     public static MessageValidationResult Validate(OutboundMessage message)
     {
         var errors = new List<FieldError>();
@@ -78,8 +84,17 @@ public static partial class OutboundMessageValidator
             ConversationMetadataUpdateStrategy = OneOf(message.ConversationMetadataUpdateStrategy, MetadataUpdateStrategies, "conversation_metadata_update_strategy", errors),
             MessageContentType = OneOf(message.MessageContentType, ContentTypes, "message_content_type", errors),
         };
+        ValidateIdempotencyKey(message.IdempotencyKey, errors);
 
         return errors.Count == 0 ? new MessageValidationResult(request, errors) : new MessageValidationResult(null, errors);
+    }
+
+    public static void ValidateIdempotencyKey(string? key, List<FieldError> errors, string field = "idempotency_key")
+    {
+        if (key is not null && (string.IsNullOrWhiteSpace(key) || key.Length > 200 || key.Any(char.IsControl)))
+        {
+            errors.Add(new FieldError(field, "must be 1-200 printable characters"));
+        }
     }
 
     private static void CheckUnknownFields(OutboundMessage message, List<FieldError> errors)

@@ -4,7 +4,12 @@ namespace ConversationSender.Functions.Http;
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(AcceptedResponse))]
 [JsonSerializable(typeof(ProblemDocument))]
+[JsonSerializable(typeof(QueuedResponse))]
+[JsonSerializable(typeof(BatchResponse))]
+[JsonSerializable(typeof(ReplayResponse))]
+[JsonSerializable(typeof(ReplayRequestBody))]
 internal sealed partial class HttpJsonContext : JsonSerializerContext;

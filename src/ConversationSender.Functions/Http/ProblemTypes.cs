@@ -10,4 +10,6 @@ public static class ProblemTypes
     public const string Misconfigured = "urn:conversation-sender:problem:misconfigured";
     public const string UnsupportedMediaType = "urn:conversation-sender:problem:unsupported-media-type";
     public const string TooLarge = "urn:conversation-sender:problem:too-large";
+    public const string InProgress = "urn:conversation-sender:problem:in-progress";
+    public const string InvalidBatch = "urn:conversation-sender:problem:invalid-batch";
 }

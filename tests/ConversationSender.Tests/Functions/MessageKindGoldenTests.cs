@@ -1,3 +1,4 @@
+using ConversationSender.Storage;
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
@@ -79,7 +80,7 @@ public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : IAsyncLifet
     public async Task Over_the_queue_sinch_receives_the_example_plus_app_id(string kind, int index)
     {
         var example = ReadmeExamples.Messages[index];
-        var producer = _host.Get<SendQueueClientFactory>().Create(_queueName);
+        var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
         await producer.CreateIfNotExistsAsync();
         await producer.SendMessageAsync(example);
         var raw = new QueueClient(azurite.ConnectionString, _queueName);

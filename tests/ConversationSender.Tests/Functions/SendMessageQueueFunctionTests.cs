@@ -1,3 +1,4 @@
+using ConversationSender.Storage;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Queues;
@@ -174,7 +175,7 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
 
     private async Task ProduceAsync(string json)
     {
-        var producer = _host.Get<SendQueueClientFactory>().Create(_queueName);
+        var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
         await producer.CreateIfNotExistsAsync();
         await producer.SendMessageAsync(json);
     }
@@ -194,7 +195,7 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
 
     private async Task<IReadOnlyList<JsonElement>> ReadDeadLettersAsync(string queueName)
     {
-        var client = new QueueClient(azurite.ConnectionString, queueName, SendQueueClientFactory.ClientOptions());
+        var client = new QueueClient(azurite.ConnectionString, queueName, StorageClientFactory.ClientOptions());
         if (!await client.ExistsAsync())
         {
             return [];

@@ -3,26 +3,50 @@ using Microsoft.Extensions.Logging;
 
 namespace ConversationSender.Tests.Infrastructure;
 
-/// <summary>Every log line the app writes, formatted with its exception, to check that nothing sensitive leaks.</summary>
-public sealed class CapturedLogs : ILoggerProvider
+/// <summary>Every log line the app writes, with its scopes and exception, to check that nothing sensitive leaks.</summary>
+public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
 {
-    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<CapturedLine> _lines = new();
+    private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
-    public IReadOnlyList<string> Lines => [.. _lines];
+    public IReadOnlyList<CapturedLine> Entries => [.. _lines];
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+    public IReadOnlyList<string> Lines => [.. _lines.Select(l => l.ToString())];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, this);
+
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    public sealed record CapturedLine(LogLevel Level, string Category, string Message, IReadOnlyDictionary<string, object?> Scope, string? Exception)
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public override string ToString() =>
+            $"{Level} {Category}: {Message} [{string.Join(", ", Scope.Select(p => $"{p.Key}={p.Value}"))}] {Exception}";
+    }
+
+    private sealed class Logger(string category, CapturedLogs owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner._scopes.Push(state);
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var scope = new Dictionary<string, object?>();
+            owner._scopes.ForEachScope((value, target) =>
+            {
+                if (value is IEnumerable<KeyValuePair<string, object?>> pairs)
+                {
+                    foreach (var (key, item) in pairs)
+                    {
+                        target[key] = item;
+                    }
+                }
+            }, scope);
+            owner._lines.Enqueue(new CapturedLine(logLevel, category, formatter(state, exception), scope, exception?.ToString()));
+        }
     }
 }

@@ -1,0 +1,18 @@
+namespace ConversationSender.Idempotency;
+
+/// <summary>What claiming an idempotency key found.</summary>
+public abstract record IdempotencyClaim
+{
+    private IdempotencyClaim()
+    {
+    }
+
+    /// <summary>The key is ours: send, then complete or release it.</summary>
+    public sealed record Claimed(string PartitionKey, string RowKey, Azure.ETag ETag) : IdempotencyClaim;
+
+    /// <summary>A message was already sent under this key.</summary>
+    public sealed record AlreadySent(string MessageId, DateTimeOffset AcceptedTime) : IdempotencyClaim;
+
+    /// <summary>Another sender holds the key right now.</summary>
+    public sealed record InFlight(DateTimeOffset Since) : IdempotencyClaim;
+}

@@ -1,0 +1,141 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using ConversationSender.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ConversationSender.Idempotency;
+
+/// <summary>
+/// Idempotency keys in Azure Table storage: claimed before Sinch is called, completed with Sinch's message id
+/// after, released when nothing was sent. Keys are stored hashed: callers may build them from personal data.
+/// </summary>
+public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<IdempotencyOptions> options, TimeProvider time)
+{
+    private const string InFlightState = "in_flight";
+    private const string SentState = "sent";
+
+    private readonly IdempotencyOptions _options = options.Value;
+    private TableClient? _table;
+
+    public bool Enabled => _options.Enabled;
+
+    public async Task<IdempotencyClaim> ClaimAsync(string key, CancellationToken cancellationToken)
+    {
+        var (partition, row) = Locate(key);
+        return await GuardAsync<IdempotencyClaim>(async table =>
+        {
+            var now = time.GetUtcNow();
+            try
+            {
+                var response = await table.AddEntityAsync(NewClaim(partition, row, now), cancellationToken);
+                return new IdempotencyClaim.Claimed(partition, row, response.Headers.ETag ?? ETag.All);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
+                if (!existing.HasValue)
+                {
+                    // Released between our add and our read: the next attempt will claim it.
+                    return new IdempotencyClaim.InFlight(now);
+                }
+
+                var entity = existing.Value!;
+                var expired = entity.GetDateTimeOffset("ExpiresAt") is { } expiresAt && expiresAt <= now;
+                var claimedAt = entity.GetDateTimeOffset("ClaimedAt") ?? now;
+                var abandoned = entity.GetString("State") == InFlightState && claimedAt + _options.InFlightTimeout <= now;
+                if (!expired && !abandoned)
+                {
+                    return entity.GetString("State") == SentState
+                        ? new IdempotencyClaim.AlreadySent(entity.GetString("MessageId") ?? "", entity.GetDateTimeOffset("AcceptedTime") ?? claimedAt)
+                        : new IdempotencyClaim.InFlight(claimedAt);
+                }
+
+                try
+                {
+                    // Take over an expired or abandoned key; the ETag makes sure only one taker wins.
+                    var replaced = await table.UpdateEntityAsync(NewClaim(partition, row, now), entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                    return new IdempotencyClaim.Claimed(partition, row, replaced.Headers.ETag ?? ETag.All);
+                }
+                catch (RequestFailedException lost) when (lost.Status is 409 or 412)
+                {
+                    return new IdempotencyClaim.InFlight(now);
+                }
+            }
+        }, cancellationToken);
+    }
+
+    public Task CompleteAsync(IdempotencyClaim.Claimed claim, string messageId, DateTimeOffset acceptedTime, CancellationToken cancellationToken) =>
+        GuardAsync(async table =>
+        {
+            var now = time.GetUtcNow();
+            var entity = new TableEntity(claim.PartitionKey, claim.RowKey)
+            {
+                ["State"] = SentState,
+                ["ClaimedAt"] = now,
+                ["ExpiresAt"] = now + _options.Retention,
+                ["MessageId"] = messageId,
+                ["AcceptedTime"] = acceptedTime,
+            };
+
+            // Unconditional: the message was sent, and that must be remembered even if the claim was taken over.
+            await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    public Task ReleaseAsync(IdempotencyClaim.Claimed claim, CancellationToken cancellationToken) =>
+        GuardAsync(async table =>
+        {
+            try
+            {
+                await table.DeleteEntityAsync(claim.PartitionKey, claim.RowKey, claim.ETag, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+                // Gone or taken over by another sender: nothing of ours to release.
+            }
+
+            return true;
+        }, cancellationToken);
+
+    /// <summary>The hash of a key, as stored and as logged.</summary>
+    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private static (string Partition, string Row) Locate(string key)
+    {
+        var hash = Hash(key);
+        return (hash[..2], hash);
+    }
+
+    private TableEntity NewClaim(string partition, string row, DateTimeOffset now) => new(partition, row)
+    {
+        ["State"] = InFlightState,
+        ["ClaimedAt"] = now,
+        ["ExpiresAt"] = now + _options.Retention,
+    };
+
+    private async Task<T> GuardAsync<T>(Func<TableClient, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var table = _table;
+            if (table is null)
+            {
+                table = storage.CreateTable(_options.TableName);
+                await table.CreateIfNotExistsAsync(cancellationToken);
+                _table = table;
+            }
+
+            return await operation(table);
+        }
+        catch (RequestFailedException ex)
+        {
+            throw new IdempotencyStoreUnavailableException($"The idempotency table answered HTTP {ex.Status} ({ex.ErrorCode}).", ex);
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new IdempotencyStoreUnavailableException("The idempotency table could not be reached.", ex);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using ConversationSender.Contract;
+using ConversationSender.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ConversationSender.Queueing;
+
+/// <summary>
+/// Moves dead letters back to the send queue after the cause is fixed: from our dead-letter queue (the original
+/// message inside each entry) or from the host's poison queue (raw messages). Each is queued before it is deleted,
+/// so a failure in between leaves a copy rather than none.
+/// </summary>
+public sealed class DeadLetterReplayer(StorageClientFactory storage, IOptions<SendQueueOptions> options, ILogger<DeadLetterReplayer> logger)
+{
+    public const int MaxPerRequest = 500;
+
+    // Looked-at letters stay hidden this long, so one pass never sees a letter twice.
+    private static readonly TimeSpan ScanLease = TimeSpan.FromSeconds(30);
+
+    public async Task<ReplayResult> ReplayAsync(ReplayRequest request, CancellationToken cancellationToken)
+    {
+        var queueOptions = options.Value;
+        var source = storage.CreateQueue(request.FromPoison ? $"{queueOptions.QueueName}-poison" : queueOptions.ResolvedDeadLetterQueueName);
+        if (!await source.ExistsAsync(cancellationToken))
+        {
+            return new ReplayResult([], 0);
+        }
+
+        var target = storage.CreateQueue(queueOptions.QueueName);
+        await target.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var replayed = new List<string>();
+        var scanned = 0;
+        var max = Math.Clamp(request.Max, 1, MaxPerRequest);
+        while (replayed.Count < max && scanned < MaxPerRequest * 4)
+        {
+            QueueMessage[] batch = (await source.ReceiveMessagesAsync(32, ScanLease, cancellationToken)).Value;
+            if (batch.Length == 0)
+            {
+                break;
+            }
+
+            foreach (var letter in batch)
+            {
+                scanned++;
+                var (id, original) = request.FromPoison ? (letter.MessageId, letter.Body.ToString()) : ReadEntry(letter);
+                if (original is null || (request.MessageIds is not null && !request.MessageIds.Contains(id)) || replayed.Count >= max)
+                {
+                    continue;
+                }
+
+                await target.SendMessageAsync(original, cancellationToken);
+                await source.DeleteMessageAsync(letter.MessageId, letter.PopReceipt, cancellationToken);
+                replayed.Add(id);
+            }
+        }
+
+        logger.LogInformation("Replayed {Count} dead letters to {Queue} after scanning {Scanned}.", replayed.Count, queueOptions.QueueName, scanned);
+        return new ReplayResult(replayed, scanned);
+    }
+
+    private (string Id, string? Original) ReadEntry(QueueMessage letter)
+    {
+        try
+        {
+            var entry = JsonSerializer.Deserialize(letter.Body.ToMemory().Span, ContractJsonContext.Default.DeadLetterEntry);
+            return entry is null ? (letter.MessageId, null) : (entry.OriginalMessageId, entry.OriginalMessage);
+        }
+        catch (JsonException)
+        {
+            logger.LogWarning("Dead letter {QueueMessageId} is not a dead-letter entry; left in place.", letter.MessageId);
+            return (letter.MessageId, null);
+        }
+    }
+}

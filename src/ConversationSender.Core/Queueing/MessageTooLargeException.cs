@@ -1,0 +1,3 @@
+namespace ConversationSender.Queueing;
+
+public sealed class MessageTooLargeException(string message) : Exception(message);

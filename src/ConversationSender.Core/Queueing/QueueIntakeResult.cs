@@ -1,0 +1,15 @@
+using ConversationSender.Validation;
+
+namespace ConversationSender.Queueing;
+
+/// <summary>What happened to one message offered for sending later.</summary>
+public abstract record QueueIntakeResult
+{
+    private QueueIntakeResult()
+    {
+    }
+
+    public sealed record Queued(string TrackingId) : QueueIntakeResult;
+
+    public sealed record Invalid(IReadOnlyList<FieldError> Errors) : QueueIntakeResult;
+}

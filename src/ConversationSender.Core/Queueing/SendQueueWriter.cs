@@ -1,0 +1,46 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Storage.Queues;
+using ConversationSender.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ConversationSender.Queueing;
+
+/// <summary>
+/// Puts messages on the send queue (base64, as the trigger reads them), each carrying an
+/// <c>idempotency_key</c> so that a redelivered queue message is never sent twice.
+/// </summary>
+public sealed class SendQueueWriter(StorageClientFactory storage, IOptions<SendQueueOptions> options)
+{
+    /// <summary>The queue service's limit for a message, after base64 encoding.</summary>
+    public const int MaxEncodedBytes = 64 * 1024;
+
+    private QueueClient? _queue;
+
+    /// <returns>The message's idempotency key, which is also its tracking id.</returns>
+    /// <exception cref="MessageTooLargeException">The message does not fit in a queue message.</exception>
+    public async Task<string> EnqueueAsync(JsonObject message, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var key = message["idempotency_key"]?.GetValue<string>() ?? idempotencyKey ?? NewTrackingId();
+        message["idempotency_key"] = key;
+        var json = message.ToJsonString();
+        var encodedLength = (Encoding.UTF8.GetByteCount(json) + 2) / 3 * 4;
+        if (encodedLength > MaxEncodedBytes)
+        {
+            throw new MessageTooLargeException($"The message is {encodedLength} bytes once base64-encoded; a queue message holds at most {MaxEncodedBytes}.");
+        }
+
+        var queue = _queue;
+        if (queue is null)
+        {
+            queue = storage.CreateQueue(options.Value.QueueName);
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            _queue = queue;
+        }
+
+        await queue.SendMessageAsync(json, cancellationToken);
+        return key;
+    }
+
+    private static string NewTrackingId() => "trk_" + Guid.CreateVersion7().ToString("N");
+}

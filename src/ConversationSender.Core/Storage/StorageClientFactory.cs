@@ -1,0 +1,45 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using ConversationSender.Credentials;
+using ConversationSender.Queueing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ConversationSender.Storage;
+
+/// <summary>
+/// Clients for the storage account the trigger listens on, read from the same connection setting
+/// (<c>SendQueueStorage</c>: a connection string, or <c>__queueServiceUri</c>/<c>__tableServiceUri</c> with a
+/// managed identity). Queue clients always use base64: the trigger's default, which a plain Azure SDK client does not use.
+/// </summary>
+public sealed class StorageClientFactory(IConfiguration configuration, IServiceProvider services)
+{
+    private const string Connection = SendQueueOptions.ConnectionSettingName;
+
+    public static QueueClientOptions ClientOptions() => new() { MessageEncoding = QueueMessageEncoding.Base64 };
+
+    public QueueClient CreateQueue(string queueName)
+    {
+        if (ConnectionString is { } connectionString)
+        {
+            return new QueueClient(connectionString, queueName, ClientOptions());
+        }
+
+        var serviceUri = ServiceUri("queueServiceUri");
+        return new QueueClient(new Uri($"{serviceUri.TrimEnd('/')}/{queueName}"), services.GetRequiredService<TokenCredential>(), ClientOptions());
+    }
+
+    public TableClient CreateTable(string tableName) =>
+        ConnectionString is { } connectionString
+            ? new TableClient(connectionString, tableName)
+            : new TableClient(new Uri(ServiceUri("tableServiceUri")), tableName, services.GetRequiredService<TokenCredential>());
+
+    private string? ConnectionString => configuration[Connection] is { Length: > 0 } value ? value : null;
+
+    private string ServiceUri(string name) =>
+        configuration[$"{Connection}:{name}"] is { Length: > 0 } uri
+            ? uri
+            : throw new CredentialsMisconfiguredException(
+                $"Neither {Connection} nor {Connection}__{name} is set; the send queue's storage account is unknown.", $"{Connection}__{name}");
+}

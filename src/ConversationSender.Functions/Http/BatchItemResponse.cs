@@ -1,0 +1,4 @@
+namespace ConversationSender.Functions.Http;
+
+/// <summary>One item of a batch answer, by its index in the request.</summary>
+public sealed record BatchItemResponse(int Index, string Status, string? TrackingId, IDictionary<string, string[]>? Errors);

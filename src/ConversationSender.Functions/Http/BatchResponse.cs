@@ -1,0 +1,3 @@
+namespace ConversationSender.Functions.Http;
+
+public sealed record BatchResponse(int Queued, int Invalid, IReadOnlyList<BatchItemResponse> Results);

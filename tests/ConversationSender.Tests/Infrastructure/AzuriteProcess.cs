@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ConversationSender.Tests.Infrastructure;
+
+/// <summary>
+/// One real Azurite (blob, queue, table) from the repository's package.json on free loopback ports, without
+/// telemetry; in memory, or on disk so that it can be restarted with its data (same ports).
+/// </summary>
+public sealed partial class AzuriteProcess : IAsyncDisposable
+{
+    // The documented, public development account of the storage emulator (not a secret).
+    private const string DevAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private static readonly SemaphoreSlim InstallGate = new(1, 1);
+
+    private readonly StringBuilder _output = new();
+    private readonly string? _location;
+    private readonly string _scratch = Directory.CreateTempSubdirectory("azurite-tests-").FullName;
+    private Process? _process;
+    private Dictionary<string, int> _ports = new() { ["Blob"] = 0, ["Queue"] = 0, ["Table"] = 0 };
+
+    private AzuriteProcess(bool persistent) => _location = persistent ? Path.Combine(_scratch, "data") : null;
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevAccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{_ports["Blob"]}/devstoreaccount1;" +
+        $"QueueEndpoint=http://127.0.0.1:{_ports["Queue"]}/devstoreaccount1;" +
+        $"TableEndpoint=http://127.0.0.1:{_ports["Table"]}/devstoreaccount1;";
+
+    public static async Task<AzuriteProcess> StartAsync(bool persistent = false)
+    {
+        var azurite = new AzuriteProcess(persistent);
+        await azurite.LaunchAsync();
+        return azurite;
+    }
+
+    /// <summary>Stops the process and starts it again on the same ports (data survives only when persistent).</summary>
+    public async Task RestartAsync()
+    {
+        Stop();
+        await LaunchAsync();
+    }
+
+    public void Stop()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Stop();
+        try
+        {
+            Directory.Delete(_scratch, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task LaunchAsync()
+    {
+        var root = RepositoryRoot.Path;
+        var entry = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
+        await InstallGate.WaitAsync();
+        try
+        {
+            if (!File.Exists(entry))
+            {
+                await RunNpmCiAsync(root);
+            }
+        }
+        finally
+        {
+            InstallGate.Release();
+        }
+
+        if (!File.Exists(entry))
+        {
+            throw new InvalidOperationException($"Azurite is not installed at {entry}; run 'npm ci' in {root}.");
+        }
+
+        // Run from a scratch folder so that nothing Azurite writes lands in the repository.
+        var start = new ProcessStartInfo("node") { WorkingDirectory = _scratch, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var args = new List<string>
+        {
+            entry, "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+            "--blobPort", Port("Blob"), "--queuePort", Port("Queue"), "--tablePort", Port("Table"),
+            "--disableTelemetry", "--skipApiVersionCheck", "--silent",
+        };
+        args.AddRange(_location is null ? ["--inMemoryPersistence"] : ["--location", _location]);
+        args.ForEach(start.ArgumentList.Add);
+
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var found = new Dictionary<string, int>();
+        _process = StartNode(start);
+        _process.OutputDataReceived += (_, e) => OnOutput(e.Data, found, ready);
+        _process.ErrorDataReceived += (_, e) => OnOutput(e.Data, found, ready);
+        _process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"Azurite exited early:\n{Output()}"));
+        _process.EnableRaisingEvents = true;
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        _ports = found;
+    }
+
+    private string Port(string service) => _ports[service].ToString(CultureInfo.InvariantCulture);
+
+    private void OnOutput(string? line, Dictionary<string, int> found, TaskCompletionSource ready)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            if (Listening().Match(line) is { Success: true } match)
+            {
+                found[match.Groups[1].Value] = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+                if (found.Count == 3)
+                {
+                    ready.TrySetResult();
+                }
+            }
+        }
+    }
+
+    private string Output()
+    {
+        lock (_output)
+        {
+            return _output.ToString();
+        }
+    }
+
+    private static Process StartNode(ProcessStartInfo start)
+    {
+        try
+        {
+            return Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start.");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException($"Node.js is needed to run Azurite for the storage tests, and '{start.FileName}' was not found on PATH. Install Node.js 20 or later.", ex);
+        }
+    }
+
+    private static async Task RunNpmCiAsync(string root)
+    {
+        var npm = new ProcessStartInfo("npm") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" })
+        {
+            npm.ArgumentList.Add(arg);
+        }
+
+        using var process = StartNode(npm);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"'npm ci' failed in {root} (exit {process.ExitCode}):\n{await stdout}\n{await stderr}");
+        }
+    }
+
+    [GeneratedRegex(@"Azurite (Blob|Queue|Table) service is successfully listening at https?://[^:]+:(\d+)")]
+    private static partial Regex Listening();
+}
