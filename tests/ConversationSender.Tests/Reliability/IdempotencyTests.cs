@@ -1,0 +1,197 @@
+using System.Text;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using ConversationSender.Functions;
+using ConversationSender.Sending;
+using ConversationSender.Storage;
+using ConversationSender.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ConversationSender.Tests.Reliability;
+
+/// <summary>Idempotency keys claimed in real table storage (Azurite): a repeat never reaches Sinch twice.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private const string Message = """{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "Your code is 123456" }""";
+
+    private readonly string _queueName = "idem-" + Guid.NewGuid().ToString("N")[..12];
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private FakeSinchServer _sinch = null!;
+    private SenderHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _sinch = await FakeSinchServer.StartAsync();
+        _host = CreateHost();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _sinch.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_repeat_with_the_same_key_returns_the_first_result_without_sending()
+    {
+        var key = Guid.NewGuid().ToString();
+
+        var first = await PostAsync(Message, key);
+        var second = await PostAsync(Message, key);
+
+        Assert.Equal(200, first.Status);
+        Assert.Equal(200, second.Status);
+        Assert.Equal(first.Json.GetProperty("message_id").GetString(), second.Json.GetProperty("message_id").GetString());
+        Assert.Equal("true", second.Header("Idempotency-Replayed"));
+        Assert.Null(first.Header("Idempotency-Replayed"));
+        Assert.Single(_sinch.SendRequests);
+    }
+
+    [Fact]
+    public async Task The_key_may_also_travel_in_the_message()
+    {
+        var key = Guid.NewGuid().ToString();
+        var withKey = Message.Replace("\"text\":", $"\"idempotency_key\": \"{key}\", \"text\":", StringComparison.Ordinal);
+
+        await PostAsync(withKey);
+        var again = await PostAsync(withKey, key);
+
+        Assert.Equal("true", again.Header("Idempotency-Replayed"));
+        Assert.Single(_sinch.SendRequests);
+        Assert.DoesNotContain("idempotency_key", _sinch.SendRequests[0].Body);
+    }
+
+    [Fact]
+    public async Task A_header_key_that_contradicts_the_message_key_is_refused()
+    {
+        var withKey = Message.Replace("\"text\":", "\"idempotency_key\": \"a\", \"text\":", StringComparison.Ordinal);
+
+        var answer = await PostAsync(withKey, "b");
+
+        Assert.Equal(400, answer.Status);
+        Assert.True(answer.Json.GetProperty("errors").TryGetProperty("idempotency_key", out _));
+        Assert.Empty(_sinch.Requests);
+    }
+
+    [Fact]
+    public async Task A_concurrent_repeat_while_the_first_is_in_flight_gets_409()
+    {
+        var key = Guid.NewGuid().ToString();
+        _sinch.Script(FakeResponse.Slow(TimeSpan.FromMilliseconds(1500)));
+
+        var first = PostAsync(Message, key);
+        await WaitUntilAsync(() => _sinch.SendRequests.Count == 1);
+        var second = await PostAsync(Message, key);
+
+        Assert.Equal(409, second.Status);
+        Assert.Equal("1", second.Header("Retry-After"));
+        Assert.Equal(200, (await first).Status);
+        Assert.Single(_sinch.SendRequests);
+    }
+
+    [Fact]
+    public async Task A_key_whose_send_failed_is_released_so_a_retry_sends()
+    {
+        var key = Guid.NewGuid().ToString();
+        _sinch.Script(FakeResponse.Unavailable());
+
+        Assert.Equal(503, (await PostAsync(Message, key)).Status);
+        var retry = await PostAsync(Message, key);
+
+        Assert.Equal(200, retry.Status);
+        Assert.Null(retry.Header("Idempotency-Replayed"));
+    }
+
+    [Fact]
+    public async Task Keys_expire_after_the_retention_window()
+    {
+        var key = Guid.NewGuid().ToString();
+        await PostAsync(Message, key);
+
+        _clock.Advance(TimeSpan.FromHours(25));
+        var later = await PostAsync(Message, key);
+
+        Assert.Null(later.Header("Idempotency-Replayed"));
+        Assert.Equal(2, _sinch.SendRequests.Count);
+    }
+
+    [Fact]
+    public async Task A_claim_abandoned_by_a_crashed_sender_is_taken_over_after_the_in_flight_timeout()
+    {
+        var key = Guid.NewGuid().ToString();
+        var store = _host.Get<ConversationSender.Idempotency.IdempotencyStore>();
+        Assert.IsType<ConversationSender.Idempotency.IdempotencyClaim.Claimed>(await store.ClaimAsync(key, CancellationToken.None));
+
+        Assert.Equal(409, (await PostAsync(Message, key)).Status);
+        _clock.Advance(TimeSpan.FromMinutes(3));
+
+        Assert.Equal(200, (await PostAsync(Message, key)).Status);
+        Assert.Single(_sinch.SendRequests);
+    }
+
+    [Fact]
+    public async Task A_queue_message_redelivered_after_it_was_sent_is_not_sent_again()
+    {
+        var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
+        await producer.CreateIfNotExistsAsync();
+        await producer.SendMessageAsync(Message);
+        var received = (await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value;
+        var decoded = BinaryData.FromBytes(Convert.FromBase64String(received.Body.ToString()));
+        var function = _host.CreateFunction<SendMessageQueueFunction>();
+
+        // The host crashed after the send and before deleting the message: it comes back with DequeueCount 2.
+        await function.RunAsync(QueuesModelFactory.QueueMessage(received.MessageId, received.PopReceipt, decoded, 1, received.NextVisibleOn, received.InsertedOn, received.ExpiresOn), CancellationToken.None);
+        await function.RunAsync(QueuesModelFactory.QueueMessage(received.MessageId, "new-receipt", decoded, 2, received.NextVisibleOn, received.InsertedOn, received.ExpiresOn), CancellationToken.None);
+
+        Assert.Single(_sinch.SendRequests);
+    }
+
+    [Fact]
+    public async Task A_bad_key_header_is_refused()
+    {
+        var answer = await PostAsync(Message, new string('k', 201));
+
+        Assert.Equal(400, answer.Status);
+        Assert.True(answer.Json.GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
+    }
+
+    [Fact]
+    public async Task Without_a_key_every_http_request_is_sent()
+    {
+        await PostAsync(Message);
+        await PostAsync(Message);
+
+        Assert.Equal(2, _sinch.SendRequests.Count);
+    }
+
+    private SenderHost CreateHost()
+    {
+        var settings = SenderHost.SettingsFor(_sinch);
+        settings["SendQueueStorage"] = azurite.ConnectionString;
+        settings["SendQueue:QueueName"] = _queueName;
+        settings["Idempotency:TableName"] = "idem" + Guid.NewGuid().ToString("N")[..12];
+
+        // The fake clock also drives Polly's delays, which would then never elapse: no in-call retries here.
+        settings["Sinch:MaxRetries"] = "0";
+        return SenderHost.Create(settings, s => s.AddSingleton<TimeProvider>(_clock));
+    }
+
+    private async Task<HttpAnswer> PostAsync(string body, string? key = null)
+    {
+        var context = HttpInvoker.Request(_host, body, headers: key is null ? null : new Dictionary<string, string> { ["Idempotency-Key"] = key });
+        var result = await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None);
+        return await HttpInvoker.ExecuteAsync(context, result);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition());
+    }
+}
