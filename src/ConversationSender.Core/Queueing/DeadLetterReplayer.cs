@@ -17,7 +17,7 @@ public sealed class DeadLetterReplayer(StorageClientFactory storage, IOptions<Se
 {
     public const int MaxPerRequest = 500;
 
-    // Looked-at letters stay hidden this long, so one pass never sees a letter twice.
+    // Looked-at letters stay hidden during a pass, so that it never sees a letter twice.
     private static readonly TimeSpan ScanLease = TimeSpan.FromSeconds(30);
 
     public async Task<ReplayResult> ReplayAsync(ReplayRequest request, CancellationToken cancellationToken)
@@ -32,6 +32,7 @@ public sealed class DeadLetterReplayer(StorageClientFactory storage, IOptions<Se
         var target = storage.CreateQueue(queueOptions.QueueName);
         await target.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var replayed = new List<string>();
+        var skipped = new List<QueueMessage>();
         var scanned = 0;
         var max = Math.Clamp(request.Max, 1, MaxPerRequest);
         while (replayed.Count < max && scanned < MaxPerRequest * 4)
@@ -48,6 +49,7 @@ public sealed class DeadLetterReplayer(StorageClientFactory storage, IOptions<Se
                 var (id, original) = request.FromPoison ? (letter.MessageId, letter.Body.ToString()) : ReadEntry(letter);
                 if (original is null || (request.MessageIds is not null && !request.MessageIds.Contains(id)) || replayed.Count >= max)
                 {
+                    skipped.Add(letter);
                     continue;
                 }
 
@@ -55,6 +57,12 @@ public sealed class DeadLetterReplayer(StorageClientFactory storage, IOptions<Se
                 await source.DeleteMessageAsync(letter.MessageId, letter.PopReceipt, cancellationToken);
                 replayed.Add(id);
             }
+        }
+
+        // Letters not chosen were hidden only for this pass: show them again now.
+        foreach (var letter in skipped)
+        {
+            await source.UpdateMessageAsync(letter.MessageId, letter.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken);
         }
 
         logger.LogInformation("Replayed {Count} dead letters to {Queue} after scanning {Scanned}.", replayed.Count, queueOptions.QueueName, scanned);
