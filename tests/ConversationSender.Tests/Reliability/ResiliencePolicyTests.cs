@@ -1,0 +1,124 @@
+using System.Net;
+using ConversationSender.Sending;
+using ConversationSender.Tests.Infrastructure;
+
+namespace ConversationSender.Tests.Reliability;
+
+public sealed class ResiliencePolicyTests : IAsyncLifetime
+{
+    private const string Message = """{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "hello" }""";
+    private FakeSinchServer _sinch = null!;
+
+    public async Task InitializeAsync() => _sinch = await FakeSinchServer.StartAsync();
+
+    public async Task DisposeAsync() => await _sinch.DisposeAsync();
+
+    [Fact]
+    public async Task Ambiguous_failures_are_marked_and_not_retried_by_default()
+    {
+        await using var host = SenderHost.Create(SenderHost.SettingsFor(_sinch));
+        _sinch.Script(FakeResponse.SinchError(500, "INTERNAL", "boom"));
+
+        var transient = Assert.IsType<SendOutcome.Transient>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+
+        Assert.True(transient.MayHaveBeenSent);
+        Assert.Single(_sinch.SendRequests);
+        Assert.Contains(host.Logs.Lines, l => l.Contains("may duplicate", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Rate_limits_are_not_ambiguous()
+    {
+        await using var host = SenderHost.Create(new(SenderHost.SettingsFor(_sinch)) { ["Sinch:MaxRetries"] = "0" });
+        _sinch.Script(FakeResponse.RateLimited(null));
+
+        var transient = Assert.IsType<SendOutcome.Transient>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+
+        Assert.False(transient.MayHaveBeenSent);
+    }
+
+    [Fact]
+    public async Task Retrying_ambiguous_failures_is_an_explicit_choice()
+    {
+        await using var host = SenderHost.Create(new(SenderHost.SettingsFor(_sinch)) { ["Sinch:RetryAmbiguousFailures"] = "true" });
+        _sinch.Script(FakeResponse.SinchError(500, "INTERNAL", "boom"), FakeResponse.Slow(TimeSpan.FromSeconds(5)));
+
+        Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+
+        Assert.Equal(3, _sinch.SendRequests.Count); // 500, timed out after 2 s, then accepted
+    }
+
+    [Fact]
+    public async Task An_open_circuit_fails_fast_without_calling_sinch()
+    {
+        var settings = SenderHost.SettingsFor(_sinch);
+        settings["Sinch:MaxRetries"] = "0";
+        settings["Sinch:CircuitBreakerMinimumThroughput"] = "4";
+        settings["Sinch:CircuitBreakerBreakDuration"] = "00:00:30";
+        await using var host = SenderHost.Create(settings);
+        _sinch.DefaultSendResponse = FakeResponse.SinchError(500, "INTERNAL", "boom");
+        var service = host.Get<SendService>();
+
+        for (var i = 0; i < 4; i++)
+        {
+            await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None);
+        }
+
+        var sendsBefore = _sinch.SendRequests.Count;
+        var outcome = Assert.IsType<SendOutcome.Transient>(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+
+        Assert.Contains("circuit open", outcome.Reason);
+        Assert.False(outcome.MayHaveBeenSent);
+        Assert.Equal(sendsBefore, _sinch.SendRequests.Count);
+    }
+
+    [Fact]
+    public async Task Every_log_line_of_a_send_carries_the_correlation_id_and_identities_are_masked()
+    {
+        await using var host = SenderHost.Create(SenderHost.SettingsFor(_sinch));
+        var message = """{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "hello", "correlation_id": "order-77" }""";
+
+        var accepted = Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(message), CancellationToken.None));
+
+        var lines = host.Logs.Entries.Where(e => e.Category.EndsWith("SendService", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.Equal("order-77", l.Scope["CorrelationId"]));
+        Assert.Contains(lines, l => l.Message.Contains("SMS +4670*****67", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Message.Contains(accepted.MessageId, StringComparison.Ordinal));
+        Assert.DoesNotContain("+46701234567", string.Join("\n", host.Logs.Lines));
+    }
+
+    [Theory]
+    [InlineData("+46701234567", "+4670*****67")]
+    [InlineData("46701234567", "46701****67")]
+    [InlineData("7123456789012345", "71234*********45")]
+    [InlineData("12345678", "******78")]
+    [InlineData("1234", "****")]
+    [InlineData("", "")]
+    public void Identities_are_masked(string identity, string masked) => Assert.Equal(masked, IdentityMask.Mask(identity));
+
+    [Fact]
+    public void The_rate_limiter_is_on_by_default_and_off_at_zero()
+    {
+        Assert.True(new ConversationSender.Sinch.SendRateLimiter(Microsoft.Extensions.Options.Options.Create(new ConversationSender.Sinch.SinchOptions())).IsEnabled);
+        Assert.False(new ConversationSender.Sinch.SendRateLimiter(Microsoft.Extensions.Options.Options.Create(new ConversationSender.Sinch.SinchOptions { MaxSendsPerSecond = 0 })).IsEnabled);
+    }
+
+    [Fact]
+    public async Task The_rate_limiter_hands_out_one_seconds_worth_then_makes_sends_wait()
+    {
+        using var limiter = new ConversationSender.Sinch.SendRateLimiter(Microsoft.Extensions.Options.Options.Create(new ConversationSender.Sinch.SinchOptions { MaxSendsPerSecond = 5 }));
+        var immediate = 0;
+        ValueTask<System.Threading.RateLimiting.RateLimitLease> next;
+        while ((next = limiter.AcquireAsync(CancellationToken.None)).IsCompleted && immediate < 50)
+        {
+            Assert.True(next.Result.IsAcquired);
+            immediate++;
+        }
+
+        // Five from the full bucket, perhaps one more if a 100 ms refill happened meanwhile; then sends wait.
+        Assert.InRange(immediate, 5, 6);
+        var sixth = next;
+        Assert.True((await sixth).IsAcquired);
+    }
+}
