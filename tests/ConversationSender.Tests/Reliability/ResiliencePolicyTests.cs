@@ -112,7 +112,7 @@ public sealed class ResiliencePolicyTests : IAsyncLifetime
         ValueTask<System.Threading.RateLimiting.RateLimitLease> next;
         while ((next = limiter.AcquireAsync(CancellationToken.None)).IsCompleted && immediate < 50)
         {
-            Assert.True(next.Result.IsAcquired);
+            Assert.True((await next).IsAcquired);
             immediate++;
         }
 
