@@ -47,15 +47,20 @@ public sealed class DeadLetterReplayer(StorageClientFactory storage, IOptions<Se
             {
                 scanned++;
                 var (id, original) = request.FromPoison ? (letter.MessageId, letter.Body.ToString()) : ReadEntry(letter);
-                if (original is null || (request.MessageIds is not null && !request.MessageIds.Contains(id)) || replayed.Count >= max)
+                if (original is null || (request.MessageIds is not null && !request.MessageIds.Contains(id)) || (replayed.Count >= max && !replayed.Contains(id)))
                 {
                     skipped.Add(letter);
                     continue;
                 }
 
-                await target.SendMessageAsync(original, cancellationToken);
+                // A crash after a dead-letter write leaves two copies of one letter: replay it once, drop the copy.
+                if (!replayed.Contains(id))
+                {
+                    await target.SendMessageAsync(original, cancellationToken);
+                    replayed.Add(id);
+                }
+
                 await source.DeleteMessageAsync(letter.MessageId, letter.PopReceipt, cancellationToken);
-                replayed.Add(id);
             }
         }
 

@@ -43,12 +43,24 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         await LaunchAsync();
     }
 
+    /// <summary>
+    /// Asks Azurite to shut down (SIGINT) so it flushes its metadata, as a storage service would keep what it
+    /// acknowledged; a hard kill would lose the writes of its last autosave interval, which real storage never does.
+    /// </summary>
     public void Stop()
     {
         if (_process is { HasExited: false })
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
+            using (var interrupt = Process.Start(new ProcessStartInfo("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+            {
+                interrupt?.WaitForExit(5_000);
+            }
+
+            if (!_process.WaitForExit(15_000))
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(10_000);
+            }
         }
 
         _process?.Dispose();

@@ -23,6 +23,7 @@ public sealed class FakeSinchServer : IAsyncDisposable
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentQueue<FakeResponse> _scripted = new();
     private readonly ConcurrentDictionary<string, bool> _issuedTokens = new();
+    private readonly ConcurrentQueue<string> _deliveries = new();
     private int _messageCounter;
 
     private FakeSinchServer(WebApplication app) => _app = app;
@@ -40,6 +41,23 @@ public sealed class FakeSinchServer : IAsyncDisposable
     public FakeResponse? DefaultSendResponse { get; set; }
 
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
+
+    /// <summary>Chooses a fault for each authenticated send (fault-injection runs); null: none.</summary>
+    public Func<SinchFault>? FaultPlan { get; set; }
+
+    /// <summary>How long a <see cref="SinchFault.SlowAfterProcessing"/> answer takes.</summary>
+    public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>While true, the token endpoint answers 429 (without Retry-After, like Sinch's auth gateway).</summary>
+    public bool TokenEndpointRateLimited { get; set; }
+
+    /// <summary>Every message Sinch took (accepted, or processed before a fault): the bodies, in order.</summary>
+    public IReadOnlyList<string> Deliveries => [.. _deliveries];
+
+    public System.Collections.Concurrent.ConcurrentDictionary<SinchFault, int> InjectedFaults { get; } = new();
+
+    /// <summary>Every send that got past authentication, with the fault it met, in arrival order.</summary>
+    public ConcurrentQueue<(string Body, SinchFault Fault, DateTimeOffset At)> SendHistory { get; } = new();
 
     public IReadOnlyList<RecordedRequest> SendRequests => [.. _requests.Where(r => r.Path.EndsWith(":send", StringComparison.Ordinal))];
 
@@ -97,7 +115,7 @@ public sealed class FakeSinchServer : IAsyncDisposable
         }
         else if (request.Method == "POST" && path.StartsWith("/v1/projects/", StringComparison.Ordinal) && path.EndsWith("/messages:send", StringComparison.Ordinal))
         {
-            await SendAsync(context);
+            await SendAsync(context, body);
         }
         else
         {
@@ -107,6 +125,13 @@ public sealed class FakeSinchServer : IAsyncDisposable
 
     private async Task IssueTokenAsync(HttpContext context, string body)
     {
+        if (TokenEndpointRateLimited)
+        {
+            InjectedFaults.AddOrUpdate(SinchFault.RateLimitedWithoutRetryAfter, 1, (_, n) => n + 1);
+            context.Response.StatusCode = 429;
+            return;
+        }
+
         if (context.Request.Headers.Authorization != BasicValue() || body != "grant_type=client_credentials")
         {
             context.Response.StatusCode = 401;
@@ -125,7 +150,7 @@ public sealed class FakeSinchServer : IAsyncDisposable
         });
     }
 
-    private async Task SendAsync(HttpContext context)
+    private async Task SendAsync(HttpContext context, string body)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.Ordinal))
@@ -148,9 +173,19 @@ public sealed class FakeSinchServer : IAsyncDisposable
             return;
         }
 
+        var planned = FaultPlan?.Invoke() ?? SinchFault.None;
+        SendHistory.Enqueue((body, planned, DateTimeOffset.UtcNow));
+        if (planned is var fault and not SinchFault.None)
+        {
+            InjectedFaults.AddOrUpdate(fault, 1, (_, n) => n + 1);
+            await InjectAsync(context, fault, body);
+            return;
+        }
+
         var response = _scripted.TryDequeue(out var scripted) ? scripted : DefaultSendResponse;
         if (response is null)
         {
+            _deliveries.Enqueue(body);
             await context.Response.WriteAsJsonAsync(new JsonObject
             {
                 ["message_id"] = $"01FAKEMESSAGE{Interlocked.Increment(ref _messageCounter):D13}",
@@ -184,12 +219,59 @@ public sealed class FakeSinchServer : IAsyncDisposable
         }
         else if (response.Status == 200)
         {
+            _deliveries.Enqueue(body);
             await context.Response.WriteAsJsonAsync(new JsonObject
             {
                 ["message_id"] = $"01FAKEMESSAGE{Interlocked.Increment(ref _messageCounter):D13}",
                 ["accepted_time"] = DateTimeOffset.UtcNow.ToString("O"),
             });
         }
+    }
+
+    private async Task InjectAsync(HttpContext context, SinchFault fault, string body)
+    {
+        switch (fault)
+        {
+            case SinchFault.RateLimitedWithRetryAfter:
+                context.Response.Headers.RetryAfter = "0";
+                await WriteErrorAsync(context, 429, "RESOURCE_EXHAUSTED");
+                break;
+            case SinchFault.RateLimitedWithoutRetryAfter:
+                await WriteErrorAsync(context, 429, "RESOURCE_EXHAUSTED");
+                break;
+            case SinchFault.Unavailable:
+                await WriteErrorAsync(context, 503, "UNAVAILABLE");
+                break;
+            case SinchFault.ServerErrorAfterProcessing:
+                _deliveries.Enqueue(body);
+                await WriteErrorAsync(context, 500, "INTERNAL");
+                break;
+            case SinchFault.SlowAfterProcessing:
+                _deliveries.Enqueue(body);
+                try
+                {
+                    await Task.Delay(SlowDelay, context.RequestAborted);
+                    await WriteErrorAsync(context, 200, "OK");
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                break;
+            case SinchFault.DropBeforeProcessing:
+                context.Abort();
+                break;
+            case SinchFault.DropAfterProcessing:
+                _deliveries.Enqueue(body);
+                context.Abort();
+                break;
+        }
+    }
+
+    private static async Task WriteErrorAsync(HttpContext context, int status, string statusName)
+    {
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = new JsonObject { ["code"] = status, ["message"] = "injected", ["status"] = statusName } });
     }
 
     private static async Task UnauthorizedAsync(HttpContext context, string challenge)

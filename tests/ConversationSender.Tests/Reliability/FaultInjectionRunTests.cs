@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Azure.Storage.Queues;
+using ConversationSender.Functions;
+using ConversationSender.Storage;
+using ConversationSender.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace ConversationSender.Tests.Reliability;
+
+/// <summary>
+/// 2,000 queued messages through the real queue function, a host simulator and real (disk-backed) Azurite, while
+/// Sinch answers 429s, 503s and 500s, stalls, drops connections, its token endpoint rate-limits, Key Vault goes
+/// down and Azurite restarts. Nothing may be lost, duplicates may only come from ambiguous failures, a message
+/// redelivered after it was sent is not sent again, and the logs hold no secret and no identity.
+/// </summary>
+public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
+{
+    private const int MessageCount = 2000;
+
+    [Fact]
+    public async Task Nothing_is_lost_and_duplicates_come_only_from_ambiguous_failures()
+    {
+        var clock = Stopwatch.StartNew();
+        await using var azurite = await AzuriteProcess.StartAsync(persistent: true);
+        await using var sinch = await FakeSinchServer.StartAsync();
+        await using var vault = await FakeKeyVaultServer.StartAsync();
+        vault.Secrets["sinch-project-id"] = "fault-project";
+        vault.Secrets["sinch-app-id"] = "01FAULTAPP0000000000000001";
+        vault.Secrets["sinch-key-id"] = FakeSinchServer.KeyId;
+        vault.Secrets["sinch-key-secret"] = sinch.KeySecret;
+        var keySecret = sinch.KeySecret;
+        sinch.TokenLifetimeSeconds = 3;
+        sinch.SlowDelay = TimeSpan.FromMilliseconds(1600);
+        var faultRandom = new Random(4711);
+        sinch.FaultPlan = () =>
+        {
+            double roll;
+            lock (faultRandom)
+            {
+                roll = faultRandom.NextDouble();
+            }
+
+            return roll switch
+            {
+                < 0.04 => SinchFault.RateLimitedWithRetryAfter,
+                < 0.07 => SinchFault.RateLimitedWithoutRetryAfter,
+                < 0.11 => SinchFault.Unavailable,
+                < 0.14 => SinchFault.ServerErrorAfterProcessing,
+                < 0.15 => SinchFault.SlowAfterProcessing,
+                < 0.16 => SinchFault.DropBeforeProcessing,
+                < 0.17 => SinchFault.DropAfterProcessing,
+                _ => SinchFault.None,
+            };
+        };
+
+        const string queueName = "fault-run";
+        await using var host = SenderHost.CreateWithKeyVault(sinch, vault, settings =>
+        {
+            settings["SendQueueStorage"] = azurite.ConnectionString;
+            settings["SendQueue:QueueName"] = queueName;
+            settings["Sinch:AttemptTimeout"] = "00:00:01";
+            settings["Sinch:TotalTimeout"] = "00:00:03";
+            settings["Sinch:MaxRetries"] = "2";
+            settings["Sinch:RetryBaseDelay"] = "00:00:00.010";
+            settings["Sinch:MaxRetryDelay"] = "00:00:00.200";
+            settings["Sinch:TokenRefreshMargin"] = "00:00:01";
+            settings["Sinch:MaxSendsPerSecond"] = "0";
+            settings["KeyVault:CacheDuration"] = "00:00:01";
+            settings["Idempotency:InFlightTimeout"] = "00:00:04";
+        });
+
+        // Produce with the product's own client settings (base64), some messages invalid, some with their own key.
+        var producer = host.Get<StorageClientFactory>().CreateQueue(queueName);
+        await producer.CreateIfNotExistsAsync();
+        var ids = Enumerable.Range(0, MessageCount).Select(i => $"fault-{i:D4}").ToList();
+        await Parallel.ForEachAsync(Enumerable.Range(0, MessageCount), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            await producer.SendMessageAsync(MessageFor(i), ct));
+        var produced = clock.Elapsed;
+
+        var crashes = new ConcurrentDictionary<string, int>();
+        var function = host.CreateFunction<SendMessageQueueFunction>();
+        var simulator = new QueueHostSimulator(azurite.ConnectionString, queueName, m => function.RunAsync(m, CancellationToken.None))
+        {
+            VisibilityTimeout = TimeSpan.FromMilliseconds(300),
+            Lease = TimeSpan.FromSeconds(8),
+            CrashAfterSuccess = 0.03,
+            OnCrashAfterSuccess = body => crashes.TryAdd(CorrelationOf(body), DeliveriesOf(sinch, CorrelationOf(body))),
+        };
+
+        var run = simulator.RunUntilDrainedAsync(TimeSpan.FromMinutes(3));
+        var events = await InjectEnvironmentFaultsAsync(sinch, vault, azurite, run);
+        var drained = await run;
+        var processed = clock.Elapsed;
+
+        // Tally what became of each message.
+        var deliveries = sinch.Deliveries.GroupBy(CorrelationOf).ToDictionary(g => g.Key, g => g.Count());
+        var deadLetters = await ReadAllAsync(azurite.ConnectionString, queueName + "-failed", decodeBase64: true);
+        // A host crash after a dead-letter write redelivers the message, which is dead-lettered again: at least once.
+        var deadLetterGroups = deadLetters.Select(e => JsonNode.Parse(e)!).GroupBy(e => CorrelationOf(e["original_message"]!.GetValue<string>())).ToList();
+        var deadLettered = deadLetterGroups.ToDictionary(g => g.Key, g => g.First()["reason"]!.GetValue<string>());
+        var poisoned = (await ReadAllAsync(azurite.ConnectionString, queueName + "-poison", decodeBase64: true)).Select(CorrelationOf).ToHashSet();
+        var lost = ids.Where(id => !deliveries.ContainsKey(id) && !deadLettered.ContainsKey(id) && !poisoned.Contains(id)).ToList();
+        var duplicates = deliveries.Values.Sum(n => n - 1);
+        var faults = sinch.InjectedFaults;
+        var ambiguous = faults.GetValueOrDefault(SinchFault.ServerErrorAfterProcessing) + faults.GetValueOrDefault(SinchFault.SlowAfterProcessing) + faults.GetValueOrDefault(SinchFault.DropAfterProcessing);
+        var resentAfterCrash = crashes.Count(c => DeliveriesOf(sinch, c.Key) > c.Value);
+        var logs = host.Logs.Lines;
+        var ambiguousLogged = logs.Count(l => l.Contains("may duplicate", StringComparison.Ordinal));
+        var leaks = logs.Count(l => l.Contains(keySecret, StringComparison.Ordinal) || l.Contains("fake-token-", StringComparison.Ordinal)
+            || l.Contains("fake-entra-token", StringComparison.Ordinal) || RawIdentity().IsMatch(l));
+
+        var report = new JsonObject
+        {
+            ["messages"] = MessageCount,
+            ["invalid_messages"] = ids.Count(id => IsInvalid(id)),
+            ["produce_seconds"] = Math.Round(produced.TotalSeconds, 1),
+            ["run_seconds"] = Math.Round((processed - produced).TotalSeconds, 1),
+            ["drained"] = drained,
+            ["function_invocations"] = simulator.Invocations,
+            ["function_failures"] = simulator.Failures,
+            ["storage_errors_seen_by_host"] = simulator.StorageErrors,
+            ["faults"] = new JsonObject([.. faults.OrderBy(f => f.Key.ToString()).Select(f => KeyValuePair.Create(f.Key.ToString(), (JsonNode?)f.Value))]),
+            ["environment_events"] = new JsonArray([.. events.Select(e => (JsonNode)e)]),
+            ["host_crashes_after_success"] = crashes.Count,
+            ["delivered"] = deliveries.Count,
+            ["dead_lettered"] = deadLettered.Count,
+            ["dead_letter_copies"] = deadLetters.Count - deadLettered.Count,
+            ["dead_letter_reasons"] = new JsonObject([.. deadLettered.Values.GroupBy(r => Regex.Replace(r, @"\d+", "#")[..Math.Min(60, r.Length)]).Select(g => KeyValuePair.Create(g.Key, (JsonNode?)g.Count()))]),
+            ["poisoned"] = poisoned.Count,
+            ["lost"] = lost.Count,
+            ["duplicates"] = duplicates,
+            ["ambiguous_faults_injected"] = ambiguous,
+            ["ambiguous_failures_logged"] = ambiguousLogged,
+            ["resent_after_crash"] = resentAfterCrash,
+            ["log_lines"] = logs.Count,
+            ["log_leaks"] = leaks,
+        };
+        output.WriteLine(report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var ambiguousKinds = new[] { SinchFault.ServerErrorAfterProcessing, SinchFault.SlowAfterProcessing, SinchFault.DropAfterProcessing };
+        var histories = sinch.SendHistory.GroupBy(h => CorrelationOf(h.Body)).ToDictionary(g => g.Key, g => g.ToList());
+        var unexplained = deliveries.Where(d => d.Value - 1 > histories[d.Key].Count(h => ambiguousKinds.Contains(h.Fault))).ToList();
+        output.WriteLine($"unexplained duplicates: {unexplained.Count}");
+        foreach (var duplicated in unexplained.Take(6))
+        {
+            output.WriteLine($"{duplicated.Key}: {string.Join(" | ", histories[duplicated.Key].Select(h => $"{h.At:HH:mm:ss.fff} {h.Fault}"))}");
+            foreach (var line in host.Logs.Entries.Where(e => e.Scope.TryGetValue("CorrelationId", out var c) && (string?)c == duplicated.Key && (e.Category.Contains("SendService", StringComparison.Ordinal) || e.Category.Contains("Queue", StringComparison.Ordinal))))
+            {
+                output.WriteLine($"    {line.Level} {line.Message} {line.Exception?.Split('\n')[0]}");
+            }
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "fault-run.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+
+        Assert.True(drained, "the queue did not drain in time");
+        Assert.Empty(lost);
+        Assert.Empty(poisoned);
+        Assert.All(ids.Where(IsInvalid), id => Assert.True(deadLettered.ContainsKey(id), $"{id} was invalid and is not dead-lettered"));
+        Assert.All(deadLettered.Values, reason => Assert.False(string.IsNullOrWhiteSpace(reason)));
+        Assert.InRange(duplicates, 0, ambiguous);
+        Assert.True(ambiguousLogged >= duplicates, $"{duplicates} duplicates but only {ambiguousLogged} ambiguous failures logged");
+        Assert.True(crashes.Count > 20, "too few redeliveries to show anything");
+        Assert.Equal(0, resentAfterCrash);
+        Assert.Equal(0, leaks);
+        Assert.All(new[] { SinchFault.RateLimitedWithRetryAfter, SinchFault.RateLimitedWithoutRetryAfter, SinchFault.Unavailable, SinchFault.ServerErrorAfterProcessing, SinchFault.SlowAfterProcessing, SinchFault.DropBeforeProcessing, SinchFault.DropAfterProcessing },
+            kind => Assert.True(faults.GetValueOrDefault(kind) > 0, $"no {kind} was injected"));
+        Assert.True(vault.ReadsOf("sinch-key-secret") > 1, "the vault was never read again");
+    }
+
+    /// <summary>Token endpoint rate-limited, Key Vault down, Azurite restarted: each while sends are under way.</summary>
+    private static async Task<List<string>> InjectEnvironmentFaultsAsync(FakeSinchServer sinch, FakeKeyVaultServer vault, AzuriteProcess azurite, Task run)
+    {
+        var events = new List<string>();
+        async Task<bool> WaitForDeliveriesAsync(int count)
+        {
+            while (sinch.Deliveries.Count < count && !run.IsCompleted)
+            {
+                await Task.Delay(50);
+            }
+
+            return !run.IsCompleted;
+        }
+
+        if (await WaitForDeliveriesAsync(300))
+        {
+            sinch.TokenEndpointRateLimited = true;
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            sinch.TokenEndpointRateLimited = false;
+            events.Add("token endpoint answered 429 for 2 s");
+        }
+
+        if (await WaitForDeliveriesAsync(700))
+        {
+            var readsBefore = vault.ReadsOf("sinch-key-secret");
+            vault.FailWithStatus = 503;
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            vault.FailWithStatus = null;
+            events.Add($"key vault answered 503 for 3 s ({vault.ReadsOf("sinch-key-secret") - readsBefore} failed reads)");
+        }
+
+        if (await WaitForDeliveriesAsync(1100))
+        {
+            var stopped = Stopwatch.StartNew();
+            await azurite.RestartAsync();
+            events.Add($"azurite restarted ({stopped.Elapsed.TotalSeconds:F1} s down)");
+        }
+
+        return events;
+    }
+
+    private static string MessageFor(int i)
+    {
+        var id = $"fault-{i:D4}";
+        var identity = $"+467{10_000_000 + (i * 7919 % 89_999_999):D8}";
+        var channel = IsInvalid(id) ? "SMSS" : (i % 3 == 0 ? "WHATSAPP" : "SMS");
+        var key = i % 4 == 0 ? $", \"idempotency_key\": \"order-{i}\"" : "";
+        return $$"""{ "to": { "channel": "{{channel}}", "identity": "{{identity}}" }, "text": "Your code is {{i:D6}}", "correlation_id": "{{id}}"{{key}} }""";
+    }
+
+    private static bool IsInvalid(string id) => int.Parse(id[6..], System.Globalization.CultureInfo.InvariantCulture) % 100 == 42;
+
+    private static string CorrelationOf(string body) =>
+        JsonNode.Parse(body)?["correlation_id"]?.GetValue<string>() ?? throw new InvalidOperationException("a message without correlation_id");
+
+    private static int DeliveriesOf(FakeSinchServer sinch, string correlationId) =>
+        sinch.Deliveries.Count(d => d.Contains($"\"{correlationId}\"", StringComparison.Ordinal));
+
+    private static async Task<List<string>> ReadAllAsync(string connectionString, string queueName, bool decodeBase64)
+    {
+        var queue = new QueueClient(connectionString, queueName);
+        var all = new List<string>();
+        if (!await queue.ExistsAsync())
+        {
+            return all;
+        }
+
+        while ((await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value is { Length: > 0 } batch)
+        {
+            all.AddRange(batch.Select(m => decodeBase64 ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(m.Body.ToString())) : m.Body.ToString()));
+        }
+
+        return all;
+    }
+
+    [GeneratedRegex(@"\+467\d{8}")]
+    private static partial Regex RawIdentity();
+}
