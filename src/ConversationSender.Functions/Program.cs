@@ -9,6 +9,11 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddConversationSender(builder.Configuration);
 
+// Per-request chatter of the SDKs and HTTP clients; the send service logs each send's outcome once.
+builder.Logging.AddFilter("Azure.Core", LogLevel.Warning);
+builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+builder.Logging.AddFilter("Polly", LogLevel.Warning);
+
 // Only where a connection string is configured: tests and laptops send no telemetry anywhere.
 if (!string.IsNullOrWhiteSpace(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
 {

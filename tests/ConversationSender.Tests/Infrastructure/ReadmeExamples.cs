@@ -9,9 +9,13 @@ internal static partial class ReadmeExamples
     public static IReadOnlyList<string> Messages { get; } =
         [.. MessageBlock().Matches(File.ReadAllText(RepositoryRoot.File("README.md"))).Select(m => m.Groups[1].Value)];
 
-    /// <summary>The JSON bodies of the README's curl examples (<c>-d '…'</c>).</summary>
+    /// <summary>The JSON bodies (<c>-d '…'</c>) of the README's curl examples that send one message.</summary>
     public static IReadOnlyList<string> CurlBodies { get; } =
-        [.. CurlBody().Matches(File.ReadAllText(RepositoryRoot.File("README.md"))).Select(m => m.Groups[1].Value)];
+    [
+        .. CurlBody().Matches(File.ReadAllText(RepositoryRoot.File("README.md")))
+            .Where(m => m.Groups["command"].Value.Contains("/api/messages", StringComparison.Ordinal) && !m.Groups["command"].Value.Contains("/batch", StringComparison.Ordinal))
+            .Select(m => m.Groups["body"].Value),
+    ];
 
     /// <summary>The README's example of a 400 answer (an unknown channel and no text).</summary>
     public static bool IsTheBadRequestExample(string body) => body.Contains("\"SMSS\"", StringComparison.Ordinal);
@@ -26,6 +30,6 @@ internal static partial class ReadmeExamples
     [GeneratedRegex(@"```json message\n(.*?)\n```", RegexOptions.Singleline)]
     private static partial Regex MessageBlock();
 
-    [GeneratedRegex(@"-d '(\{.*?\})'", RegexOptions.Singleline)]
+    [GeneratedRegex(@"curl (?<command>(?:(?!-d ').)*?)-d '(?<body>\{.*?\})'", RegexOptions.Singleline)]
     private static partial Regex CurlBody();
 }
