@@ -12,17 +12,17 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
     private const string Message = """{ "to": { "channel": "SMS", "identity": "+46700000003" }, "text": "hi" }""";
     private static readonly string[] SecretNames = ["sinch-project-id", "sinch-app-id", "sinch-key-id", "sinch-key-secret"];
 
-    private FakeSinchServer _sinch = null!;
+    private SinchSandbox _sinch = null!;
     private FakeKeyVaultServer _vault = null!;
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-29T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
     public async Task InitializeAsync()
     {
-        _sinch = await FakeSinchServer.StartAsync();
+        _sinch = await SinchSandbox.StartAsync();
         _vault = await FakeKeyVaultServer.StartAsync();
         _vault.Secrets["sinch-project-id"] = "vault-project";
         _vault.Secrets["sinch-app-id"] = "01VAULTAPP0000000000000001";
-        _vault.Secrets["sinch-key-id"] = FakeSinchServer.KeyId;
+        _vault.Secrets["sinch-key-id"] = SinchSandbox.DefaultKeyId;
         _vault.Secrets["sinch-key-secret"] = _sinch.KeySecret;
     }
 

@@ -11,7 +11,7 @@ namespace ConversationSender.Tests.Functions;
 /// <summary>Every invalid input answers 400 with an error under its JSON path, and Sinch is never called.</summary>
 public sealed class InvalidMessageTests : IAsyncLifetime
 {
-    private FakeSinchServer _sinch = null!;
+    private SinchSandbox _sinch = null!;
     private SenderHost _host = null!;
 
     public static TheoryData<int, string> Cases()
@@ -28,7 +28,7 @@ public sealed class InvalidMessageTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _sinch = await FakeSinchServer.StartAsync();
+        _sinch = await SinchSandbox.StartAsync();
         _host = SenderHost.Create(SenderHost.SettingsFor(_sinch));
     }
 

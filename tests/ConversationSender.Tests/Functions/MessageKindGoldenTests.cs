@@ -20,7 +20,7 @@ namespace ConversationSender.Tests.Functions;
 public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : IAsyncLifetime
 {
     private readonly string _queueName = "golden-" + Guid.NewGuid().ToString("N")[..12];
-    private FakeSinchServer _sinch = null!;
+    private SinchSandbox _sinch = null!;
     private SenderHost _host = null!;
 
     public static TheoryData<string, int> Examples()
@@ -36,7 +36,7 @@ public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : IAsyncLifet
 
     public async Task InitializeAsync()
     {
-        _sinch = await FakeSinchServer.StartAsync();
+        _sinch = await SinchSandbox.StartAsync();
         var settings = SenderHost.SettingsFor(_sinch);
         settings["SendQueueStorage"] = azurite.ConnectionString;
         settings["SendQueue:QueueName"] = _queueName;

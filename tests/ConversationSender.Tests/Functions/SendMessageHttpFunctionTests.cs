@@ -12,12 +12,12 @@ namespace ConversationSender.Tests.Functions;
 /// <summary>The HTTP function built from the app's DI, with a real <see cref="DefaultHttpContext"/> request and response.</summary>
 public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
 {
-    private FakeSinchServer _sinch = null!;
+    private SinchSandbox _sinch = null!;
     private SenderHost _host = null!;
 
     public async Task InitializeAsync()
     {
-        _sinch = await FakeSinchServer.StartAsync();
+        _sinch = await SinchSandbox.StartAsync();
         _host = SenderHost.Create(SenderHost.SettingsFor(_sinch));
     }
 
@@ -34,7 +34,7 @@ public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
 
         Assert.Equal(200, response.Status);
         Assert.Equal("application/json", response.ContentType);
-        Assert.StartsWith("01FAKEMESSAGE", response.Json.GetProperty("message_id").GetString());
+        Assert.Matches("^[0-9A-HJKMNP-TV-Z]{26}$", response.Json.GetProperty("message_id").GetString());
         Assert.True(response.Json.GetProperty("accepted_time").TryGetDateTimeOffset(out _));
         Assert.Single(_sinch.SendRequests);
     }

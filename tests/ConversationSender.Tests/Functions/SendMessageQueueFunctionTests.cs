@@ -20,12 +20,12 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
     private const string ValidMessage = """{ "to": { "channel": "WHATSAPP", "identity": "46701234567" }, "text": "Your order has shipped" }""";
 
     private readonly string _queueName = "send-" + Guid.NewGuid().ToString("N")[..12];
-    private FakeSinchServer _sinch = null!;
+    private SinchSandbox _sinch = null!;
     private SenderHost _host = null!;
 
     public async Task InitializeAsync()
     {
-        _sinch = await FakeSinchServer.StartAsync();
+        _sinch = await SinchSandbox.StartAsync();
         _host = CreateHost();
     }
 
@@ -138,7 +138,7 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
         var thrown = await Assert.ThrowsAsync<MessageNotSentException>(() => function.RunAsync(WithDequeueCount(message, 5), CancellationToken.None));
 
         Assert.Contains("Sinch:KeySecret", thrown.Message);
-        Assert.DoesNotContain("fake-key-secret-1", thrown.Message);
+        Assert.DoesNotContain("sandbox-key-secret", thrown.Message);
         Assert.Empty(await ReadDeadLettersAsync($"{_queueName}-failed"));
     }
 

@@ -32,13 +32,13 @@ public sealed class SenderHost : IAsyncDisposable
 
     public IServiceProvider Services => _provider;
 
-    public static Dictionary<string, string?> SettingsFor(FakeSinchServer sinch) => new()
+    public static Dictionary<string, string?> SettingsFor(SinchSandbox sinch) => new()
     {
         ["Sinch:ConversationBaseUrl"] = sinch.BaseUrl.ToString(),
         ["Sinch:AuthBaseUrl"] = sinch.BaseUrl.ToString(),
         ["Sinch:ProjectId"] = ProjectId,
         ["Sinch:AppId"] = AppId,
-        ["Sinch:KeyId"] = FakeSinchServer.KeyId,
+        ["Sinch:KeyId"] = SinchSandbox.DefaultKeyId,
         ["Sinch:KeySecret"] = sinch.KeySecret,
         ["Sinch:AttemptTimeout"] = "00:00:02",
         ["Sinch:TotalTimeout"] = "00:00:10",
@@ -65,7 +65,7 @@ public sealed class SenderHost : IAsyncDisposable
     }
 
     /// <summary>Adds the vault settings and makes the Azure SDK trust the fake vault's certificate.</summary>
-    public static SenderHost CreateWithKeyVault(FakeSinchServer sinch, FakeKeyVaultServer vault, Action<Dictionary<string, string?>>? adjust = null, Action<IServiceCollection>? configure = null)
+    public static SenderHost CreateWithKeyVault(SinchSandbox sinch, FakeKeyVaultServer vault, Action<Dictionary<string, string?>>? adjust = null, Action<IServiceCollection>? configure = null)
     {
         var settings = SettingsFor(sinch);
         foreach (var key in new[] { "Sinch:ProjectId", "Sinch:AppId", "Sinch:KeyId", "Sinch:KeySecret" })

@@ -16,12 +16,12 @@ public sealed class AsyncAcceptTests(AzuriteFixture azurite) : IAsyncLifetime
     private const string Invalid = """{ "to": { "channel": "SMSS", "identity": "+46701234567" }, "text": "x" }""";
 
     private readonly string _queueName = "async-" + Guid.NewGuid().ToString("N")[..12];
-    private FakeSinchServer _sinch = null!;
+    private SinchSandbox _sinch = null!;
     private SenderHost _host = null!;
 
     public async Task InitializeAsync()
     {
-        _sinch = await FakeSinchServer.StartAsync();
+        _sinch = await SinchSandbox.StartAsync();
         var settings = SenderHost.SettingsFor(_sinch);
         settings["SendQueueStorage"] = azurite.ConnectionString;
         settings["SendQueue:QueueName"] = _queueName;

@@ -26,11 +26,11 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
     {
         var clock = Stopwatch.StartNew();
         await using var azurite = await AzuriteProcess.StartAsync(persistent: true);
-        await using var sinch = await FakeSinchServer.StartAsync();
+        await using var sinch = await SinchSandbox.StartAsync();
         await using var vault = await FakeKeyVaultServer.StartAsync();
         vault.Secrets["sinch-project-id"] = "fault-project";
         vault.Secrets["sinch-app-id"] = "01FAULTAPP0000000000000001";
-        vault.Secrets["sinch-key-id"] = FakeSinchServer.KeyId;
+        vault.Secrets["sinch-key-id"] = SinchSandbox.DefaultKeyId;
         vault.Secrets["sinch-key-secret"] = sinch.KeySecret;
         var keySecret = sinch.KeySecret;
         sinch.TokenLifetimeSeconds = 3;
@@ -110,7 +110,7 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         var resentAfterCrash = crashes.Count(c => DeliveriesOf(sinch, c.Key) > c.Value);
         var logs = host.Logs.Lines;
         var ambiguousLogged = logs.Count(l => l.Contains("may duplicate", StringComparison.Ordinal));
-        var leaks = logs.Count(l => l.Contains(keySecret, StringComparison.Ordinal) || l.Contains("fake-token-", StringComparison.Ordinal)
+        var leaks = logs.Count(l => l.Contains(keySecret, StringComparison.Ordinal) || l.Contains("sandbox-token-", StringComparison.Ordinal)
             || l.Contains("fake-entra-token", StringComparison.Ordinal) || RawIdentity().IsMatch(l));
 
         var report = new JsonObject
@@ -171,7 +171,7 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
     }
 
     /// <summary>Token endpoint rate-limited, Key Vault down, Azurite restarted: each while sends are under way.</summary>
-    private static async Task<List<string>> InjectEnvironmentFaultsAsync(FakeSinchServer sinch, FakeKeyVaultServer vault, AzuriteProcess azurite, Task run)
+    private static async Task<List<string>> InjectEnvironmentFaultsAsync(SinchSandbox sinch, FakeKeyVaultServer vault, AzuriteProcess azurite, Task run)
     {
         var events = new List<string>();
         async Task<bool> WaitForDeliveriesAsync(int count)
@@ -225,7 +225,7 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
     private static string CorrelationOf(string body) =>
         JsonNode.Parse(body)?["correlation_id"]?.GetValue<string>() ?? throw new InvalidOperationException("a message without correlation_id");
 
-    private static int DeliveriesOf(FakeSinchServer sinch, string correlationId) =>
+    private static int DeliveriesOf(SinchSandbox sinch, string correlationId) =>
         sinch.Deliveries.Count(d => d.Contains($"\"{correlationId}\"", StringComparison.Ordinal));
 
     private static async Task<List<string>> ReadAllAsync(string connectionString, string queueName, bool decodeBase64)

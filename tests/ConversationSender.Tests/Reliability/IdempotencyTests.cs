@@ -18,12 +18,12 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private readonly string _queueName = "idem-" + Guid.NewGuid().ToString("N")[..12];
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private FakeSinchServer _sinch = null!;
+    private SinchSandbox _sinch = null!;
     private SenderHost _host = null!;
 
     public async Task InitializeAsync()
     {
-        _sinch = await FakeSinchServer.StartAsync();
+        _sinch = await SinchSandbox.StartAsync();
         _host = CreateHost();
     }
 

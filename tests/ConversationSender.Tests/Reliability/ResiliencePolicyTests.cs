@@ -7,9 +7,9 @@ namespace ConversationSender.Tests.Reliability;
 public sealed class ResiliencePolicyTests : IAsyncLifetime
 {
     private const string Message = """{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "hello" }""";
-    private FakeSinchServer _sinch = null!;
+    private SinchSandbox _sinch = null!;
 
-    public async Task InitializeAsync() => _sinch = await FakeSinchServer.StartAsync();
+    public async Task InitializeAsync() => _sinch = await SinchSandbox.StartAsync();
 
     public async Task DisposeAsync() => await _sinch.DisposeAsync();
 

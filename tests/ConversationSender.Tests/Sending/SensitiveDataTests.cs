@@ -12,12 +12,12 @@ public sealed class SensitiveDataTests
     [Fact]
     public async Task Logs_hold_no_secret_identity_or_text_whatever_the_outcome()
     {
-        await using var sinch = await FakeSinchServer.StartAsync();
+        await using var sinch = await SinchSandbox.StartAsync();
         await using var vault = await FakeKeyVaultServer.StartAsync();
         var keySecret = sinch.KeySecret;
         vault.Secrets["sinch-project-id"] = "p1";
         vault.Secrets["sinch-app-id"] = "a1";
-        vault.Secrets["sinch-key-id"] = FakeSinchServer.KeyId;
+        vault.Secrets["sinch-key-id"] = SinchSandbox.DefaultKeyId;
         vault.Secrets["sinch-key-secret"] = keySecret;
         await using var host = SenderHost.CreateWithKeyVault(sinch, vault);
         var service = host.Get<SendService>();
@@ -41,7 +41,7 @@ public sealed class SensitiveDataTests
             outcomes.Select(o => o.GetType().Name));
         var logs = string.Join("\n", host.Logs.Lines);
         Assert.NotEmpty(host.Logs.Lines);
-        foreach (var sensitive in new[] { keySecret, "new-secret-not-in-vault", Identity, Text, "fake-token-", "fake-entra-token" })
+        foreach (var sensitive in new[] { keySecret, "new-secret-not-in-vault", Identity, Text, "sandbox-token-", "fake-entra-token" })
         {
             Assert.DoesNotContain(sensitive, logs, StringComparison.Ordinal);
         }

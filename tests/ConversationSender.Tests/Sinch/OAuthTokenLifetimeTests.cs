@@ -12,7 +12,7 @@ public sealed class OAuthTokenLifetimeTests
     [Fact]
     public async Task A_token_is_replaced_a_minute_before_it_expires_not_after()
     {
-        await using var sinch = await FakeSinchServer.StartAsync();
+        await using var sinch = await SinchSandbox.StartAsync();
         sinch.TokenLifetimeSeconds = 3600;
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         await using var host = SenderHost.Create(SenderHost.SettingsFor(sinch), s => s.AddSingleton<TimeProvider>(clock));
@@ -35,7 +35,7 @@ public sealed class OAuthTokenLifetimeTests
     [Fact]
     public async Task A_burst_at_expiry_fetches_one_new_token()
     {
-        await using var sinch = await FakeSinchServer.StartAsync();
+        await using var sinch = await SinchSandbox.StartAsync();
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         await using var host = SenderHost.Create(SenderHost.SettingsFor(sinch), s => s.AddSingleton<TimeProvider>(clock));
         var service = host.Get<SendService>();

@@ -8,12 +8,12 @@ namespace ConversationSender.Tests.Sinch;
 /// <summary>The send service through the app's DI against the fake Sinch: wire format, path, headers, outcomes.</summary>
 public sealed class SendToSinchTests : IAsyncLifetime
 {
-    private FakeSinchServer _sinch = null!;
+    private SinchSandbox _sinch = null!;
     private SenderHost _host = null!;
 
     public async Task InitializeAsync()
     {
-        _sinch = await FakeSinchServer.StartAsync();
+        _sinch = await SinchSandbox.StartAsync();
         _host = SenderHost.Create(SenderHost.SettingsFor(_sinch));
     }
 
@@ -31,13 +31,13 @@ public sealed class SendToSinchTests : IAsyncLifetime
         var outcome = await SendAsync("""{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "Your code is 123456" }""");
 
         var accepted = Assert.IsType<SendOutcome.Accepted>(outcome);
-        Assert.StartsWith("01FAKEMESSAGE", accepted.MessageId);
+        Assert.Matches("^[0-9A-HJKMNP-TV-Z]{26}$", accepted.MessageId);
         var send = Assert.Single(_sinch.SendRequests);
         Assert.Equal("POST", send.Method);
         Assert.Equal($"/v1/projects/{SenderHost.ProjectId}/messages:send", send.Path);
         Assert.Equal("application/json", send.ContentType);
         Assert.Equal("application/json", send.Accept);
-        Assert.StartsWith("Bearer fake-token-", send.Authorization);
+        Assert.StartsWith("Bearer sandbox-token-", send.Authorization);
         JsonAssert.Equal($$"""
             {
               "app_id": "{{SenderHost.AppId}}",
@@ -111,7 +111,7 @@ public sealed class SendToSinchTests : IAsyncLifetime
 
         Assert.All(outcomes, o => Assert.IsType<SendOutcome.Accepted>(o));
         var token = Assert.Single(_sinch.TokenRequests);
-        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{FakeSinchServer.KeyId}:{_sinch.KeySecret}")), token.Authorization);
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SinchSandbox.DefaultKeyId}:{_sinch.KeySecret}")), token.Authorization);
         Assert.Equal("grant_type=client_credentials", token.Body);
         Assert.Equal("application/x-www-form-urlencoded", token.ContentType);
         Assert.Single(_sinch.SendRequests.Select(r => r.Authorization).Distinct());
@@ -289,7 +289,7 @@ public sealed class SendToSinchTests : IAsyncLifetime
         }
 
         Assert.Empty(_sinch.TokenRequests);
-        Assert.All(_sinch.SendRequests, r => Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{FakeSinchServer.KeyId}:{_sinch.KeySecret}")), r.Authorization));
+        Assert.All(_sinch.SendRequests, r => Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SinchSandbox.DefaultKeyId}:{_sinch.KeySecret}")), r.Authorization));
     }
 
     [Fact]
@@ -301,7 +301,7 @@ public sealed class SendToSinchTests : IAsyncLifetime
 
         var misconfigured = Assert.IsType<SendOutcome.Misconfigured>(outcome);
         Assert.Contains("Sinch:KeySecret", misconfigured.SettingName);
-        Assert.DoesNotContain("fake-key-secret-1", misconfigured.Reason);
+        Assert.DoesNotContain("sandbox-key-secret", misconfigured.Reason);
         Assert.Equal(2, _sinch.TokenRequests.Count); // first read, then once more after refreshing the credentials
         Assert.Empty(_sinch.SendRequests);
     }

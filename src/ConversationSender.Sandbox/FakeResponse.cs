@@ -1,12 +1,18 @@
-using System.Text.Json;
+using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace ConversationSender.Tests.Infrastructure;
+namespace ConversationSender.Sandbox;
 
-/// <summary>A scripted answer of the fake Sinch server to one <c>messages:send</c> call.</summary>
+/// <summary>A scripted answer to one <c>messages:send</c> call (fault switches and tests).</summary>
 public sealed record FakeResponse(int Status, string? Body = null, string ContentType = "application/json", TimeSpan Delay = default)
 {
     public Dictionary<string, string> Headers { get; init; } = [];
+
+    /// <summary>Answer 401 "token expired" and forget the token, so the client must fetch a new one.</summary>
+    public bool ExpiresToken { get; init; }
+
+    /// <summary>A human label for the page.</summary>
+    public string Label { get; init; } = "";
 
     public static FakeResponse SinchError(int status, string statusName, string message, params (string Field, string Description)[] violations)
     {
@@ -22,22 +28,24 @@ public sealed record FakeResponse(int Status, string? Body = null, string Conten
             error["details"] = new JsonArray(new JsonObject { ["@type"] = "type.googleapis.com/google.rpc.BadRequest", ["field_violations"] = list });
         }
 
-        return new FakeResponse(status, new JsonObject { ["error"] = error }.ToJsonString());
+        return new FakeResponse(status, new JsonObject { ["error"] = error }.ToJsonString()) { Label = $"{status} {statusName}" };
     }
 
     public static FakeResponse RateLimited(int? retryAfterSeconds) =>
         SinchError(429, "RESOURCE_EXHAUSTED", "Too many requests") with
         {
-            Headers = retryAfterSeconds is { } s ? new() { ["Retry-After"] = s.ToString(System.Globalization.CultureInfo.InvariantCulture) } : [],
+            Headers = retryAfterSeconds is { } s ? new() { ["Retry-After"] = s.ToString(CultureInfo.InvariantCulture) } : [],
+            Label = retryAfterSeconds is { } r ? $"429 (Retry-After {r})" : "429 (no Retry-After)",
         };
 
     public static FakeResponse Unavailable(int? retryAfterSeconds = null) =>
         SinchError(503, "UNAVAILABLE", "The service is unavailable") with
         {
-            Headers = retryAfterSeconds is { } s ? new() { ["Retry-After"] = s.ToString(System.Globalization.CultureInfo.InvariantCulture) } : [],
+            Headers = retryAfterSeconds is { } s ? new() { ["Retry-After"] = s.ToString(CultureInfo.InvariantCulture) } : [],
         };
 
-    public static FakeResponse Slow(TimeSpan delay) => new(200, null, Delay: delay);
+    public static FakeResponse TokenExpired() => new(401) { ExpiresToken = true, Label = "401 token expired" };
 
-    public static string Json(object value) => JsonSerializer.Serialize(value);
+    /// <summary>Accepted, but only after a delay.</summary>
+    public static FakeResponse Slow(TimeSpan delay) => new(200, null, Delay: delay) { Label = $"accepted after {delay.TotalMilliseconds:F0} ms" };
 }

@@ -1,6 +1,6 @@
-namespace ConversationSender.Tests.Infrastructure;
+namespace ConversationSender.Sandbox;
 
-/// <summary>What the fake Sinch does to one send; "after processing" means it counts as delivered, then fails.</summary>
+/// <summary>What the sandbox does to one send; "after processing" means it counts as delivered, then fails.</summary>
 public enum SinchFault
 {
     None,

@@ -1,3 +1,3 @@
-namespace ConversationSender.Tests.Infrastructure;
+namespace ConversationSender.Sandbox;
 
 public sealed record RecordedRequest(string Method, string Path, string? Authorization, string? ContentType, string? Accept, string Body);

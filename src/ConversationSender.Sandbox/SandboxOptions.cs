@@ -1,0 +1,29 @@
+namespace ConversationSender.Sandbox;
+
+/// <summary>Bound from the <c>Sandbox</c> section (appsettings.json, environment, or <c>--Sandbox:Key value</c>).</summary>
+public sealed class SandboxOptions
+{
+    public const string DefaultUrl = "http://127.0.0.1:5180";
+
+    /// <summary>The access key the token endpoint and Basic auth accept.</summary>
+    public string KeyId { get; set; } = "sandbox-key-id";
+
+    public string KeySecret { get; set; } = "sandbox-key-secret";
+
+    public int TokenLifetimeSeconds { get; set; } = 3600;
+
+    /// <summary>Receives delivery reports for sends without a <c>callback_url</c>; empty: none.</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>HMAC secret that signs delivery reports (Sinch's x-sinch-webhook-signature scheme).</summary>
+    public string WebhookSecret { get; set; } = "sandbox-webhook-secret";
+
+    /// <summary>Identities matching this regular expression get a FAILED report instead of DELIVERED.</summary>
+    public string FailingIdentityPattern { get; set; } = "0000$";
+
+    /// <summary>Pause between the QUEUED_ON_CHANNEL report and the final one.</summary>
+    public TimeSpan DeliveryReportDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Captured sends kept for the page; the oldest go first.</summary>
+    public int MaxCaptured { get; set; } = 1000;
+}

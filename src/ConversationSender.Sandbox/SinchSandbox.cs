@@ -1,0 +1,498 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace ConversationSender.Sandbox;
+
+/// <summary>
+/// A local stand-in for the Sinch Conversation API (the fake-server contract of the API reference §9.1): the OAuth
+/// token endpoint, <c>messages:send</c> with Sinch's stage-1 checks and error envelope, regions by path or host,
+/// a new ULID per accepted send (never deduplicated), signed delivery reports, fault switches, and a page that
+/// shows what was "sent". The product's test suite uses this same class as its fake Sinch.
+/// </summary>
+public sealed partial class SinchSandbox : IAsyncDisposable
+{
+    public const string DefaultKeyId = "sandbox-key-id";
+
+    private readonly WebApplication _app;
+    private readonly DeliveryReportSender _reports;
+    private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+    private readonly ConcurrentQueue<FakeResponse> _scripted = new();
+    private readonly ConcurrentDictionary<string, bool> _issuedTokens = new();
+    private readonly ConcurrentQueue<string> _deliveries = new();
+    private readonly ConcurrentQueue<CapturedMessage> _captured = new();
+
+    private SinchSandbox(WebApplication app, SandboxOptions options)
+    {
+        _app = app;
+        Options = options;
+        _reports = new DeliveryReportSender(options);
+    }
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public SandboxOptions Options { get; }
+
+    /// <summary>The access key secret accepted now; change it to simulate a rotation.</summary>
+    public string KeySecret { get => Options.KeySecret; set => Options.KeySecret = value; }
+
+    public int TokenLifetimeSeconds { get => Options.TokenLifetimeSeconds; set => Options.TokenLifetimeSeconds = value; }
+
+    /// <summary>When set, every send answers with it once scripted answers and fault switches run out.</summary>
+    public FakeResponse? DefaultSendResponse { get; set; }
+
+    /// <summary>Chooses a fault for each authenticated send (fault-injection runs); null: none.</summary>
+    public Func<SinchFault>? FaultPlan { get; set; }
+
+    /// <summary>How long a <see cref="SinchFault.SlowAfterProcessing"/> answer takes.</summary>
+    public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>While true, the token endpoint answers 429 (without Retry-After, like Sinch's auth gateway).</summary>
+    public bool TokenEndpointRateLimited { get; set; }
+
+    public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
+
+    public IReadOnlyList<RecordedRequest> SendRequests => [.. _requests.Where(r => r.Path.EndsWith(":send", StringComparison.Ordinal))];
+
+    public IReadOnlyList<RecordedRequest> TokenRequests => [.. _requests.Where(r => r.Path == "/oauth2/token")];
+
+    /// <summary>Every message Sinch "took" (accepted, or processed before a fault): the bodies, in order.</summary>
+    public IReadOnlyList<string> Deliveries => [.. _deliveries];
+
+    public ConcurrentDictionary<SinchFault, int> InjectedFaults { get; } = new();
+
+    /// <summary>Every send that got past authentication, with the fault it met, in arrival order.</summary>
+    public ConcurrentQueue<(string Body, SinchFault Fault, DateTimeOffset At)> SendHistory { get; } = new();
+
+    /// <summary>Captured sends, newest first.</summary>
+    public IReadOnlyList<CapturedMessage> Captured => [.. _captured.Reverse()];
+
+    /// <summary>Starts the sandbox. Without arguments (tests) it listens on a free 127.0.0.1 port.</summary>
+    /// <param name="args">Command-line arguments (<c>--urls</c>, <c>--Sandbox:KeySecret</c>, …); the default URL is <see cref="SandboxOptions.DefaultUrl"/>.</param>
+    public static async Task<SinchSandbox> StartAsync(string[]? args = null, Action<SandboxOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        var options = new SandboxOptions();
+        builder.Configuration.GetSection("Sandbox").Bind(options);
+        configure?.Invoke(options);
+        if (args is null)
+        {
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        }
+        else if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(SandboxOptions.DefaultUrl);
+        }
+
+        var app = builder.Build();
+        var sandbox = new SinchSandbox(app, options);
+        sandbox.MapEndpoints();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        sandbox.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        return sandbox;
+    }
+
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
+    /// <summary>The next sends answer these, in order.</summary>
+    public void Script(params FakeResponse[] responses)
+    {
+        foreach (var response in responses)
+        {
+            _scripted.Enqueue(response);
+        }
+    }
+
+    /// <summary>Tokens issued so far are now refused with a 401 that says they expired.</summary>
+    public void ExpireIssuedTokens()
+    {
+        foreach (var token in _issuedTokens.Keys)
+        {
+            _issuedTokens[token] = false;
+        }
+    }
+
+    public void Clear()
+    {
+        _captured.Clear();
+        _requests.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _reports.DisposeAsync();
+    }
+
+    private void MapEndpoints()
+    {
+        _app.MapPost("/oauth2/token", IssueTokenAsync);
+        _app.MapGet("/health", () => Results.Text("ok"));
+        _app.MapGet("/", () => Results.Content(SandboxPage.List(Captured, PendingFaults(), BaseUrl), "text/html; charset=utf-8"));
+        _app.MapGet("/messages/{id}", (string id) => Find(id) is { } m ? Results.Content(SandboxPage.Detail(m), "text/html; charset=utf-8") : Results.NotFound());
+        _app.MapPost("/faults", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            AddFaults(new FaultSwitch
+            {
+                Kind = form["kind"].ToString(),
+                Count = int.TryParse(form["count"], CultureInfo.InvariantCulture, out var n) ? n : 1,
+                DelayMs = int.TryParse(form["delay_ms"], CultureInfo.InvariantCulture, out var d) ? d : null,
+            });
+            return Results.Redirect("/", permanent: false);
+        }).DisableAntiforgery();
+        _app.MapPost("/clear", () =>
+        {
+            Clear();
+            return Results.Redirect("/");
+        });
+        _app.MapGet("/api/captured", () => Results.Json(Captured, SandboxJsonContext.Default.IReadOnlyListCapturedMessage));
+        _app.MapGet("/api/captured/{id}", (string id) => Find(id) is { } m ? Results.Json(m, SandboxJsonContext.Default.CapturedMessage) : Results.NotFound());
+        _app.MapDelete("/api/captured", () =>
+        {
+            Clear();
+            return Results.NoContent();
+        });
+        _app.MapGet("/api/faults", () => Results.Json(PendingFaults(), SandboxJsonContext.Default.IReadOnlyListString));
+        _app.MapPost("/api/faults", (FaultSwitch fault) => AddFaults(fault) ? Results.Accepted() : Results.BadRequest($"kind must be one of {string.Join(", ", FaultSwitch.Kinds)}"));
+        _app.MapDelete("/api/faults", () =>
+        {
+            _scripted.Clear();
+            return Results.NoContent();
+        });
+
+        // messages:send, with the region in the host (eu.…) or as a path prefix (/eu/v1/…) so one sandbox serves all three.
+        _app.MapFallback(HandleSendAsync);
+    }
+
+    private bool AddFaults(FaultSwitch fault)
+    {
+        if (fault.ToResponse() is not { } response)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < Math.Clamp(fault.Count, 1, 1000); i++)
+        {
+            _scripted.Enqueue(response);
+        }
+
+        return true;
+    }
+
+    private IReadOnlyList<string> PendingFaults() => [.. _scripted.Select(f => f.Label.Length > 0 ? f.Label : f.Status.ToString(CultureInfo.InvariantCulture))];
+
+    private CapturedMessage? Find(string id) => _captured.FirstOrDefault(m => m.Id == id);
+
+    private async Task IssueTokenAsync(HttpContext context)
+    {
+        var body = await ReadBodyAsync(context.Request);
+        Record(context.Request, body);
+        if (TokenEndpointRateLimited)
+        {
+            InjectedFaults.AddOrUpdate(SinchFault.RateLimitedWithoutRetryAfter, 1, (_, n) => n + 1);
+            context.Response.StatusCode = 429;
+            return;
+        }
+
+        if (context.Request.Headers.Authorization != BasicValue() || body != "grant_type=client_credentials")
+        {
+            context.Response.StatusCode = 401;
+            await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = "invalid_client", ["error_description"] = "Client authentication failed" });
+            return;
+        }
+
+        var token = "sandbox-token-" + Guid.NewGuid().ToString("N");
+        _issuedTokens[token] = true;
+        await context.Response.WriteAsJsonAsync(new JsonObject
+        {
+            ["access_token"] = token,
+            ["expires_in"] = Options.TokenLifetimeSeconds,
+            ["scope"] = "",
+            ["token_type"] = "bearer",
+        });
+    }
+
+    private async Task HandleSendAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var match = SendPath().Match(request.Path.Value ?? "");
+        if (request.Method != "POST" || !match.Success)
+        {
+            context.Response.StatusCode = 404;
+            return;
+        }
+
+        var body = await ReadBodyAsync(request);
+        Record(request, body);
+        var region = match.Groups["region"].Success ? match.Groups["region"].Value
+            : request.Host.Host.Split('.')[0] is "us" or "eu" or "br" ? request.Host.Host.Split('.')[0] : "us";
+        var project = Uri.UnescapeDataString(match.Groups["project"].Value);
+
+        if (!await AuthenticateAsync(context))
+        {
+            return;
+        }
+
+        var planned = FaultPlan?.Invoke() ?? SinchFault.None;
+        SendHistory.Enqueue((body, planned, DateTimeOffset.UtcNow));
+        if (planned != SinchFault.None)
+        {
+            InjectedFaults.AddOrUpdate(planned, 1, (_, n) => n + 1);
+            await InjectAsync(context, planned, body);
+            return;
+        }
+
+        JsonElement json;
+        try
+        {
+            json = JsonDocument.Parse(body).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            await WriteErrorAsync(context, 400, "INVALID_ARGUMENT", "The request body is not valid JSON.");
+            return;
+        }
+
+        var captured = Capture(request, body, json, region, project);
+        var scripted = _scripted.TryDequeue(out var next) ? next : DefaultSendResponse;
+        if (scripted is null)
+        {
+            var violations = StageOneValidator.Check(json);
+            if (violations.Count > 0)
+            {
+                captured.Outcome = "400 INVALID_ARGUMENT";
+                var response = FakeResponse.SinchError(400, "INVALID_ARGUMENT", "Invalid argument", [.. violations]);
+                context.Response.StatusCode = 400;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(response.Body!);
+                return;
+            }
+
+            await AcceptAsync(context, body, captured);
+            return;
+        }
+
+        await AnswerScriptedAsync(context, scripted, body, captured);
+    }
+
+    private async Task<bool> AuthenticateAsync(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            if (!_issuedTokens.TryGetValue(authorization["Bearer ".Length..], out var valid))
+            {
+                await UnauthorizedAsync(context, "Bearer error=\"invalid_token\"");
+                return false;
+            }
+
+            if (!valid)
+            {
+                await UnauthorizedAsync(context, "Bearer error=\"invalid_token\", error_description=\"token expired\"");
+                return false;
+            }
+
+            return true;
+        }
+
+        if (authorization != BasicValue())
+        {
+            await UnauthorizedAsync(context, "Basic realm=\"sinch\"");
+            return false;
+        }
+
+        return true;
+    }
+
+    private async Task AcceptAsync(HttpContext context, string body, CapturedMessage captured)
+    {
+        var now = DateTimeOffset.UtcNow;
+        captured.MessageId = Ulid.New(now);
+        captured.Outcome = "accepted";
+        _deliveries.Enqueue(body);
+        await context.Response.WriteAsJsonAsync(new JsonObject
+        {
+            ["message_id"] = captured.MessageId,
+            ["accepted_time"] = now.ToString("O", CultureInfo.InvariantCulture),
+        });
+
+        if ((captured.CallbackUrl ?? Options.WebhookUrl) is { Length: > 0 } webhook)
+        {
+            _reports.Enqueue(captured, webhook);
+        }
+    }
+
+    private async Task AnswerScriptedAsync(HttpContext context, FakeResponse response, string body, CapturedMessage captured)
+    {
+        if (response.Delay > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(response.Delay, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                captured.Outcome = "client gave up waiting";
+                return;
+            }
+        }
+
+        if (response.ExpiresToken)
+        {
+            var token = context.Request.Headers.Authorization.ToString();
+            if (token.StartsWith("Bearer ", StringComparison.Ordinal))
+            {
+                _issuedTokens[token["Bearer ".Length..]] = false;
+            }
+
+            captured.Outcome = response.Label;
+            await UnauthorizedAsync(context, "Bearer error=\"invalid_token\", error_description=\"token expired\"");
+            return;
+        }
+
+        if (response.Status == 200 && response.Body is null)
+        {
+            await AcceptAsync(context, body, captured);
+            return;
+        }
+
+        captured.Outcome = response.Label.Length > 0 ? response.Label : response.Status.ToString(CultureInfo.InvariantCulture);
+        context.Response.StatusCode = response.Status;
+        foreach (var (name, value) in response.Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        if (response.Body is not null)
+        {
+            context.Response.ContentType = response.ContentType;
+            await context.Response.WriteAsync(response.Body);
+        }
+    }
+
+    private async Task InjectAsync(HttpContext context, SinchFault fault, string body)
+    {
+        switch (fault)
+        {
+            case SinchFault.RateLimitedWithRetryAfter:
+                context.Response.Headers.RetryAfter = "0";
+                await WriteErrorAsync(context, 429, "RESOURCE_EXHAUSTED", "injected");
+                break;
+            case SinchFault.RateLimitedWithoutRetryAfter:
+                await WriteErrorAsync(context, 429, "RESOURCE_EXHAUSTED", "injected");
+                break;
+            case SinchFault.Unavailable:
+                await WriteErrorAsync(context, 503, "UNAVAILABLE", "injected");
+                break;
+            case SinchFault.ServerErrorAfterProcessing:
+                _deliveries.Enqueue(body);
+                await WriteErrorAsync(context, 500, "INTERNAL", "injected");
+                break;
+            case SinchFault.SlowAfterProcessing:
+                _deliveries.Enqueue(body);
+                try
+                {
+                    await Task.Delay(SlowDelay, context.RequestAborted);
+                    await WriteErrorAsync(context, 500, "INTERNAL", "injected after a delay");
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                break;
+            case SinchFault.DropBeforeProcessing:
+                context.Abort();
+                break;
+            case SinchFault.DropAfterProcessing:
+                _deliveries.Enqueue(body);
+                context.Abort();
+                break;
+        }
+    }
+
+    private CapturedMessage Capture(HttpRequest request, string body, JsonElement json, string region, string project)
+    {
+        string? Read(JsonElement parent, string name) =>
+            parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+        var recipient = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("recipient", out var r) ? r : default;
+        var identities = recipient.ValueKind == JsonValueKind.Object && recipient.TryGetProperty("identified_by", out var by)
+            && by.TryGetProperty("channel_identities", out var list) && list.ValueKind == JsonValueKind.Array
+                ? list.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object).ToList()
+                : [];
+        var message = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
+        var kind = message.ValueKind == JsonValueKind.Object ? string.Join("+", message.EnumerateObject().Select(p => p.Name)) : "?";
+        var text = message.ValueKind == JsonValueKind.Object && message.TryGetProperty("text_message", out var t) ? Read(t, "text")
+            : message.ValueKind == JsonValueKind.Object && message.TryGetProperty("choice_message", out var c) && c.TryGetProperty("text_message", out var ct) ? Read(ct, "text")
+            : null;
+        var captured = new CapturedMessage
+        {
+            Id = Ulid.New(DateTimeOffset.UtcNow),
+            ReceivedAt = DateTimeOffset.UtcNow,
+            Region = region,
+            ProjectId = project,
+            AppId = Read(json, "app_id"),
+            Channels = [.. identities.Select(i => Read(i, "channel") ?? "?")],
+            Identities = [.. identities.Select(i => Read(i, "identity") ?? "")],
+            ContactId = Read(recipient, "contact_id"),
+            Kind = kind,
+            Text = text,
+            CorrelationId = Read(json, "correlation_id"),
+            MessageMetadata = Read(json, "message_metadata"),
+            CallbackUrl = Read(json, "callback_url"),
+            Outcome = "received",
+            RequestBody = body,
+            RequestHeaders = request.Headers.ToDictionary(
+                h => h.Key,
+                h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase) ? h.Value.ToString().Split(' ')[0] + " (redacted)" : h.Value.ToString(),
+                StringComparer.OrdinalIgnoreCase),
+        };
+        _captured.Enqueue(captured);
+        while (_captured.Count > Options.MaxCaptured && _captured.TryDequeue(out _))
+        {
+        }
+
+        return captured;
+    }
+
+    private void Record(HttpRequest request, string body) =>
+        _requests.Enqueue(new RecordedRequest(request.Method, request.Path.Value ?? "", request.Headers.Authorization, request.ContentType, request.Headers.Accept, body));
+
+    private static async Task<string> ReadBodyAsync(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        return await reader.ReadToEndAsync();
+    }
+
+    private static async Task WriteErrorAsync(HttpContext context, int status, string statusName, string message)
+    {
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = new JsonObject { ["code"] = status, ["message"] = message, ["status"] = statusName } });
+    }
+
+    private static async Task UnauthorizedAsync(HttpContext context, string challenge)
+    {
+        context.Response.StatusCode = 401;
+        context.Response.Headers.WWWAuthenticate = challenge;
+        await context.Response.WriteAsJsonAsync(new JsonObject
+        {
+            ["error"] = new JsonObject { ["code"] = 401, ["message"] = "Request had invalid authentication credentials.", ["status"] = "UNAUTHENTICATED" },
+        });
+    }
+
+    private string BasicValue() => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Options.KeyId}:{Options.KeySecret}"));
+
+    [GeneratedRegex(@"^(?:/(?<region>us|eu|br))?/v1/projects/(?<project>[^/]+)/messages(?::|%3A)send$", RegexOptions.IgnoreCase)]
+    private static partial Regex SendPath();
+}
