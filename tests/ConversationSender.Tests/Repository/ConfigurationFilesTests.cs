@@ -78,6 +78,19 @@ public sealed class ConfigurationFilesTests
     public void Sample_settings_point_storage_at_azurite(string setting) =>
         Assert.Equal("UseDevelopmentStorage=true", SampleValues()[setting]);
 
+    [Fact]
+    public void Sample_settings_send_to_the_local_sandbox_out_of_the_box()
+    {
+        var sample = SampleValues();
+        var sandbox = new ConversationSender.Sandbox.SandboxOptions();
+
+        Assert.Equal(ConversationSender.Sandbox.SandboxOptions.DefaultUrl + "/", sample["Sinch__ConversationBaseUrl"]);
+        Assert.Equal(ConversationSender.Sandbox.SandboxOptions.DefaultUrl + "/", sample["Sinch__AuthBaseUrl"]);
+        Assert.Equal(sandbox.KeyId, sample["Sinch__KeyId"]);
+        Assert.Equal(sandbox.KeySecret, sample["Sinch__KeySecret"]);
+        Assert.Equal("", sample["KeyVault__VaultUri"]);
+    }
+
     private static Dictionary<string, string?> SampleValues() =>
         JsonDocument.Parse(File.ReadAllText(RepositoryRoot.File("local.settings.sample.json"))).RootElement.GetProperty("Values")
             .EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
