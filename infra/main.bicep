@@ -1,0 +1,175 @@
+// ConversationSender on Azure Functions Flex Consumption: `azd up` deploys it with managed identity only.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(40)
+@description('azd environment name; used in resource names and tags.')
+param environmentName string
+
+@description('Region with Flex Consumption.')
+@allowed([
+  'australiaeast'
+  'brazilsouth'
+  'canadacentral'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southcentralus'
+  'southeastasia'
+  'swedencentral'
+  'uksouth'
+  'westeurope'
+  'westus2'
+  'westus3'
+])
+@metadata({ azd: { type: 'location' } })
+param location string
+
+@description('Object id of the deploying user or group, granted the same data roles (and Key Vault Secrets Officer) for local runs; empty for none.')
+param principalId string = ''
+
+@allowed([ 'User', 'Group', 'ServicePrincipal' ])
+param principalType string = 'User'
+
+@description('Upper bound of instances the app may scale out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 15
+
+@allowed([ 512, 2048, 4096 ])
+param instanceMemoryMB int = 2048
+
+@description('Sinch allows 800 requests/s per project; the sends of all instances together stay within this budget.')
+@minValue(1)
+@maxValue(800)
+param sinchRequestsPerSecondBudget int = 750
+
+@allowed([ 'us', 'eu', 'br' ])
+@description('Region of the Sinch Conversation app.')
+param sinchRegion string = 'us'
+
+@description('The queue the trigger listens on (3-56 characters so that "-poison" fits).')
+@minLength(3)
+@maxLength(56)
+param sendQueueName string = 'outbound-messages'
+
+@allowed([ 'Allow', 'Deny' ])
+@description('Key Vault network default: Deny allows only trusted Azure services and keyVaultAllowedIpRanges.')
+param keyVaultNetworkDefaultAction string = 'Allow'
+
+@description('IPv4 ranges (CIDR) allowed to reach Key Vault when the default action is Deny.')
+param keyVaultAllowedIpRanges array = []
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+
+// Per-instance send rate: instances × rate never exceeds the budget, whatever the instance count.
+var maxSendsPerSecond = max(1, sinchRequestsPerSecondBudget / maximumInstanceCount)
+
+resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: resourceGroup
+  params: {
+    name: 'id-api-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: resourceGroup
+  params: {
+    workspaceName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: resourceGroup
+  params: {
+    name: 'st${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: 'app-package-${resourceToken}'
+    sendQueueName: sendQueueName
+    idempotencyTableName: 'sendidempotency'
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: resourceGroup
+  params: {
+    name: 'kv-${resourceToken}'
+    location: location
+    tags: tags
+    networkDefaultAction: keyVaultNetworkDefaultAction
+    allowedIpRanges: keyVaultAllowedIpRanges
+  }
+}
+
+module app 'modules/app.bicep' = {
+  name: 'app'
+  scope: resourceGroup
+  params: {
+    name: 'func-api-${resourceToken}'
+    planName: 'plan-${resourceToken}'
+    location: location
+    tags: union(tags, { 'azd-service-name': 'api' })
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    keyVaultUri: keyVault.outputs.uri
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    maxSendsPerSecond: maxSendsPerSecond
+    sinchRegion: sinchRegion
+    sendQueueName: sendQueueName
+    idempotencyTableName: storage.outputs.idempotencyTableName
+  }
+}
+
+module rbac 'modules/rbac.bicep' = {
+  name: 'rbac'
+  scope: resourceGroup
+  params: {
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    appPrincipalId: identity.outputs.principalId
+    userPrincipalId: principalId
+    userPrincipalType: principalType
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = resourceGroup.name
+output SERVICE_API_NAME string = app.outputs.name
+output AZURE_FUNCTION_NAME string = app.outputs.name
+output AZURE_FUNCTION_URL string = 'https://${app.outputs.defaultHostName}/api/messages'
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output SEND_QUEUE_NAME string = sendQueueName
+output SINCH_MAX_SENDS_PER_SECOND int = maxSendsPerSecond

@@ -1,0 +1,126 @@
+// The function app on a Flex Consumption plan: Linux, .NET 10 isolated, HTTPS only, identity-based connections only.
+param name string
+param planName string
+param location string
+param tags object
+param identityId string
+param identityClientId string
+param storageAccountName string
+param deploymentContainerName string
+param applicationInsightsName string
+param keyVaultUri string
+param maximumInstanceCount int
+param instanceMemoryMB int
+param maxSendsPerSecond int
+param sinchRegion string
+param sendQueueName string
+param idempotencyTableName string
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+
+  resource appSettings 'config' = {
+    name: 'appsettings'
+    properties: {
+      // The host's storage and the send queue's connection: service URIs and the app's identity, no keys.
+      AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+      AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+      AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+      AzureWebJobsStorage__credential: 'managedidentity'
+      AzureWebJobsStorage__clientId: identityClientId
+      SendQueueStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+      SendQueueStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+      SendQueueStorage__credential: 'managedidentity'
+      SendQueueStorage__clientId: identityClientId
+      SendQueue__QueueName: sendQueueName
+      SendQueue__DeadLetterQueueName: '${sendQueueName}-failed'
+      SendQueue__MaxDequeueCount: '5'
+      Idempotency__TableName: idempotencyTableName
+      Sinch__Region: sinchRegion
+      Sinch__AuthBaseUrl: 'https://auth.sinch.com'
+      Sinch__MaxSendsPerSecond: string(maxSendsPerSecond)
+      KeyVault__VaultUri: keyVaultUri
+      KeyVault__ManagedIdentityClientId: identityClientId
+      KeyVault__SecretNames__ProjectId: 'sinch-project-id'
+      KeyVault__SecretNames__AppId: 'sinch-app-id'
+      KeyVault__SecretNames__KeyId: 'sinch-key-id'
+      KeyVault__SecretNames__KeySecret: 'sinch-key-secret'
+      APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+    }
+  }
+}
+
+// No publishing with user names and passwords: deployments go through Entra ID.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: { allow: false }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: { allow: false }
+}
+
+output name string = functionApp.name
+output defaultHostName string = functionApp.properties.defaultHostName

@@ -1,0 +1,227 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ConversationSender.Tests.Infrastructure;
+
+namespace ConversationSender.Tests.Deployment;
+
+/// <summary>infra/ builds and lints clean with the Bicep CLI, and the compiled ARM template is secure by construction.</summary>
+public sealed partial class InfraTemplateTests
+{
+    private static readonly Lazy<Task<JsonObject>> Compiled = new(async () =>
+    {
+        var (exitCode, output, errors) = await BicepCli.RunAsync("build", "infra/main.bicep", "--stdout");
+        Assert.True(exitCode == 0, errors);
+        return JsonNode.Parse(output)!.AsObject();
+    });
+
+    private static readonly Dictionary<string, string> RoleIds = new()
+    {
+        ["Storage Blob Data Owner"] = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
+        ["Storage Queue Data Contributor"] = "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
+        ["Storage Table Data Contributor"] = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
+        ["Key Vault Secrets User"] = "4633458b-17de-408a-b874-0445c86b69e6",
+        ["Key Vault Secrets Officer"] = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+        ["Monitoring Metrics Publisher"] = "3913510d-42f4-4e42-8a64-420c390055eb",
+    };
+
+    [Fact]
+    public async Task Bicep_builds_without_warnings()
+    {
+        var (exitCode, _, errors) = await BicepCli.RunAsync("build", "infra/main.bicep", "--stdout");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", errors.Trim());
+    }
+
+    [Fact]
+    public async Task Bicep_lints_without_warnings()
+    {
+        var (exitCode, output, errors) = await BicepCli.RunAsync("lint", "infra/main.bicep");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", (output + errors).Trim());
+    }
+
+    [Fact]
+    public async Task No_keys_or_storage_connection_strings_anywhere()
+    {
+        var text = (await Compiled.Value).ToJsonString();
+
+        foreach (var forbidden in new[] { "listKeys", "AccountKey", "listConnectionStrings", "SharedAccessSignature", "UseDevelopmentStorage" })
+        {
+            Assert.DoesNotContain(forbidden, text, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public async Task The_function_app_is_flex_consumption_linux_dotnet_10_https_only()
+    {
+        var resources = AllResources(await Compiled.Value);
+        var plan = Single(resources, "Microsoft.Web/serverfarms");
+        var site = Single(resources, "Microsoft.Web/sites");
+
+        Assert.Equal("FC1", plan["sku"]!["name"]!.GetValue<string>());
+        Assert.Equal("FlexConsumption", plan["sku"]!["tier"]!.GetValue<string>());
+        Assert.True(plan["properties"]!["reserved"]!.GetValue<bool>());
+        Assert.Equal("functionapp,linux", site["kind"]!.GetValue<string>());
+        Assert.Equal("UserAssigned", site["identity"]!["type"]!.GetValue<string>());
+        var properties = site["properties"]!;
+        Assert.True(properties["httpsOnly"]!.GetValue<bool>());
+        Assert.Equal("1.2", properties["siteConfig"]!["minTlsVersion"]!.GetValue<string>());
+        Assert.Equal("Disabled", properties["siteConfig"]!["ftpsState"]!.GetValue<string>());
+        var config = properties["functionAppConfig"]!;
+        Assert.Equal("dotnet-isolated", config["runtime"]!["name"]!.GetValue<string>());
+        Assert.Equal("10.0", config["runtime"]!["version"]!.GetValue<string>());
+        Assert.Equal("UserAssignedIdentity", config["deployment"]!["storage"]!["authentication"]!["type"]!.GetValue<string>());
+        Assert.All(resources.Where(r => r["type"]!.GetValue<string>() == "Microsoft.Web/sites/basicPublishingCredentialsPolicies"), p => Assert.False(p["properties"]!["allow"]!.GetValue<bool>()));
+    }
+
+    [Fact]
+    public async Task Storage_refuses_shared_keys_public_blobs_and_old_tls()
+    {
+        var account = Single(AllResources(await Compiled.Value), "Microsoft.Storage/storageAccounts")["properties"]!;
+
+        Assert.False(account["allowSharedKeyAccess"]!.GetValue<bool>());
+        Assert.False(account["allowBlobPublicAccess"]!.GetValue<bool>());
+        Assert.Equal("TLS1_2", account["minimumTlsVersion"]!.GetValue<string>());
+        Assert.True(account["supportsHttpsTrafficOnly"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task The_send_queue_its_poison_and_dead_letter_queues_and_the_idempotency_table_exist()
+    {
+        var resources = AllResources(await Compiled.Value);
+        var queues = Single(resources, "Microsoft.Storage/storageAccounts/queueServices/queues")["name"]!.GetValue<string>();
+        var table = Single(resources, "Microsoft.Storage/storageAccounts/tableServices/tables");
+
+        Assert.Contains("parameters('sendQueueName')", queues, StringComparison.Ordinal);
+        Assert.Contains("-poison", queues, StringComparison.Ordinal);
+        Assert.Contains("-failed", queues, StringComparison.Ordinal);
+        Assert.Contains("idempotencyTableName", table["name"]!.GetValue<string>(), StringComparison.Ordinal);
+        var storageModule = AllDeployments(await Compiled.Value).Single(d => d["name"]!.GetValue<string>() == "storage");
+        Assert.Equal("sendidempotency", storageModule["properties"]!["parameters"]!["idempotencyTableName"]!["value"]!.GetValue<string>());
+        Assert.Equal("outbound-messages", (await Compiled.Value)["parameters"]!["sendQueueName"]!["defaultValue"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Key_vault_uses_rbac_soft_delete_and_purge_protection()
+    {
+        var vault = Single(AllResources(await Compiled.Value), "Microsoft.KeyVault/vaults")["properties"]!;
+
+        Assert.True(vault["enableRbacAuthorization"]!.GetValue<bool>());
+        Assert.True(vault["enableSoftDelete"]!.GetValue<bool>());
+        Assert.True(vault["enablePurgeProtection"]!.GetValue<bool>());
+        Assert.Null(vault["accessPolicies"]);
+        Assert.Equal("[parameters('networkDefaultAction')]", vault["networkAcls"]!["defaultAction"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_app_identity_gets_least_privilege_roles_on_the_right_scopes()
+    {
+        var rbac = AllDeployments(await Compiled.Value).Single(d => d["name"]!.GetValue<string>() == "rbac")["properties"]!["template"]!;
+        var roles = rbac["variables"]!["roles"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
+        var storageRoles = rbac["variables"]!["storageRoles"]!.AsArray().Select(r => roles[RoleReference().Match(r!.GetValue<string>()).Groups[1].Value]).ToList();
+        var granted = new HashSet<(string Principal, string Scope, string Role)>();
+        foreach (var assignment in Resources(rbac).Where(r => r["type"]!.GetValue<string>() == "Microsoft.Authorization/roleAssignments"))
+        {
+            var scope = assignment["scope"]?.GetValue<string>() ?? "(resource group)";
+            var scopeType = Regex.Match(scope, @"resourceId\('([^']+)'").Groups[1].Value;
+            var principal = assignment["properties"]!["principalId"]!.GetValue<string>().Contains("appPrincipalId", StringComparison.Ordinal) ? "app" : "user";
+            var roleExpression = assignment["properties"]!["roleDefinitionId"]!.GetValue<string>();
+            var ids = roleExpression.Contains("storageRoles", StringComparison.Ordinal) ? storageRoles : [roles[RoleReference().Match(roleExpression).Groups[1].Value]];
+            foreach (var id in ids)
+            {
+                granted.Add((principal, scopeType, id));
+            }
+        }
+
+        HashSet<(string, string, string)> expectedForApp =
+        [
+            ("app", "Microsoft.Storage/storageAccounts", RoleIds["Storage Blob Data Owner"]),
+            ("app", "Microsoft.Storage/storageAccounts", RoleIds["Storage Queue Data Contributor"]),
+            ("app", "Microsoft.Storage/storageAccounts", RoleIds["Storage Table Data Contributor"]),
+            ("app", "Microsoft.KeyVault/vaults", RoleIds["Key Vault Secrets User"]),
+            ("app", "Microsoft.Insights/components", RoleIds["Monitoring Metrics Publisher"]),
+        ];
+        Assert.Equal(expectedForApp, granted.Where(g => g.Principal == "app").ToHashSet());
+        Assert.Contains(("user", "Microsoft.KeyVault/vaults", RoleIds["Key Vault Secrets Officer"]), granted);
+        Assert.All(Resources(rbac).Where(r => r["type"]!.GetValue<string>() == "Microsoft.Authorization/roleAssignments"), r => Assert.StartsWith("[guid(", r["name"]!.GetValue<string>(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_app_settings_connect_with_the_identity_and_set_every_setting_without_a_default()
+    {
+        var settings = Single(AllResources(await Compiled.Value), "Microsoft.Web/sites/config")["properties"]!.AsObject();
+        var readme = File.ReadAllLines(RepositoryRoot.File("README.md"));
+        var table = readme.Select(l => SettingRow().Match(l)).Where(m => m.Success).ToDictionary(m => m.Groups["name"].Value, m => m.Groups["default"].Value.Trim());
+
+        Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]!.GetValue<string>());
+        Assert.Equal("managedidentity", settings["SendQueueStorage__credential"]!.GetValue<string>());
+        Assert.Contains("identityClientId", settings["SendQueueStorage__clientId"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("identityClientId", settings["KeyVault__ManagedIdentityClientId"]!.GetValue<string>(), StringComparison.Ordinal);
+        var notInAzure = new[] { "Sinch__ProjectId", "Sinch__AppId", "Sinch__KeyId", "Sinch__KeySecret", "Sinch__ConversationBaseUrl", "FUNCTIONS_WORKER_RUNTIME" };
+        foreach (var (name, fallback) in table.Where(t => !notInAzure.Contains(t.Key)))
+        {
+            var set = settings.ContainsKey(name) || settings.Any(s => s.Key.StartsWith(name + "__", StringComparison.Ordinal));
+            Assert.True(set || fallback != "—", $"{name} has no default (README) and the template does not set it");
+        }
+
+        Assert.True(table.Count > 30, "the README settings table was not found");
+        foreach (var secret in notInAzure)
+        {
+            Assert.False(settings.ContainsKey(secret), $"{secret} must not be an app setting in Azure");
+        }
+    }
+
+    [Fact]
+    public async Task Instances_times_the_send_rate_stay_under_sinchs_project_limit()
+    {
+        var template = await Compiled.Value;
+
+        Assert.Equal(800, template["parameters"]!["sinchRequestsPerSecondBudget"]!["maxValue"]!.GetValue<int>());
+        Assert.Equal("[max(1, div(parameters('sinchRequestsPerSecondBudget'), parameters('maximumInstanceCount')))]", template["variables"]!["maxSendsPerSecond"]!.GetValue<string>());
+        for (var instances = 1; instances <= 1000; instances++)
+        {
+            var perInstance = Math.Max(1, 800 / instances);
+            Assert.True(instances * perInstance <= 800 || perInstance == 1, $"{instances} instances × {perInstance}/s");
+        }
+
+        var app = AllDeployments(template).Single(d => d["name"]!.GetValue<string>() == "app");
+        Assert.Equal("[variables('maxSendsPerSecond')]", app["properties"]!["parameters"]!["maxSendsPerSecond"]!["value"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Azd_deploys_the_functions_project()
+    {
+        var azure = File.ReadAllText(RepositoryRoot.File("azure.yaml"));
+
+        Assert.Matches(@"(?m)^\s+project: \./src/ConversationSender\.Functions/?$", azure);
+        Assert.Matches(@"(?m)^\s+host: function$", azure);
+        var parameters = JsonNode.Parse(File.ReadAllText(RepositoryRoot.File("infra", "main.parameters.json")))!["parameters"]!.AsObject();
+        Assert.Contains("environmentName", parameters.Select(p => p.Key));
+        Assert.Contains("principalId", parameters.Select(p => p.Key));
+    }
+
+    private static JsonObject Single(IEnumerable<JsonObject> resources, string type) =>
+        Assert.Single(resources, r => r["type"]!.GetValue<string>() == type);
+
+    private static IEnumerable<JsonObject> AllDeployments(JsonObject template) =>
+        Resources(template).Where(r => r["type"]!.GetValue<string>() == "Microsoft.Resources/deployments")
+            .SelectMany(d => new[] { d }.Concat(AllDeployments(d["properties"]!["template"]!.AsObject())));
+
+    private static List<JsonObject> AllResources(JsonObject template) =>
+        [.. Resources(template).Concat(AllDeployments(template).SelectMany(d => Resources(d["properties"]!["template"]!.AsObject())))];
+
+    private static IEnumerable<JsonObject> Resources(JsonNode template) => template["resources"] switch
+    {
+        JsonArray list => list.Select(r => r!.AsObject()),
+        JsonObject map => map.Select(p => p.Value!.AsObject()),
+        _ => [],
+    };
+
+    [GeneratedRegex(@"variables\('roles'\)\.(\w+)")]
+    private static partial Regex RoleReference();
+
+    [GeneratedRegex(@"^\| `(?<name>[A-Za-z_]+(?:__[A-Za-z_]+)*)` \| (?<default>[^|]*) \|")]
+    private static partial Regex SettingRow();
+}
