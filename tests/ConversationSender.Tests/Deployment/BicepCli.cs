@@ -11,7 +11,7 @@ internal static class BicepCli
     public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(params string[] args)
     {
         Assert.True(File.Exists(Path), $"The Bicep CLI is missing at {Path}; dotnet restore brings it (Azure.Bicep.CommandLine.linux-x64).");
-        var start = new ProcessStartInfo(Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Infrastructure.RepositoryRoot.Path };
+        var start = new ProcessStartInfo(Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepositoryRoot.Path };
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace ConversationSender.Tests.Infrastructure;
+namespace ConversationSender.Testing;
 
 /// <summary>
 /// Key Vault's secrets API over HTTPS on 127.0.0.1 with a freshly generated self-signed certificate,
@@ -46,6 +46,9 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
     public Uri VaultUri { get; private set; } = null!;
 
     public ConcurrentDictionary<string, string> Secrets { get; } = new();
+
+    /// <summary>Latency added to every secret read, to show whether reads run one after another or together.</summary>
+    public TimeSpan ReadDelay { get; set; }
 
     /// <summary>When set, secret reads answer this status (e.g. 503, 403).</summary>
     public int? FailWithStatus { get; set; }
@@ -118,6 +121,11 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
 
         var name = match.Groups[1].Value;
         _reads.AddOrUpdate(name, 1, (_, n) => n + 1);
+        if (ReadDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(ReadDelay);
+        }
+
         if (FailWithStatus is { } status)
         {
             context.Response.StatusCode = status;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Azure.Core;
 
-namespace ConversationSender.Tests.Infrastructure;
+namespace ConversationSender.Testing;
 
 /// <summary>Stands in for managed identity: tests must never build a credential that probes Azure.</summary>
 public sealed class FakeTokenCredential : TokenCredential

@@ -1,6 +1,6 @@
-namespace ConversationSender.Tests.Infrastructure;
+namespace ConversationSender.Testing;
 
-internal static class RepositoryRoot
+public static class RepositoryRoot
 {
     public static string Path { get; } = Find();
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace ConversationSender.Tests.Infrastructure;
+namespace ConversationSender.Testing;
 
 /// <summary>
 /// One real Azurite (blob, queue, table) from the repository's package.json on free loopback ports, without

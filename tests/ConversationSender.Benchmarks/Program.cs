@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(ConversationSender.Benchmarks.SendPathBenchmarks).Assembly).Run(args);
