@@ -41,12 +41,18 @@ public sealed class SendService(
         }
 
         var key = message.IdempotencyKey ?? idempotencyKey ?? fallbackKey;
-        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        // Built only when someone listens: the scope and the masked recipients cost allocations on every send.
+        using var scope = logger.IsEnabled(LogLevel.Information)
+            ? logger.BeginScope(new Dictionary<string, object?>
+            {
+                ["CorrelationId"] = request.CorrelationId ?? Activity.Current?.TraceId.ToString(),
+                ["IdempotencyKeyHash"] = key is null ? null : IdempotencyStore.Hash(key)[..16],
+            })
+            : null;
+        if (logger.IsEnabled(LogLevel.Information))
         {
-            ["CorrelationId"] = request.CorrelationId ?? Activity.Current?.TraceId.ToString(),
-            ["IdempotencyKeyHash"] = key is null ? null : IdempotencyStore.Hash(key)[..16],
-        });
-        logger.LogInformation("Sending to {Recipients}.", DescribeRecipient(request));
+            logger.LogInformation("Sending to {Recipients}.", DescribeRecipient(request));
+        }
 
         if (key is null || !idempotency.Enabled)
         {

@@ -8,22 +8,18 @@ namespace ConversationSender.Sinch;
 /// JSON the caller wrote. The validator checks what Sinch requires; fields it does not know pass through
 /// untouched, because Sinch adds fields to its kinds and we must not strip them.
 /// </summary>
+[JsonConverter(typeof(AppMessageJsonConverter))]
 public sealed class AppMessage
 {
-    [JsonExtensionData]
-    public IDictionary<string, JsonElement> Fields { get; set; } = new Dictionary<string, JsonElement>();
+    private static readonly IDictionary<string, JsonElement> NoFields = new System.Collections.ObjectModel.ReadOnlyDictionary<string, JsonElement>(new Dictionary<string, JsonElement>());
 
-    public static AppMessage FromText(string text)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("text", text);
-            writer.WriteEndObject();
-        }
+    public IDictionary<string, JsonElement> Fields { get; init; } = NoFields;
 
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return new AppMessage { Fields = { ["text_message"] = document.RootElement.Clone() } };
-    }
+    /// <summary>The short form's text, written as <c>text_message</c> without building a JSON document for it.</summary>
+    public string? ShortFormText { get; private init; }
+
+    public static AppMessage FromText(string text) => new() { ShortFormText = text };
+
+    /// <summary>The keys the message will have on the wire.</summary>
+    public IEnumerable<string> Keys => ShortFormText is null ? Fields.Keys : ["text_message", .. Fields.Keys];
 }

@@ -85,10 +85,25 @@ internal static class AppMessageValidator
     /// <summary>A text must fit every channel it may be sent on, fallbacks included.</summary>
     public static void TextLength(string text, string field, IReadOnlyCollection<string> channels, JsonFieldChecker check)
     {
-        var length = text.EnumerateRunes().Count();
+        var length = -1;
         foreach (var channel in channels)
         {
-            if (ChannelTextLimits.ByChannel.TryGetValue(channel, out var limit) && length > limit)
+            if (!ChannelTextLimits.ByChannel.TryGetValue(channel, out var limit) || text.Length <= limit)
+            {
+                continue;
+            }
+
+            // Characters as people count them (an emoji is one), counted only when the UTF-16 length is over the limit.
+            if (length < 0)
+            {
+                length = 0;
+                foreach (var _ in text.EnumerateRunes())
+                {
+                    length++;
+                }
+            }
+
+            if (length > limit)
             {
                 check.Add(field, $"has {length} characters; {channel} allows at most {limit}");
             }

@@ -14,6 +14,17 @@ public static class ConversationChannels
     ];
 
     /// <summary>The canonical (upper-case) name, or null when the channel is unknown.</summary>
-    public static string? Normalize(string? channel) =>
-        channel is null ? null : All.FirstOrDefault(c => string.Equals(c, channel.Trim(), StringComparison.OrdinalIgnoreCase));
+    public static string? Normalize(string? channel)
+    {
+        var name = channel.AsSpan().Trim();
+        foreach (var known in All)
+        {
+            if (name.Equals(known, StringComparison.OrdinalIgnoreCase))
+            {
+                return known;
+            }
+        }
+
+        return null;
+    }
 }

@@ -6,7 +6,7 @@ namespace ConversationSender.Validation;
 /// Checks fields of raw JSON objects and records each problem under its JSON path. Values are never
 /// quoted back: they may be identities or message texts.
 /// </summary>
-internal sealed class JsonFieldChecker(List<FieldError> errors)
+internal readonly struct JsonFieldChecker(List<FieldError> errors)
 {
     public void Add(string path, string message) => errors.Add(new FieldError(path, message));
 

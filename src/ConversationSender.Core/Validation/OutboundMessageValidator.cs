@@ -113,15 +113,21 @@ public static partial class OutboundMessageValidator
     /// </summary>
     private static IReadOnlyCollection<string> TargetChannels(Recipient? recipient, List<string>? channelOrder, List<FieldError> errors)
     {
-        var identities = recipient?.IdentifiedBy?.ChannelIdentities?.Select(i => i.Channel!).ToHashSet(StringComparer.Ordinal);
-        if (identities is null)
+        if (recipient?.IdentifiedBy?.ChannelIdentities is not { } identityList)
         {
             return channelOrder ?? [];
         }
 
+        // A handful at most: an array beats a hash set here.
+        var identities = new string[identityList.Count];
+        for (var i = 0; i < identities.Length; i++)
+        {
+            identities[i] = identityList[i].Channel!;
+        }
+
         for (var i = 0; i < (channelOrder?.Count ?? 0); i++)
         {
-            if (!identities.Contains(channelOrder![i]))
+            if (Array.IndexOf(identities, channelOrder![i]) < 0)
             {
                 errors.Add(new FieldError($"channel_priority_order[{i}]", $"names {channelOrder[i]}, which no channel identity of the recipient has"));
             }
@@ -142,7 +148,7 @@ public static partial class OutboundMessageValidator
         var identity = RequireText(to.Identity, "to.identity", errors);
         return channel is null || identity is null
             ? null
-            : new Recipient { IdentifiedBy = new IdentifiedBy { ChannelIdentities = [new ChannelIdentity { Channel = channel, Identity = identity }] } };
+            : new Recipient { IdentifiedBy = new IdentifiedBy { ChannelIdentities = new[] { new ChannelIdentity { Channel = channel, Identity = identity } } } };
     }
 
     private static Recipient? ValidateRecipient(Recipient? recipient, List<FieldError> errors)
