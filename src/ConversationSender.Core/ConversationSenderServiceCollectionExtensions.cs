@@ -86,14 +86,15 @@ public static class ConversationSenderServiceCollectionExtensions
         services.TryAddSingleton<SendRateLimiter>();
         services.TryAddTransient<SinchAuthenticationHandler>();
 
+        // No per-request HTTP logging: the send service logs each send once, with its outcome and ids.
         services.AddHttpClient(OAuthTokenProvider.HttpClientName, (sp, http) =>
-            http.Timeout = sp.GetRequiredService<IOptions<SinchOptions>>().Value.AttemptTimeout);
+            http.Timeout = sp.GetRequiredService<IOptions<SinchOptions>>().Value.AttemptTimeout).RemoveAllLoggers();
 
         var conversation = services.AddHttpClient<ConversationClient>((sp, http) =>
         {
             http.BaseAddress = sp.GetRequiredService<IOptions<SinchOptions>>().Value.ResolveConversationBaseUrl();
             http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
-        });
+        }).RemoveAllLoggers();
 
         // Added first, so it is the outer handler: each retry goes through authentication again.
         // Order inside: total timeout → retry → circuit breaker → rate limit → attempt timeout.
@@ -139,11 +140,16 @@ public static class ConversationSenderServiceCollectionExtensions
     {
         if (outcome.Result is { } response)
         {
+            // Status first: this runs for every answer, and nearly all are successes.
+            var retryable = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable
+                || (sinch.RetryAmbiguousFailures && response.StatusCode is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout);
+            if (!retryable)
+            {
+                return false;
+            }
+
             var retryAfter = response.Headers.RetryAfter is { } header ? header.Delta ?? header.Date - DateTimeOffset.UtcNow : null;
-            return retryAfter <= sinch.MaxRetryDelay || retryAfter is null
-                ? response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable
-                    || (sinch.RetryAmbiguousFailures && response.StatusCode is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout)
-                : false;
+            return retryAfter is null || retryAfter <= sinch.MaxRetryDelay;
         }
 
         return outcome.Exception switch

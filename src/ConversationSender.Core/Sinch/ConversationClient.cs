@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using ConversationSender.Credentials;
 using Polly.CircuitBreaker;
@@ -13,6 +12,8 @@ namespace ConversationSender.Sinch;
 /// <remarks>Retries, timeouts and authentication are handlers of the typed <see cref="HttpClient"/> (see the DI extension).</remarks>
 public sealed class ConversationClient(HttpClient httpClient, TimeProvider time)
 {
+    private static ProjectPath? _sendPath;
+
     /// <summary>Sends one message as the app in <paramref name="credentials"/>; <c>app_id</c> is filled in here.</summary>
     /// <exception cref="SinchRejectedException">Sinch refused the message for good.</exception>
     /// <exception cref="SinchAuthenticationException">Sinch refused the access key.</exception>
@@ -22,8 +23,7 @@ public sealed class ConversationClient(HttpClient httpClient, TimeProvider time)
         message.AppId = credentials.AppId;
         var body = JsonSerializer.SerializeToUtf8Bytes(message, SinchJsonContext.Default.SendMessageRequest);
 
-        // A relative string starting with "v1/": new Uri(base, "messages:send") would read "messages" as a URI scheme.
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/projects/{Uri.EscapeDataString(credentials.ProjectId)}/messages:send")
+        using var request = new HttpRequestMessage(HttpMethod.Post, SendPath(credentials.ProjectId))
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
@@ -83,6 +83,19 @@ public sealed class ConversationClient(HttpClient httpClient, TimeProvider time)
         }
     }
 
+    // A relative URI starting with "v1/": new Uri(base, "messages:send") would read "messages" as a URI scheme.
+    // Built once per project, not per send.
+    private static Uri SendPath(string projectId)
+    {
+        var cached = _sendPath;
+        if (cached is null || cached.ProjectId != projectId)
+        {
+            _sendPath = cached = new ProjectPath(projectId, new Uri($"v1/projects/{Uri.EscapeDataString(projectId)}/messages:send", UriKind.Relative));
+        }
+
+        return cached.Path;
+    }
+
     private static async Task<SinchError?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         // Gateways answer errors in HTML or plain text; only Sinch's own JSON is worth reading.
@@ -103,15 +116,18 @@ public sealed class ConversationClient(HttpClient httpClient, TimeProvider time)
         }
     }
 
+    // The answer is small: read it whole and parse it synchronously (cheaper than the streaming reader).
     private static async Task<T?> ReadJsonAsync<T>(HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
         try
         {
-            return await response.Content.ReadFromJsonAsync(type, cancellationToken);
+            return JsonSerializer.Deserialize(await response.Content.ReadAsByteArrayAsync(cancellationToken), type);
         }
         catch (JsonException ex)
         {
             throw new SinchUnavailableException("Sinch answered 2xx with a body that is not the expected JSON.", response.StatusCode, null, null, ex);
         }
     }
+
+    private sealed record ProjectPath(string ProjectId, Uri Path);
 }

@@ -24,6 +24,7 @@ public sealed class OAuthTokenProvider(
 
     private readonly ConcurrentDictionary<string, CachedToken> _tokens = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SinchCredentials, string> _cacheKeys = [];
 
     /// <summary>A valid token for these credentials.</summary>
     /// <param name="rejectedToken">A token Sinch just refused as expired: a new one is fetched unless another caller already did.</param>
@@ -70,8 +71,10 @@ public sealed class OAuthTokenProvider(
     }
 
     // The secret is part of the key so that a rotated secret with the same key id gets its own token.
-    private static string CacheKey(SinchCredentials credentials) =>
-        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{credentials.KeyId}\n{credentials.KeySecret}")));
+    // Hashed once per credentials object (stores hand out the same object until the values change).
+    private string CacheKey(SinchCredentials credentials) =>
+        _cacheKeys.GetValue(credentials, static c =>
+            Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{c.KeyId}\n{c.KeySecret}"))));
 
     private async Task<CachedToken> RequestTokenAsync(SinchCredentials credentials, CancellationToken cancellationToken)
     {

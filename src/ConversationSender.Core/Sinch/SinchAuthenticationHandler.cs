@@ -15,6 +15,8 @@ public sealed class SinchAuthenticationHandler(OAuthTokenProvider tokens, IOptio
 {
     public static readonly HttpRequestOptionsKey<SinchCredentials> CredentialsKey = new("Sinch.Credentials");
 
+    private AuthenticationHeaderValue? _bearer;
+
     public static AuthenticationHeaderValue BasicHeader(SinchCredentials credentials) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.KeyId}:{credentials.KeySecret}")));
 
@@ -32,7 +34,7 @@ public sealed class SinchAuthenticationHandler(OAuthTokenProvider tokens, IOptio
         }
 
         var token = await tokens.GetTokenAsync(credentials, rejectedToken: null, cancellationToken);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Authorization = BearerHeader(token);
         var response = await base.SendAsync(request, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Unauthorized || !SaysTokenExpired(response))
         {
@@ -43,6 +45,18 @@ public sealed class SinchAuthenticationHandler(OAuthTokenProvider tokens, IOptio
         var renewed = await tokens.GetTokenAsync(credentials, rejectedToken: token, cancellationToken);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", renewed);
         return await base.SendAsync(request, cancellationToken);
+    }
+
+    // Header values are immutable, so one per token serves every request that uses it.
+    private AuthenticationHeaderValue BearerHeader(string token)
+    {
+        var cached = _bearer;
+        if (cached is null || !ReferenceEquals(cached.Parameter, token))
+        {
+            _bearer = cached = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return cached;
     }
 
     private static bool SaysTokenExpired(HttpResponseMessage response) =>
