@@ -3,6 +3,7 @@ using System.Net;
 using Azure.Core;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
+using ConversationSender.Callbacks;
 using ConversationSender.Credentials;
 using ConversationSender.Idempotency;
 using ConversationSender.Queueing;
@@ -43,6 +44,11 @@ public static class ConversationSenderServiceCollectionExtensions
 
         services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection(IdempotencyOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<IdempotencyStore>();
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<WebhookSecretStore>();
+        services.TryAddSingleton<NonceRegistry>();
+        services.TryAddSingleton<DeliveryStatusStore>();
+        services.TryAddSingleton<CallbackProcessor>();
         services.TryAddSingleton<SendService>();
         services.TryAddSingleton<StorageClientFactory>();
         services.TryAddSingleton<DeadLetterWriter>();

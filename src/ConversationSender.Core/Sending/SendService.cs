@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Net;
+using ConversationSender.Callbacks;
 using ConversationSender.Credentials;
 using ConversationSender.Idempotency;
 using ConversationSender.Sinch;
 using ConversationSender.Validation;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ConversationSender.Sending;
 
@@ -17,6 +19,8 @@ public sealed class SendService(
     ConversationClient client,
     ISinchCredentialStore credentialStore,
     IdempotencyStore idempotency,
+    DeliveryStatusStore statuses,
+    IOptions<WebhookOptions> webhooks,
     TimeProvider time,
     ILogger<SendService> logger)
 {
@@ -41,6 +45,7 @@ public sealed class SendService(
         }
 
         var key = message.IdempotencyKey ?? idempotencyKey ?? fallbackKey;
+        request.CallbackUrl ??= webhooks.Value.CallbackUrl;
         // Built only when someone listens: the scope and the masked recipients cost allocations on every send.
         using var scope = logger.IsEnabled(LogLevel.Information)
             ? logger.BeginScope(new Dictionary<string, object?>
@@ -56,7 +61,7 @@ public sealed class SendService(
 
         if (key is null || !idempotency.Enabled)
         {
-            return Log(await SendValidatedAsync(request, cancellationToken));
+            return await RecordAsync(Log(await SendValidatedAsync(request, cancellationToken)), trackingId: message.IdempotencyKey ?? idempotencyKey, request.CorrelationId);
         }
 
         IdempotencyClaim claim;
@@ -82,6 +87,24 @@ public sealed class SendService(
         var claimed = (IdempotencyClaim.Claimed)claim;
         var outcome = Log(await SendValidatedAsync(request, cancellationToken));
         await SettleClaimAsync(claimed, outcome, cancellationToken);
+        return await RecordAsync(outcome, trackingId: message.IdempotencyKey ?? idempotencyKey, request.CorrelationId);
+    }
+
+    // The status lookup must know a message before its first report arrives; a failure here costs only that.
+    private async Task<SendOutcome> RecordAsync(SendOutcome outcome, string? trackingId, string? correlationId)
+    {
+        if (outcome is SendOutcome.Accepted { Replayed: false } accepted && statuses.Enabled)
+        {
+            try
+            {
+                await statuses.RecordSentAsync(accepted.MessageId, accepted.AcceptedTime, trackingId, correlationId, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException)
+            {
+                logger.LogWarning(ex, "Could not record message {MessageId} in the status store.", accepted.MessageId);
+            }
+        }
+
         return outcome;
     }
 

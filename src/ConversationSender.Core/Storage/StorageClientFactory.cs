@@ -17,6 +17,10 @@ public sealed class StorageClientFactory(IConfiguration configuration, IServiceP
 {
     private const string Connection = SendQueueOptions.ConnectionSettingName;
 
+    /// <summary>Whether any form of the connection setting is present (features that need storage switch off without it).</summary>
+    public bool IsConfigured =>
+        ConnectionString is not null || configuration[$"{Connection}:queueServiceUri"] is { Length: > 0 } || configuration[$"{Connection}:tableServiceUri"] is { Length: > 0 };
+
     public static QueueClientOptions ClientOptions() => new() { MessageEncoding = QueueMessageEncoding.Base64 };
 
     public QueueClient CreateQueue(string queueName)

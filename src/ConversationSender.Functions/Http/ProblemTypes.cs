@@ -12,4 +12,6 @@ public static class ProblemTypes
     public const string TooLarge = "urn:conversation-sender:problem:too-large";
     public const string InProgress = "urn:conversation-sender:problem:in-progress";
     public const string InvalidBatch = "urn:conversation-sender:problem:invalid-batch";
+    public const string BadSignature = "urn:conversation-sender:problem:bad-signature";
+    public const string NotFound = "urn:conversation-sender:problem:not-found";
 }

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Azure.Storage.Queues;
+using ConversationSender.Credentials;
+using ConversationSender.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ConversationSender.Callbacks;
+
+/// <summary>
+/// Verifies a Sinch callback (signature over the raw body, timestamp window, unused nonce), records delivery
+/// reports in the status store, forwards them if configured, and accepts other event kinds with a log line.
+/// </summary>
+public sealed class CallbackProcessor(
+    WebhookSecretStore secrets,
+    NonceRegistry nonces,
+    DeliveryStatusStore statuses,
+    StorageClientFactory storage,
+    IOptions<WebhookOptions> options,
+    TimeProvider time,
+    ILogger<CallbackProcessor> logger)
+{
+    private QueueClient? _forward;
+
+    public async Task<CallbackOutcome> ProcessAsync(ReadOnlyMemory<byte> rawBody, string? nonce, string? timestamp, string? signature, CancellationToken cancellationToken)
+    {
+        string secret;
+        try
+        {
+            secret = await secrets.GetAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is CredentialsMisconfiguredException or CredentialsUnavailableException)
+        {
+            logger.LogError("Cannot verify Sinch callbacks: {Reason}", ex.Message);
+            return new CallbackOutcome.Unavailable(ex.Message);
+        }
+
+        var verification = WebhookSignature.Verify(secret, rawBody.Span, nonce, timestamp, signature, time.GetUtcNow(), options.Value.TimestampTolerance);
+        if (verification == WebhookVerification.Valid && !nonces.TryUse(nonce!))
+        {
+            verification = WebhookVerification.ReplayedNonce;
+        }
+
+        if (verification != WebhookVerification.Valid)
+        {
+            logger.LogWarning("Refused a Sinch callback: {Reason}.", verification);
+            return new CallbackOutcome.Unauthorized(verification);
+        }
+
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(rawBody);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return new CallbackOutcome.Invalid("The callback body is not JSON.");
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return new CallbackOutcome.Invalid("The callback body is not a JSON object.");
+        }
+
+        if (!root.TryGetProperty("message_delivery_report", out var report))
+        {
+            var kind = root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n.EndsWith("_notification", StringComparison.Ordinal) || n.EndsWith("_report", StringComparison.Ordinal) || n is "message" or "event") ?? "unknown";
+            logger.LogInformation("Accepted a Sinch {EventKind} callback (not stored).", kind);
+            return new CallbackOutcome.Accepted(kind);
+        }
+
+        var messageId = Read(report, "message_id");
+        var status = Read(report, "status");
+        if (messageId is null || status is null || !DeliveryStatusStore.IsValidKey(messageId))
+        {
+            return new CallbackOutcome.Invalid("The delivery report has no usable message_id or status.");
+        }
+
+        var reason = report.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.Object ? r : default;
+        var channel = report.TryGetProperty("channel_identity", out var identity) && identity.ValueKind == JsonValueKind.Object ? Read(identity, "channel") : null;
+        var eventTime = Read(root, "event_time") is { } text && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var parsed) ? parsed : time.GetUtcNow();
+        var statusEvent = new StatusEvent(status, eventTime, channel, reason.ValueKind == JsonValueKind.Object ? Read(reason, "code") : null, reason.ValueKind == JsonValueKind.Object ? Read(reason, "description") : null);
+        try
+        {
+            if (statuses.Enabled)
+            {
+                await statuses.RecordReportAsync(messageId, statusEvent, Read(root, "correlation_id"), cancellationToken);
+            }
+
+            if (!string.IsNullOrWhiteSpace(options.Value.ForwardQueueName))
+            {
+                var forward = _forward;
+                if (forward is null)
+                {
+                    forward = storage.CreateQueue(options.Value.ForwardQueueName);
+                    await forward.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                    _forward = forward;
+                }
+
+                await forward.SendMessageAsync(BinaryData.FromBytes(rawBody), cancellationToken: cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or CredentialsMisconfiguredException)
+        {
+            logger.LogError(ex, "Could not record the delivery report of {MessageId}; Sinch will deliver it again.", messageId);
+            return new CallbackOutcome.Unavailable("The status store is unavailable.");
+        }
+
+        logger.LogInformation("Message {MessageId} is {Status}.", messageId, status);
+        return new CallbackOutcome.Accepted("message_delivery_report");
+    }
+
+    private static string? Read(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,174 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using ConversationSender.Idempotency;
+using ConversationSender.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ConversationSender.Callbacks;
+
+/// <summary>
+/// Message statuses in Azure Table storage: per message a <c>latest</c> row and one row per report (the history),
+/// plus a row that maps our tracking id to Sinch's message id. A report never moves a message backwards: a late
+/// QUEUED_ON_CHANNEL does not overwrite DELIVERED, and a repeated report lands on the same history row.
+/// </summary>
+public sealed class DeliveryStatusStore(StorageClientFactory storage, IOptions<WebhookOptions> options, TimeProvider time)
+{
+    public const string Accepted = "ACCEPTED";
+    private const string Latest = "latest";
+    private const string TrackingPartition = "tracking";
+
+    private TableClient? _table;
+
+    public bool Enabled => options.Value.RecordStatus && storage.IsConfigured;
+
+    /// <summary>How far along a status is; a report only replaces the latest status with one at least as far.</summary>
+    public static int Rank(string status) => status switch
+    {
+        Accepted => 0,
+        "QUEUED_ON_CHANNEL" or "SWITCHING_CHANNEL" => 1,
+        "DELIVERED" => 2,
+        "READ" or "FAILED" => 3,
+        _ => 1,
+    };
+
+    public async Task RecordSentAsync(string messageId, DateTimeOffset acceptedTime, string? trackingId, string? correlationId, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken);
+        var latest = new TableEntity(messageId, Latest)
+        {
+            ["Status"] = Accepted,
+            ["Rank"] = 0,
+            ["AcceptedTime"] = acceptedTime,
+            ["UpdatedAt"] = time.GetUtcNow(),
+            ["TrackingId"] = trackingId,
+            ["CorrelationId"] = correlationId,
+        };
+        try
+        {
+            // Add, not upsert: a report may already have arrived and must not be overwritten by "accepted".
+            await table.AddEntityAsync(latest, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            await table.UpdateEntityAsync(new TableEntity(messageId, Latest) { ["AcceptedTime"] = acceptedTime, ["TrackingId"] = trackingId, ["CorrelationId"] = correlationId }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+
+        if (trackingId is not null)
+        {
+            await table.UpsertEntityAsync(new TableEntity(TrackingPartition, IdempotencyStore.Hash(trackingId)) { ["MessageId"] = messageId }, TableUpdateMode.Replace, cancellationToken);
+        }
+    }
+
+    public async Task RecordReportAsync(string messageId, StatusEvent report, string? correlationId, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken);
+        var rowKey = $"event|{report.EventTime.UtcDateTime.ToString("yyyyMMddHHmmssfffffff", CultureInfo.InvariantCulture)}|{report.Status}";
+        await table.UpsertEntityAsync(new TableEntity(messageId, rowKey)
+        {
+            ["Status"] = report.Status,
+            ["EventTime"] = report.EventTime,
+            ["Channel"] = report.Channel,
+            ["ReasonCode"] = report.ReasonCode,
+            ["ReasonDescription"] = report.ReasonDescription,
+        }, TableUpdateMode.Replace, cancellationToken);
+
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var current = await table.GetEntityIfExistsAsync<TableEntity>(messageId, Latest, cancellationToken: cancellationToken);
+            var entity = current.HasValue ? current.Value! : new TableEntity(messageId, Latest);
+            var currentRank = entity.GetInt32("Rank") ?? -1;
+            var currentTime = entity.GetDateTimeOffset("EventTime") ?? DateTimeOffset.MinValue;
+            var rank = Rank(report.Status);
+            if (rank < currentRank || (rank == currentRank && report.EventTime < currentTime))
+            {
+                return;
+            }
+
+            entity["Status"] = report.Status;
+            entity["Rank"] = rank;
+            entity["EventTime"] = report.EventTime;
+            entity["UpdatedAt"] = time.GetUtcNow();
+            entity["CorrelationId"] = entity.GetString("CorrelationId") ?? correlationId;
+            try
+            {
+                if (current.HasValue)
+                {
+                    await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+                else
+                {
+                    await table.AddEntityAsync(entity, cancellationToken);
+                }
+
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                // Another report for the same message won the race: read again and compare.
+            }
+        }
+    }
+
+    /// <summary>By Sinch's message id, or by our tracking id (the idempotency key of an async send).</summary>
+    public async Task<MessageStatus?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!IsValidKey(id))
+        {
+            return null;
+        }
+
+        var table = await TableAsync(cancellationToken);
+        var messageId = id;
+        var latest = await table.GetEntityIfExistsAsync<TableEntity>(messageId, Latest, cancellationToken: cancellationToken);
+        if (!latest.HasValue)
+        {
+            var tracking = await table.GetEntityIfExistsAsync<TableEntity>(TrackingPartition, IdempotencyStore.Hash(id), cancellationToken: cancellationToken);
+            if (!tracking.HasValue || tracking.Value!.GetString("MessageId") is not { } found)
+            {
+                return null;
+            }
+
+            messageId = found;
+            latest = await table.GetEntityIfExistsAsync<TableEntity>(messageId, Latest, cancellationToken: cancellationToken);
+            if (!latest.HasValue)
+            {
+                return null;
+            }
+        }
+
+        var history = new List<StatusEvent>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {messageId} and RowKey ge {"event|"} and RowKey lt {"event}"}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            history.Add(new StatusEvent(row.GetString("Status")!, row.GetDateTimeOffset("EventTime")!.Value, row.GetString("Channel"), row.GetString("ReasonCode"), row.GetString("ReasonDescription")));
+        }
+
+        var entity = latest.Value!;
+        return new MessageStatus(
+            messageId,
+            entity.GetString("TrackingId"),
+            entity.GetString("CorrelationId"),
+            entity.GetString("Status") ?? Accepted,
+            entity.GetDateTimeOffset("AcceptedTime"),
+            entity.GetDateTimeOffset("UpdatedAt") ?? entity.Timestamp ?? time.GetUtcNow(),
+            history);
+    }
+
+    /// <summary>Table keys may not hold / \ # ? or control characters; ids that do cannot be ours.</summary>
+    public static bool IsValidKey(string id) =>
+        id.Length is > 0 and <= 200 && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
+
+    private async Task<TableClient> TableAsync(CancellationToken cancellationToken)
+    {
+        var table = _table;
+        if (table is null)
+        {
+            table = storage.CreateTable(options.Value.StatusTableName);
+            await table.CreateIfNotExistsAsync(cancellationToken);
+            _table = table;
+        }
+
+        return table;
+    }
+}

@@ -1,0 +1,14 @@
+namespace ConversationSender.Callbacks;
+
+/// <summary>What is known about one sent message: its latest status and every report received.</summary>
+public sealed record MessageStatus(
+    string MessageId,
+    string? TrackingId,
+    string? CorrelationId,
+    string Status,
+    DateTimeOffset? AcceptedTime,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<StatusEvent> History);
+
+/// <summary>One delivery report. No identity is stored: the channel says enough.</summary>
+public sealed record StatusEvent(string Status, DateTimeOffset EventTime, string? Channel, string? ReasonCode, string? ReasonDescription);

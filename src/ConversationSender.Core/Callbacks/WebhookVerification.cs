@@ -1,0 +1,10 @@
+namespace ConversationSender.Callbacks;
+
+public enum WebhookVerification
+{
+    Valid,
+    MissingHeaders,
+    BadSignature,
+    StaleTimestamp,
+    ReplayedNonce,
+}

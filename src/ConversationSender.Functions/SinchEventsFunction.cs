@@ -1,0 +1,43 @@
+using ConversationSender.Callbacks;
+using ConversationSender.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace ConversationSender.Functions;
+
+/// <summary>
+/// <c>POST /api/sinch/events</c>: Sinch's callbacks. Anonymous at the Functions level (Sinch cannot send a function
+/// key), so the HMAC signature over the raw body, the timestamp window and the nonce are the only gate.
+/// </summary>
+public sealed class SinchEventsFunction(CallbackProcessor processor)
+{
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    [Function("SinchEvents")]
+    public async Task<IActionResult> RunAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "sinch/events")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await processor.ProcessAsync(
+            body!.ToMemory(),
+            request.Headers[WebhookSignature.NonceHeader],
+            request.Headers[WebhookSignature.TimestampHeader],
+            request.Headers[WebhookSignature.SignatureHeader],
+            cancellationToken);
+        return outcome switch
+        {
+            CallbackOutcome.Accepted => new StatusCodeResult(StatusCodes.Status200OK),
+            CallbackOutcome.Unauthorized u => JsonApiResult.Problem(StatusCodes.Status401Unauthorized, ProblemTypes.BadSignature, "The callback signature is missing, wrong, stale or replayed.", u.Reason.ToString()),
+            CallbackOutcome.Invalid i => JsonApiResult.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidMessage, "The callback is invalid.", i.Reason),
+            CallbackOutcome.Unavailable u => JsonApiResult.Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable, "The callback could not be stored now; send it again.", u.Reason),
+            _ => throw new System.Diagnostics.UnreachableException(),
+        };
+    }
+}
