@@ -94,10 +94,10 @@ internal sealed class DeliveryReportSender : IAsyncDisposable
         var nonce = Ulid.New(now);
         var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add(WebhookSignature.NonceHeader, nonce);
-        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp);
-        request.Headers.Add(WebhookSignature.AlgorithmHeader, "HmacSHA256");
-        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Compute(_options.WebhookSecret, body, nonce, timestamp));
+        request.Headers.Add(CallbackSigner.NonceHeader, nonce);
+        request.Headers.Add(CallbackSigner.TimestampHeader, timestamp);
+        request.Headers.Add(CallbackSigner.AlgorithmHeader, "HmacSHA256");
+        request.Headers.Add(CallbackSigner.SignatureHeader, CallbackSigner.Compute(_options.WebhookSecret, body, nonce, timestamp));
         int? answered = null;
         try
         {

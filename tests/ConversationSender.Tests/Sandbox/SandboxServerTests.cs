@@ -38,7 +38,7 @@ public sealed class SandboxServerTests : IAsyncLifetime
         // The vector from Sinch's own SDK tests (API reference §7.2).
         const string body = """{"app_id":"","accepted_time":"2021-10-18T17:49:13.813615Z","project_id":"e2df3a34-a71b-4448-9db5-a8d2baad28e4","contact_create_notification":{"contact":{"id":"01FJA8B466Y0R2GNXD78MD9SM1","channel_identities":[{"channel":"SMS","identity":"48123456789","app_id":""}],"display_name":"New Test Contact","email":"new.contact@email.com","external_id":"","metadata":"","language":"EN_US"}},"message_metadata":""}""";
 
-        Assert.Equal("6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXewOE=", WebhookSignature.Compute("foo_secret1234", body, "01FJA8B4A7BM43YGWSG9GBV067", "1634579353"));
+        Assert.Equal("6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXewOE=", CallbackSigner.Compute("foo_secret1234", body, "01FJA8B4A7BM43YGWSG9GBV067", "1634579353"));
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public sealed class SandboxServerTests : IAsyncLifetime
 
         foreach (var report in reports)
         {
-            Assert.Equal(WebhookSignature.Compute("whsec-test", report.Body, report.Nonce, report.Timestamp), report.Signature);
+            Assert.Equal(CallbackSigner.Compute("whsec-test", report.Body, report.Nonce, report.Timestamp), report.Signature);
             Assert.Equal("HmacSHA256", report.Algorithm);
         }
 
@@ -210,10 +210,10 @@ public sealed class SandboxServerTests : IAsyncLifetime
                 using var reader = new StreamReader(request.Body);
                 receiver._received.Enqueue(new Received(
                     await reader.ReadToEndAsync(),
-                    request.Headers[WebhookSignature.NonceHeader].ToString(),
-                    request.Headers[WebhookSignature.TimestampHeader].ToString(),
-                    request.Headers[WebhookSignature.SignatureHeader].ToString(),
-                    request.Headers[WebhookSignature.AlgorithmHeader].ToString()));
+                    request.Headers[CallbackSigner.NonceHeader].ToString(),
+                    request.Headers[CallbackSigner.TimestampHeader].ToString(),
+                    request.Headers[CallbackSigner.SignatureHeader].ToString(),
+                    request.Headers[CallbackSigner.AlgorithmHeader].ToString()));
                 return Results.Ok();
             });
             await app.StartAsync();

@@ -7,7 +7,7 @@ namespace ConversationSender.Sandbox;
 /// Sinch's callback signature: Base64(HMAC-SHA256(secret, raw_body + "." + nonce + "." + timestamp)),
 /// sent in <c>x-sinch-webhook-signature</c> beside the nonce, timestamp and algorithm headers.
 /// </summary>
-public static class WebhookSignature
+public static class CallbackSigner
 {
     public const string SignatureHeader = "x-sinch-webhook-signature";
     public const string NonceHeader = "x-sinch-webhook-signature-nonce";
