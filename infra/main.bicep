@@ -111,6 +111,7 @@ module storage 'modules/storage.bicep' = {
     deploymentContainerName: 'app-package-${resourceToken}'
     sendQueueName: sendQueueName
     idempotencyTableName: 'sendidempotency'
+    statusTableName: 'deliverystatus'
   }
 }
 
@@ -146,6 +147,7 @@ module app 'modules/app.bicep' = {
     sinchRegion: sinchRegion
     sendQueueName: sendQueueName
     idempotencyTableName: storage.outputs.idempotencyTableName
+    statusTableName: storage.outputs.statusTableName
   }
 }
 

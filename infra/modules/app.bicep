@@ -15,6 +15,7 @@ param maxSendsPerSecond int
 param sinchRegion string
 param sendQueueName string
 param idempotencyTableName string
+param statusTableName string
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -103,6 +104,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       KeyVault__SecretNames__AppId: 'sinch-app-id'
       KeyVault__SecretNames__KeyId: 'sinch-key-id'
       KeyVault__SecretNames__KeySecret: 'sinch-key-secret'
+      Webhooks__PublicBaseUrl: 'https://${functionApp.properties.defaultHostName}'
+      Webhooks__StatusTableName: statusTableName
       APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
     }

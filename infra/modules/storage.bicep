@@ -6,6 +6,7 @@ param tags object
 param deploymentContainerName string
 param sendQueueName string
 param idempotencyTableName string
+param statusTableName string
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -61,6 +62,12 @@ resource idempotencyTable 'Microsoft.Storage/storageAccounts/tableServices/table
   name: idempotencyTableName
 }
 
+resource statusTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
+  parent: tableService
+  name: statusTableName
+}
+
 output name string = account.name
 output deploymentContainerName string = deploymentContainer.name
 output idempotencyTableName string = idempotencyTable.name
+output statusTableName string = statusTable.name

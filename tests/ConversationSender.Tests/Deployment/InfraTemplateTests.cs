@@ -92,12 +92,13 @@ public sealed partial class InfraTemplateTests
     {
         var resources = AllResources(await Compiled.Value);
         var queues = Single(resources, "Microsoft.Storage/storageAccounts/queueServices/queues")["name"]!.GetValue<string>();
-        var table = Single(resources, "Microsoft.Storage/storageAccounts/tableServices/tables");
+        var tables = resources.Where(r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts/tableServices/tables").Select(t => t["name"]!.GetValue<string>()).ToList();
 
         Assert.Contains("parameters('sendQueueName')", queues, StringComparison.Ordinal);
         Assert.Contains("-poison", queues, StringComparison.Ordinal);
         Assert.Contains("-failed", queues, StringComparison.Ordinal);
-        Assert.Contains("idempotencyTableName", table["name"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains(tables, t => t.Contains("idempotencyTableName", StringComparison.Ordinal));
+        Assert.Contains(tables, t => t.Contains("statusTableName", StringComparison.Ordinal));
         var storageModule = AllDeployments(await Compiled.Value).Single(d => d["name"]!.GetValue<string>() == "storage");
         Assert.Equal("sendidempotency", storageModule["properties"]!["parameters"]!["idempotencyTableName"]!["value"]!.GetValue<string>());
         Assert.Equal("outbound-messages", (await Compiled.Value)["parameters"]!["sendQueueName"]!["defaultValue"]!.GetValue<string>());
@@ -159,7 +160,7 @@ public sealed partial class InfraTemplateTests
         Assert.Equal("managedidentity", settings["SendQueueStorage__credential"]!.GetValue<string>());
         Assert.Contains("identityClientId", settings["SendQueueStorage__clientId"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("identityClientId", settings["KeyVault__ManagedIdentityClientId"]!.GetValue<string>(), StringComparison.Ordinal);
-        var notInAzure = new[] { "Sinch__ProjectId", "Sinch__AppId", "Sinch__KeyId", "Sinch__KeySecret", "Sinch__ConversationBaseUrl", "FUNCTIONS_WORKER_RUNTIME" };
+        var notInAzure = new[] { "Sinch__ProjectId", "Sinch__AppId", "Sinch__KeyId", "Sinch__KeySecret", "Webhooks__Secret", "Sinch__ConversationBaseUrl", "FUNCTIONS_WORKER_RUNTIME" };
         foreach (var (name, fallback) in table.Where(t => !notInAzure.Contains(t.Key)))
         {
             var set = settings.ContainsKey(name) || settings.Any(s => s.Key.StartsWith(name + "__", StringComparison.Ordinal));

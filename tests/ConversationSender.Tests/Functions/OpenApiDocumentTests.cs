@@ -50,7 +50,7 @@ public sealed class OpenApiDocumentTests
         Assert.Equal(OpenApiSpecVersion.OpenApi3_1, result.Diagnostic.SpecificationVersion);
         var send = result.Document!.Paths["/messages"].Operations![HttpMethod.Post];
         Assert.Equal(["200", "202", "400", "401", "409", "413", "415", "422", "429", "502", "503"], send.Responses!.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(["/dead-letters/replay", "/messages", "/messages/batch", "/openapi.json"], result.Document.Paths.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["/dead-letters/replay", "/messages", "/messages/batch", "/messages/{id}", "/openapi.json", "/sinch/events"], result.Document.Paths.Keys.Order(StringComparer.Ordinal));
         Assert.Contains("functionKeyHeader", result.Document.Components!.SecuritySchemes!.Keys);
     }
 
