@@ -23,6 +23,10 @@ namespace ConversationSender;
 
 public static class ConversationSenderServiceCollectionExtensions
 {
+    // The send service is a singleton holding its client: connections, not handlers, are recycled so DNS changes
+    // at Sinch are picked up.
+    private static readonly TimeSpan ConnectionLifetime = TimeSpan.FromMinutes(2);
+
     /// <summary>
     /// Everything that sends: options (validated at start-up), the credential store, the Conversation
     /// client with its auth and resilience handlers, the send service and the dead-letter writer.
@@ -94,13 +98,19 @@ public static class ConversationSenderServiceCollectionExtensions
 
         // No per-request HTTP logging: the send service logs each send once, with its outcome and ids.
         services.AddHttpClient(OAuthTokenProvider.HttpClientName, (sp, http) =>
-            http.Timeout = sp.GetRequiredService<IOptions<SinchOptions>>().Value.AttemptTimeout).RemoveAllLoggers();
+            http.Timeout = sp.GetRequiredService<IOptions<SinchOptions>>().Value.AttemptTimeout)
+            .RemoveAllLoggers()
+            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = ConnectionLifetime)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
         var conversation = services.AddHttpClient<ConversationClient>((sp, http) =>
         {
             http.BaseAddress = sp.GetRequiredService<IOptions<SinchOptions>>().Value.ResolveConversationBaseUrl();
             http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
-        }).RemoveAllLoggers();
+        })
+            .RemoveAllLoggers()
+            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = ConnectionLifetime)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
         // Added first, so it is the outer handler: each retry goes through authentication again.
         // Order inside: total timeout → retry → circuit breaker → rate limit → attempt timeout.
