@@ -1,5 +1,4 @@
 using ConversationSender.Storage;
-using System.Net;
 using Azure.Core;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
@@ -13,11 +12,7 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.RateLimiting;
-using Polly.Timeout;
 
 namespace ConversationSender;
 
@@ -94,6 +89,7 @@ public static class ConversationSenderServiceCollectionExtensions
     {
         services.TryAddSingleton<OAuthTokenProvider>();
         services.TryAddSingleton<SendRateLimiter>();
+        services.TryAddSingleton<SendResiliencePipeline>();
         services.TryAddTransient<SinchAuthenticationHandler>();
 
         // No per-request HTTP logging: the send service logs each send once, with its outcome and ids.
@@ -112,67 +108,6 @@ public static class ConversationSenderServiceCollectionExtensions
             .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = ConnectionLifetime)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
-        // Added first, so it is the outer handler: each retry goes through authentication again.
-        // Order inside: total timeout → retry → circuit breaker → rate limit → attempt timeout.
-        conversation.AddResilienceHandler("sinch-send", (pipeline, context) =>
-        {
-            var sinch = context.ServiceProvider.GetRequiredService<IOptions<SinchOptions>>().Value;
-            var limiter = context.ServiceProvider.GetRequiredService<SendRateLimiter>();
-            pipeline.AddTimeout(sinch.TotalTimeout);
-            if (sinch.MaxRetries > 0)
-            {
-                pipeline.AddRetry(new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = sinch.MaxRetries,
-                    Delay = sinch.RetryBaseDelay,
-                    MaxDelay = sinch.MaxRetryDelay,
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    ShouldRetryAfterHeader = true,
-                    ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, sinch)),
-                });
-            }
-
-            pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-            {
-                FailureRatio = sinch.CircuitBreakerFailureRatio,
-                MinimumThroughput = sinch.CircuitBreakerMinimumThroughput,
-                SamplingDuration = sinch.CircuitBreakerSamplingDuration,
-                BreakDuration = sinch.CircuitBreakerBreakDuration,
-            });
-            if (limiter.IsEnabled)
-            {
-                pipeline.AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = args => limiter.AcquireAsync(args.Context.CancellationToken) });
-            }
-
-            pipeline.AddTimeout(sinch.AttemptTimeout);
-        });
         conversation.AddHttpMessageHandler<SinchAuthenticationHandler>();
-    }
-
-    // messages:send is not idempotent: by default only what Sinch cannot have processed is retried. A Retry-After
-    // longer than we are willing to wait in-call goes back to the caller (HTTP 429/503, or a queue retry).
-    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, SinchOptions sinch)
-    {
-        if (outcome.Result is { } response)
-        {
-            // Status first: this runs for every answer, and nearly all are successes.
-            var retryable = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable
-                || (sinch.RetryAmbiguousFailures && response.StatusCode is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout);
-            if (!retryable)
-            {
-                return false;
-            }
-
-            var retryAfter = response.Headers.RetryAfter is { } header ? header.Delta ?? header.Date - DateTimeOffset.UtcNow : null;
-            return retryAfter is null || retryAfter <= sinch.MaxRetryDelay;
-        }
-
-        return outcome.Exception switch
-        {
-            HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,
-            HttpRequestException or TimeoutRejectedException => sinch.RetryAmbiguousFailures,
-            _ => false,
-        };
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using ConversationSender.Credentials;
+using Polly;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Timeout;
@@ -9,8 +10,11 @@ using Polly.Timeout;
 namespace ConversationSender.Sinch;
 
 /// <summary>The part of the Sinch Conversation API this product uses: <c>messages:send</c>.</summary>
-/// <remarks>Retries, timeouts and authentication are handlers of the typed <see cref="HttpClient"/> (see the DI extension).</remarks>
-public sealed class ConversationClient(HttpClient httpClient, TimeProvider time)
+/// <remarks>
+/// Retries, timeouts, circuit breaker and rate limit: <see cref="SendResiliencePipeline"/>, around each attempt.
+/// Authentication: <see cref="SinchAuthenticationHandler"/>, a handler of the typed <see cref="HttpClient"/>.
+/// </remarks>
+public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipeline resilience, TimeProvider time)
 {
     private static ProjectPath? _sendPath;
 
@@ -23,17 +27,24 @@ public sealed class ConversationClient(HttpClient httpClient, TimeProvider time)
         message.AppId = credentials.AppId;
         var body = JsonSerializer.SerializeToUtf8Bytes(message, SinchJsonContext.Default.SendMessageRequest);
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, SendPath(credentials.ProjectId))
-        {
-            Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
-        };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Options.Set(SinchAuthenticationHandler.CredentialsKey, credentials);
-
         HttpResponseMessage response;
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            response = await httpClient.SendAsync(request, cancellationToken);
+            response = await resilience.Pipeline.ExecuteAsync(
+                static async (ctx, state) =>
+                {
+                    // A fresh request per attempt: a sent HttpRequestMessage cannot be sent again.
+                    var request = new HttpRequestMessage(HttpMethod.Post, SendPath(state.Credentials.ProjectId))
+                    {
+                        Content = new ByteArrayContent(state.Body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+                    };
+                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                    request.Options.Set(SinchAuthenticationHandler.CredentialsKey, state.Credentials);
+                    return await state.Http.SendAsync(request, ctx.CancellationToken);
+                },
+                context,
+                (Http: httpClient, Body: body, Credentials: credentials));
         }
         catch (TimeoutRejectedException ex)
         {
@@ -56,6 +67,10 @@ public sealed class ConversationClient(HttpClient httpClient, TimeProvider time)
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new SinchUnavailableException("Sinch did not answer in time; the message may or may not have been accepted.", null, null, null, ex, mayHaveBeenSent: true);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
 
         using (response)
