@@ -17,6 +17,7 @@ namespace ConversationSender.Tests.Reliability;
 /// down and Azurite restarts. Nothing may be lost, duplicates may only come from ambiguous failures, a message
 /// redelivered after it was sent is not sent again, and the logs hold no secret and no identity.
 /// </summary>
+[Collection(FaultInjectionCollection.Name)]
 public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
 {
     private const int MessageCount = 2000;
@@ -247,4 +248,11 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
 
     [GeneratedRegex(@"\+467\d{8}")]
     private static partial Regex RawIdentity();
+}
+
+/// <summary>The fault run loads both cores for most of a minute: it runs alone, so timing-sensitive tests elsewhere do not starve.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FaultInjectionCollection
+{
+    public const string Name = "Fault injection (alone)";
 }

@@ -40,7 +40,7 @@ public sealed class ResiliencePolicyTests : IAsyncLifetime
     [Fact]
     public async Task Retrying_ambiguous_failures_is_an_explicit_choice()
     {
-        await using var host = SenderHost.Create(new(SenderHost.SettingsFor(_sinch)) { ["Sinch:RetryAmbiguousFailures"] = "true" });
+        await using var host = SenderHost.Create(new(SenderHost.SettingsFor(_sinch)) { ["Sinch:RetryAmbiguousFailures"] = "true", ["Sinch:AttemptTimeout"] = "00:00:02" });
         _sinch.Script(FakeResponse.SinchError(500, "INTERNAL", "boom"), FakeResponse.Slow(TimeSpan.FromSeconds(5)));
 
         Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
