@@ -24,7 +24,7 @@ public static class ConversationSenderServiceCollectionExtensions
 
     /// <summary>
     /// Everything that sends: options (validated at start-up), the credential store, the Conversation
-    /// client with its auth and resilience handlers, the send service and the dead-letter writer.
+    /// client with its auth handler and resilience pipeline, the send service, the queue writers and the callback services.
     /// Register a <see cref="TokenCredential"/> or <see cref="TimeProvider"/> first to replace the defaults.
     /// </summary>
     public static IServiceCollection AddConversationSender(this IServiceCollection services, IConfiguration configuration)
