@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Azure.Storage.Queues;
 using ConversationSender.Credentials;
 using ConversationSender.Storage;
 using Microsoft.Extensions.Logging;
@@ -20,8 +19,6 @@ public sealed class CallbackProcessor(
     TimeProvider time,
     ILogger<CallbackProcessor> logger)
 {
-    private QueueClient? _forward;
-
     public async Task<CallbackOutcome> ProcessAsync(ReadOnlyMemory<byte> rawBody, string? nonce, string? timestamp, string? signature, CancellationToken cancellationToken)
     {
         string secret;
@@ -90,14 +87,7 @@ public sealed class CallbackProcessor(
 
             if (!string.IsNullOrWhiteSpace(options.Value.ForwardQueueName))
             {
-                var forward = _forward;
-                if (forward is null)
-                {
-                    forward = storage.CreateQueue(options.Value.ForwardQueueName);
-                    await forward.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-                    _forward = forward;
-                }
-
+                var forward = await storage.GetQueueAsync(options.Value.ForwardQueueName, cancellationToken);
                 await forward.SendMessageAsync(BinaryData.FromBytes(rawBody), cancellationToken: cancellationToken);
             }
         }

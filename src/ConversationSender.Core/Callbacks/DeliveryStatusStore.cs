@@ -18,8 +18,6 @@ public sealed class DeliveryStatusStore(StorageClientFactory storage, IOptions<W
     private const string Latest = "latest";
     private const string TrackingPartition = "tracking";
 
-    private TableClient? _table;
-
     public bool Enabled => options.Value.RecordStatus && storage.IsConfigured;
 
     /// <summary>How far along a status is; a report only replaces the latest status with one at least as far.</summary>
@@ -159,16 +157,6 @@ public sealed class DeliveryStatusStore(StorageClientFactory storage, IOptions<W
     public static bool IsValidKey(string id) =>
         id.Length is > 0 and <= 200 && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
 
-    private async Task<TableClient> TableAsync(CancellationToken cancellationToken)
-    {
-        var table = _table;
-        if (table is null)
-        {
-            table = storage.CreateTable(options.Value.StatusTableName);
-            await table.CreateIfNotExistsAsync(cancellationToken);
-            _table = table;
-        }
-
-        return table;
-    }
+    private ValueTask<TableClient> TableAsync(CancellationToken cancellationToken) =>
+        storage.GetTableAsync(options.Value.StatusTableName, cancellationToken);
 }

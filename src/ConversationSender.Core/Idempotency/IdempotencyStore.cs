@@ -17,8 +17,6 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
     private const string SentState = "sent";
 
     private readonly IdempotencyOptions _options = options.Value;
-    private TableClient? _table;
-
     public bool Enabled => _options.Enabled;
 
     public async Task<IdempotencyClaim> ClaimAsync(string key, CancellationToken cancellationToken)
@@ -119,15 +117,7 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
     {
         try
         {
-            var table = _table;
-            if (table is null)
-            {
-                table = storage.CreateTable(_options.TableName);
-                await table.CreateIfNotExistsAsync(cancellationToken);
-                _table = table;
-            }
-
-            return await operation(table);
+            return await operation(await storage.GetTableAsync(_options.TableName, cancellationToken));
         }
         catch (RequestFailedException ex)
         {

@@ -29,8 +29,7 @@ public sealed class DeadLetterReplayer(StorageClientFactory storage, IOptions<Se
             return new ReplayResult([], 0);
         }
 
-        var target = storage.CreateQueue(queueOptions.QueueName);
-        await target.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var target = await storage.GetQueueAsync(queueOptions.QueueName, cancellationToken);
         var replayed = new List<string>();
         var skipped = new List<QueueMessage>();
         var scanned = 0;

@@ -1,6 +1,5 @@
 using ConversationSender.Storage;
 using System.Text.Json;
-using Azure.Storage.Queues;
 using ConversationSender.Contract;
 using Microsoft.Extensions.Options;
 
@@ -9,21 +8,11 @@ namespace ConversationSender.Queueing;
 /// <summary>Writes <see cref="DeadLetterEntry"/> documents to the dead-letter queue, creating it on first use.</summary>
 public sealed class DeadLetterWriter(StorageClientFactory clients, IOptions<SendQueueOptions> options)
 {
-    private QueueClient? _queue;
-
     public string QueueName => options.Value.ResolvedDeadLetterQueueName;
 
     public async Task WriteAsync(DeadLetterEntry entry, CancellationToken cancellationToken)
     {
-        var queue = _queue;
-        if (queue is null)
-        {
-            // Not cached until creation succeeds, so a storage hiccup here is retried by the next message.
-            queue = clients.CreateQueue(QueueName);
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            _queue = queue;
-        }
-
+        var queue = await clients.GetQueueAsync(QueueName, cancellationToken);
         var body = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(entry, ContractJsonContext.Default.DeadLetterEntry));
 
         // -1: never expires. A dead letter that vanishes after the default 7 days is a lost message.

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Azure.Storage.Queues;
 using ConversationSender.Storage;
 using Microsoft.Extensions.Options;
 
@@ -15,8 +14,6 @@ public sealed class SendQueueWriter(StorageClientFactory storage, IOptions<SendQ
     /// <summary>The queue service's limit for a message, after base64 encoding.</summary>
     public const int MaxEncodedBytes = 64 * 1024;
 
-    private QueueClient? _queue;
-
     /// <returns>The message's idempotency key, which is also its tracking id.</returns>
     /// <exception cref="MessageTooLargeException">The message does not fit in a queue message.</exception>
     public async Task<string> EnqueueAsync(JsonObject message, string? idempotencyKey, CancellationToken cancellationToken)
@@ -30,14 +27,7 @@ public sealed class SendQueueWriter(StorageClientFactory storage, IOptions<SendQ
             throw new MessageTooLargeException($"The message is {encodedLength} bytes once base64-encoded; a queue message holds at most {MaxEncodedBytes}.");
         }
 
-        var queue = _queue;
-        if (queue is null)
-        {
-            queue = storage.CreateQueue(options.Value.QueueName);
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            _queue = queue;
-        }
-
+        var queue = await storage.GetQueueAsync(options.Value.QueueName, cancellationToken);
         await queue.SendMessageAsync(json, cancellationToken);
         return key;
     }

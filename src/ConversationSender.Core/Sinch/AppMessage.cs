@@ -19,7 +19,4 @@ public sealed class AppMessage
     public string? ShortFormText { get; private init; }
 
     public static AppMessage FromText(string text) => new() { ShortFormText = text };
-
-    /// <summary>The keys the message will have on the wire.</summary>
-    public IEnumerable<string> Keys => ShortFormText is null ? Fields.Keys : ["text_message", .. Fields.Keys];
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
@@ -16,6 +17,35 @@ namespace ConversationSender.Storage;
 public sealed class StorageClientFactory(IConfiguration configuration, IServiceProvider services)
 {
     private const string Connection = SendQueueOptions.ConnectionSettingName;
+
+    private readonly ConcurrentDictionary<string, QueueClient> _createdQueues = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TableClient> _createdTables = new(StringComparer.Ordinal);
+
+    /// <summary>A queue client whose queue exists: created on first use, remembered only once creation succeeded.</summary>
+    public async ValueTask<QueueClient> GetQueueAsync(string queueName, CancellationToken cancellationToken)
+    {
+        if (_createdQueues.TryGetValue(queueName, out var queue))
+        {
+            return queue;
+        }
+
+        queue = CreateQueue(queueName);
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        return _createdQueues.GetOrAdd(queueName, queue);
+    }
+
+    /// <summary>A table client whose table exists: created on first use, remembered only once creation succeeded.</summary>
+    public async ValueTask<TableClient> GetTableAsync(string tableName, CancellationToken cancellationToken)
+    {
+        if (_createdTables.TryGetValue(tableName, out var table))
+        {
+            return table;
+        }
+
+        table = CreateTable(tableName);
+        await table.CreateIfNotExistsAsync(cancellationToken);
+        return _createdTables.GetOrAdd(tableName, table);
+    }
 
     /// <summary>Whether any form of the connection setting is present (features that need storage switch off without it).</summary>
     public bool IsConfigured =>
