@@ -1,10 +1,5 @@
-using System.Text;
-using System.Text.Json;
 using ConversationSender.Functions;
 using ConversationSender.Tests.Infrastructure;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 
 namespace ConversationSender.Tests.Functions;
 
@@ -46,18 +41,11 @@ public sealed class InvalidMessageTests : IAsyncLifetime
     public async Task Answers_400_naming_the_path(int index, string path)
     {
         var json = InvalidMessageTable.Cases().ElementAt(index).Json;
-        var context = new DefaultHttpContext { RequestServices = _host.Services };
-        context.Request.Method = "POST";
-        context.Request.ContentType = "application/json";
-        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json));
-        context.Response.Body = new MemoryStream();
+        var context = HttpInvoker.Request(_host, json);
+        var answer = await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
 
-        var result = await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None);
-        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
-
-        Assert.Equal(400, context.Response.StatusCode);
-        context.Response.Body.Position = 0;
-        var errors = JsonDocument.Parse(context.Response.Body).RootElement.GetProperty("errors");
+        Assert.Equal(400, answer.Status);
+        var errors = answer.Json.GetProperty("errors");
         Assert.True(errors.TryGetProperty(path, out _), $"expected an error at '{path}', got {errors}");
         Assert.Empty(_sinch.Requests);
     }

@@ -1,14 +1,9 @@
 using ConversationSender.Storage;
-using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
-using Azure.Storage.Queues.Models;
 using ConversationSender.Functions;
 using ConversationSender.Queueing;
 using ConversationSender.Tests.Infrastructure;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 
 namespace ConversationSender.Tests.Functions;
 
@@ -62,16 +57,10 @@ public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : IAsyncLifet
     public async Task Over_http_sinch_receives_the_example_plus_app_id(string kind, int index)
     {
         var example = ReadmeExamples.Messages[index];
-        var context = new DefaultHttpContext { RequestServices = _host.Services };
-        context.Request.Method = "POST";
-        context.Request.ContentType = "application/json";
-        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(example));
-        context.Response.Body = new MemoryStream();
+        var context = HttpInvoker.Request(_host, example);
+        var answer = await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
 
-        var result = await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None);
-        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
-
-        Assert.True(context.Response.StatusCode == 200, $"{kind}: HTTP {context.Response.StatusCode}");
+        Assert.True(answer.Status == 200, $"{kind}: HTTP {answer.Status}");
         JsonAssert.Equal(Expected(example), Assert.Single(_sinch.SendRequests).Body);
     }
 
@@ -83,10 +72,8 @@ public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : IAsyncLifet
         var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
         await producer.CreateIfNotExistsAsync();
         await producer.SendMessageAsync(example);
-        var raw = new QueueClient(azurite.ConnectionString, _queueName);
-        QueueMessage received = (await raw.ReceiveMessageAsync()).Value;
-        var decoded = BinaryData.FromBytes(Convert.FromBase64String(received.Body.ToString()));
-        var message = QueuesModelFactory.QueueMessage(received.MessageId, received.PopReceipt, decoded, received.DequeueCount, received.NextVisibleOn, received.InsertedOn, received.ExpiresOn);
+        var received = (await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value;
+        var message = HostQueueMessages.Decode(received);
 
         await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
 

@@ -1,11 +1,6 @@
-using System.Text;
-using System.Text.Json;
 using ConversationSender.Functions;
 using ConversationSender.Functions.Http;
 using ConversationSender.Tests.Infrastructure;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 
 namespace ConversationSender.Tests.Functions;
 
@@ -97,7 +92,7 @@ public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
         var response = await PostAsync(ValidMessage);
 
         Assert.Equal(429, response.Status);
-        Assert.Equal("30", response.RetryAfter);
+        Assert.Equal("30", response.Header("Retry-After"));
         Assert.Equal(ProblemTypes.RateLimited, response.Json.GetProperty("type").GetString());
     }
 
@@ -109,7 +104,7 @@ public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
         var response = await PostAsync(ValidMessage);
 
         Assert.Equal(503, response.Status);
-        Assert.Equal("20", response.RetryAfter);
+        Assert.Equal("20", response.Header("Retry-After"));
         Assert.Equal(503, response.Json.GetProperty("upstream_status").GetInt32());
     }
 
@@ -121,7 +116,7 @@ public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
         var response = await PostAsync(ValidMessage);
 
         Assert.Equal(503, response.Status);
-        Assert.Null(response.RetryAfter);
+        Assert.Null(response.Header("Retry-After"));
         Assert.Equal(ProblemTypes.Unavailable, response.Json.GetProperty("type").GetString());
     }
 
@@ -161,7 +156,7 @@ public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
     {
         var body = $$"""{ "to": { "channel": "SMS", "identity": "+4670" }, "text": "{{new string('x', SendMessageHttpFunction.MaxBodyBytes)}}" }""";
 
-        var response = await PostAsync(body, contentLength: null);
+        var response = await PostAsync(body, withContentLength: false);
 
         Assert.Equal(413, response.Status);
         Assert.Empty(_sinch.Requests);
@@ -181,28 +176,9 @@ public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
 
     private const string ValidMessage = """{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "hello" }""";
 
-    private async Task<HttpAnswer> PostAsync(string body, string? contentType = "application/json", long? contentLength = -1)
+    private async Task<HttpAnswer> PostAsync(string body, string? contentType = "application/json", bool withContentLength = true)
     {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        var context = new DefaultHttpContext { RequestServices = _host.Services };
-        context.Request.Method = "POST";
-        context.Request.Path = "/api/messages";
-        context.Request.ContentType = contentType;
-        context.Request.Body = new MemoryStream(bytes);
-        context.Request.ContentLength = contentLength == -1 ? bytes.Length : contentLength;
-        context.Response.Body = new MemoryStream();
-
-        var function = _host.CreateFunction<SendMessageHttpFunction>();
-        var result = await function.RunAsync(context.Request, CancellationToken.None);
-        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
-
-        context.Response.Body.Position = 0;
-        var text = await new StreamReader(context.Response.Body).ReadToEndAsync();
-        return new HttpAnswer(context.Response.StatusCode, context.Response.ContentType, context.Response.Headers.RetryAfter.FirstOrDefault(), text);
-    }
-
-    private sealed record HttpAnswer(int Status, string? ContentType, string? RetryAfter, string Body)
-    {
-        public JsonElement Json => JsonDocument.Parse(Body).RootElement;
+        var context = HttpInvoker.Request(_host, body, contentType: contentType, withContentLength: withContentLength);
+        return await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
     }
 }

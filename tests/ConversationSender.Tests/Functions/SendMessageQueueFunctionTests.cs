@@ -118,7 +118,7 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
         Assert.Contains("Attempt 1 of 5", thrown.Message);
         Assert.Empty(await ReadDeadLettersAsync($"{_queueName}-failed"));
 
-        await function.RunAsync(WithDequeueCount(message, 5), CancellationToken.None);
+        await function.RunAsync(HostQueueMessages.WithDequeueCount(message, 5), CancellationToken.None);
 
         var entry = Assert.Single(await ReadDeadLettersAsync($"{_queueName}-failed"));
         Assert.Equal("gave_up", entry.GetProperty("outcome").GetString());
@@ -135,7 +135,7 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
         var (message, _) = await ReceiveAsTheHostDoesAsync();
         var function = _host.CreateFunction<SendMessageQueueFunction>();
 
-        var thrown = await Assert.ThrowsAsync<MessageNotSentException>(() => function.RunAsync(WithDequeueCount(message, 5), CancellationToken.None));
+        var thrown = await Assert.ThrowsAsync<MessageNotSentException>(() => function.RunAsync(HostQueueMessages.WithDequeueCount(message, 5), CancellationToken.None));
 
         Assert.Contains("Sinch:KeySecret", thrown.Message);
         Assert.DoesNotContain("sandbox-key-secret", thrown.Message);
@@ -185,13 +185,8 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
     {
         var raw = new QueueClient(azurite.ConnectionString, _queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
         QueueMessage received = (await raw.ReceiveMessageAsync(TimeSpan.FromMinutes(1))).Value ?? throw new InvalidOperationException("the queue is empty");
-        var text = received.Body.ToString();
-        var decoded = BinaryData.FromBytes(Convert.FromBase64String(text));
-        return (QueuesModelFactory.QueueMessage(received.MessageId, received.PopReceipt, decoded, received.DequeueCount, received.NextVisibleOn, received.InsertedOn, received.ExpiresOn), text);
+        return (HostQueueMessages.Decode(received), received.Body.ToString());
     }
-
-    private static QueueMessage WithDequeueCount(QueueMessage message, long dequeueCount) =>
-        QueuesModelFactory.QueueMessage(message.MessageId, message.PopReceipt, message.Body, dequeueCount, message.NextVisibleOn, message.InsertedOn, message.ExpiresOn);
 
     private async Task<IReadOnlyList<JsonElement>> ReadDeadLettersAsync(string queueName)
     {

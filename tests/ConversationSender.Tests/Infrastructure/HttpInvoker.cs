@@ -9,7 +9,7 @@ namespace ConversationSender.Tests.Infrastructure;
 /// <summary>Runs an HTTP function's result against a real <see cref="DefaultHttpContext"/>, as the worker would.</summary>
 internal static class HttpInvoker
 {
-    public static DefaultHttpContext Request(SenderHost host, string body, string? query = null, IDictionary<string, string>? headers = null, string contentType = "application/json")
+    public static DefaultHttpContext Request(SenderHost host, string body, string? query = null, IDictionary<string, string>? headers = null, string? contentType = "application/json", bool withContentLength = true)
     {
         var context = new DefaultHttpContext { RequestServices = host.Services };
         context.Request.Method = "POST";
@@ -22,7 +22,7 @@ internal static class HttpInvoker
 
         var bytes = Encoding.UTF8.GetBytes(body);
         context.Request.Body = new MemoryStream(bytes);
-        context.Request.ContentLength = bytes.Length;
+        context.Request.ContentLength = withContentLength ? bytes.Length : null;
         context.Response.Body = new MemoryStream();
         return context;
     }

@@ -1,6 +1,5 @@
 using System.Text;
 using Azure.Storage.Queues;
-using Azure.Storage.Queues.Models;
 using ConversationSender.Functions;
 using ConversationSender.Sending;
 using ConversationSender.Storage;
@@ -137,13 +136,12 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
         await producer.CreateIfNotExistsAsync();
         await producer.SendMessageAsync(Message);
-        var received = (await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value;
-        var decoded = BinaryData.FromBytes(Convert.FromBase64String(received.Body.ToString()));
+        var message = HostQueueMessages.Decode((await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value);
         var function = _host.CreateFunction<SendMessageQueueFunction>();
 
         // The host crashed after the send and before deleting the message: it comes back with DequeueCount 2.
-        await function.RunAsync(QueuesModelFactory.QueueMessage(received.MessageId, received.PopReceipt, decoded, 1, received.NextVisibleOn, received.InsertedOn, received.ExpiresOn), CancellationToken.None);
-        await function.RunAsync(QueuesModelFactory.QueueMessage(received.MessageId, "new-receipt", decoded, 2, received.NextVisibleOn, received.InsertedOn, received.ExpiresOn), CancellationToken.None);
+        await function.RunAsync(HostQueueMessages.WithDequeueCount(message, 1), CancellationToken.None);
+        await function.RunAsync(HostQueueMessages.WithDequeueCount(message, 2, "new-receipt"), CancellationToken.None);
 
         Assert.Single(_sinch.SendRequests);
     }
