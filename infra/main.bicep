@@ -61,18 +61,19 @@ param sinchRegion string = 'us'
 @maxLength(56)
 param sendQueueName string = 'outbound-messages'
 
-@allowed([ 'Allow', 'Deny' ])
-@description('Key Vault network default: Deny allows only trusted Azure services and keyVaultAllowedIpRanges.')
-param keyVaultNetworkDefaultAction string = 'Allow'
+// No network Deny option for the vault: a Flex app without VNet integration is neither a trusted service nor on fixed
+// IPs, so Deny would lock the app out of its own secrets. That option comes back only with VNet + private endpoint.
 
-@description('IPv4 ranges (CIDR) allowed to reach Key Vault when the default action is Deny.')
-param keyVaultAllowedIpRanges array = []
+@description('Key Vault purge protection. On (the default) for anything production-like: a deleted vault and its secrets stay recoverable for 90 days, and `azd down --purge` cannot purge it. Set KEY_VAULT_PURGE_PROTECTION=false for a throwaway dev environment. Once on, Azure never lets it be turned off.')
+param keyVaultPurgeProtection bool = true
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 
-// Per-instance send rate: instances × rate never exceeds the budget, whatever the instance count.
-var maxSendsPerSecond = max(1, sinchRequestsPerSecondBudget / maximumInstanceCount)
+// Per-instance send rate: instances × rate never exceeds the budget, whatever the instance count. Bicep has integers
+// only, so the rate is computed in thousandths and written as a decimal string, rounded down (1,000 instances: 0.750).
+var sendsPerSecondMilli = sinchRequestsPerSecondBudget * 1000 / maximumInstanceCount
+var maxSendsPerSecond = '${sendsPerSecondMilli / 1000}.${padLeft(string(sendsPerSecondMilli % 1000), 3, '0')}'
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -122,8 +123,7 @@ module keyVault 'modules/keyvault.bicep' = {
     name: 'kv-${resourceToken}'
     location: location
     tags: tags
-    networkDefaultAction: keyVaultNetworkDefaultAction
-    allowedIpRanges: keyVaultAllowedIpRanges
+    purgeProtection: keyVaultPurgeProtection
   }
 }
 
@@ -134,7 +134,8 @@ module app 'modules/app.bicep' = {
     name: 'func-api-${resourceToken}'
     planName: 'plan-${resourceToken}'
     location: location
-    tags: union(tags, { 'azd-service-name': 'api' })
+    tags: tags
+    serviceName: 'api'
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
     storageAccountName: storage.outputs.name
@@ -174,4 +175,4 @@ output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output SEND_QUEUE_NAME string = sendQueueName
-output SINCH_MAX_SENDS_PER_SECOND int = maxSendsPerSecond
+output SINCH_MAX_SENDS_PER_SECOND string = maxSendsPerSecond

@@ -3,6 +3,8 @@ param name string
 param planName string
 param location string
 param tags object
+@description('azd finds the service by this tag: on the site only, or azd deploy sees two resources for one service.')
+param serviceName string
 param identityId string
 param identityClientId string
 param storageAccountName string
@@ -11,7 +13,8 @@ param applicationInsightsName string
 param keyVaultUri string
 param maximumInstanceCount int
 param instanceMemoryMB int
-param maxSendsPerSecond int
+@description('Per-instance send rate as a decimal string (fractions allowed).')
+param maxSendsPerSecond string
 param sinchRegion string
 param sendQueueName string
 param idempotencyTableName string
@@ -42,7 +45,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   name: name
   location: location
-  tags: tags
+  tags: union(tags, { 'azd-service-name': serviceName })
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'
@@ -52,8 +55,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     siteConfig: {
+      // No ftpsState: Flex Consumption refuses it (FTP is off there anyway), as every property on its deprecation list.
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
       http20Enabled: true
     }
     functionAppConfig: {
@@ -91,13 +94,14 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       SendQueueStorage__tableServiceUri: storage.properties.primaryEndpoints.table
       SendQueueStorage__credential: 'managedidentity'
       SendQueueStorage__clientId: identityClientId
-      SendQueue__QueueName: sendQueueName
+      // Flat names for what the platform reads (the trigger's %SendQueueName%): the scale controller must resolve it.
+      SendQueueName: sendQueueName
       SendQueue__DeadLetterQueueName: '${sendQueueName}-failed'
       SendQueue__MaxDequeueCount: '5'
       Idempotency__TableName: idempotencyTableName
       Sinch__Region: sinchRegion
       Sinch__AuthBaseUrl: 'https://auth.sinch.com'
-      Sinch__MaxSendsPerSecond: string(maxSendsPerSecond)
+      Sinch__MaxSendsPerSecond: maxSendsPerSecond
       KeyVault__VaultUri: keyVaultUri
       KeyVault__ManagedIdentityClientId: identityClientId
       KeyVault__SecretNames__ProjectId: 'sinch-project-id'

@@ -1,13 +1,9 @@
-// The vault for the four Sinch secrets. RBAC only (no access policies), soft delete and purge protection on.
+// The vault for the four Sinch secrets. RBAC only (no access policies), soft delete, purge protection as chosen.
 // The template creates no secret values: they are set once with `az keyvault secret set` (see the README).
 param name string
 param location string
 param tags object
-
-@allowed([ 'Allow', 'Deny' ])
-param networkDefaultAction string
-
-param allowedIpRanges array
+param purgeProtection bool
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -19,13 +15,9 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableRbacAuthorization: true
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
-    enablePurgeProtection: true
+    // Off is written as "absent": Azure refuses false on a vault that once had it on.
+    enablePurgeProtection: purgeProtection ? true : null
     publicNetworkAccess: 'Enabled'
-    networkAcls: {
-      bypass: 'AzureServices'
-      defaultAction: networkDefaultAction
-      ipRules: [for range in allowedIpRanges: { value: range }]
-    }
   }
 }
 

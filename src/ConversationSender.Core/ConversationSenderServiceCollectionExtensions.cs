@@ -31,7 +31,13 @@ public static class ConversationSenderServiceCollectionExtensions
     {
         services.AddOptions<SinchOptions>().Bind(configuration.GetSection(SinchOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<KeyVaultOptions>().Bind(configuration.GetSection(KeyVaultOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SendQueueOptions>().Bind(configuration.GetSection(SendQueueOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SendQueueOptions>()
+            .Bind(configuration.GetSection(SendQueueOptions.SectionName))
+            .Configure(options => options.QueueName = configuration[SendQueueOptions.QueueNameSettingName] is { Length: > 0 } name ? name : options.QueueName)
+            .Validate(_ => configuration[SendQueueOptions.RenamedQueueNameSetting] is null,
+                $"{SendQueueOptions.RenamedQueueNameSetting} (SendQueue__QueueName) was renamed to {SendQueueOptions.QueueNameSettingName}: move the value there.")
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SinchOptions>, SinchOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyVaultOptions>, KeyVaultOptionsValidator>());
 

@@ -21,7 +21,7 @@ public sealed class SendMessageQueueFunction(
 {
     [Function("SendMessageFromQueue")]
     public async Task RunAsync(
-        [QueueTrigger("%SendQueue:QueueName%", Connection = SendQueueOptions.ConnectionSettingName)] QueueMessage message,
+        [QueueTrigger("%" + SendQueueOptions.QueueNameSettingName + "%", Connection = SendQueueOptions.ConnectionSettingName)] QueueMessage message,
         CancellationToken cancellationToken)
     {
         // Without a key of its own, a message is known by its queue id: a redelivery after a crash is not sent twice.

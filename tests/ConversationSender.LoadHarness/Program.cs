@@ -42,7 +42,7 @@ var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Diction
     ["Sinch:MaxSendsPerSecond"] = "0",
     ["KeyVault:VaultUri"] = vault.VaultUri.ToString(),
     ["SendQueueStorage"] = azurite?.ConnectionString,
-    ["SendQueue:QueueName"] = "load-run",
+    ["SendQueueName"] = "load-run",
 
     // The comparison is about the send path; recording each send for the status lookup is one table write more,
     // measured on its own below.

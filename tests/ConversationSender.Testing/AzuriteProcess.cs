@@ -7,7 +7,9 @@ namespace ConversationSender.Testing;
 
 /// <summary>
 /// One real Azurite (blob, queue, table) from the repository's package.json on free loopback ports, without
-/// telemetry; in memory, or on disk so that it can be restarted with its data (same ports).
+/// telemetry; in memory, or on disk so that it can be restarted with its data (same ports). With <c>oauth</c>, it serves
+/// HTTPS and accepts Entra ID bearer tokens as well as the account key, as a storage account used through a managed
+/// identity does (Azurite's basic OAuth: audience, issuer and lifetime are checked, signatures are not).
 /// </summary>
 public sealed partial class AzuriteProcess : IAsyncDisposable
 {
@@ -17,21 +19,40 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
 
     private readonly StringBuilder _output = new();
     private readonly string? _location;
+    private readonly LoopbackCertificate? _certificate;
+    private readonly bool _ownsCertificate;
     private readonly string _scratch = Directory.CreateTempSubdirectory("azurite-tests-").FullName;
     private Process? _process;
     private Dictionary<string, int> _ports = new() { ["Blob"] = 0, ["Queue"] = 0, ["Table"] = 0 };
 
-    private AzuriteProcess(bool persistent) => _location = persistent ? Path.Combine(_scratch, "data") : null;
+    private AzuriteProcess(bool persistent, bool oauth, LoopbackCertificate? certificate)
+    {
+        _location = persistent ? Path.Combine(_scratch, "data") : null;
+        _ownsCertificate = oauth && certificate is null;
+        _certificate = oauth ? certificate ?? LoopbackCertificate.Create("127.0.0.1") : null;
+    }
+
+    private string Scheme => _certificate is null ? "http" : "https";
 
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevAccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{_ports["Blob"]}/devstoreaccount1;" +
-        $"QueueEndpoint=http://127.0.0.1:{_ports["Queue"]}/devstoreaccount1;" +
-        $"TableEndpoint=http://127.0.0.1:{_ports["Table"]}/devstoreaccount1;";
+        $"DefaultEndpointsProtocol={Scheme};AccountName=devstoreaccount1;AccountKey={DevAccountKey};" +
+        $"BlobEndpoint={Endpoint("Blob")};QueueEndpoint={Endpoint("Queue")};TableEndpoint={Endpoint("Table")};";
 
-    public static async Task<AzuriteProcess> StartAsync(bool persistent = false)
+    /// <summary>The endpoint of one service (Blob, Queue, Table), as a storage account's primaryEndpoints give it.</summary>
+    public Uri ServiceUri(string service) => new(Endpoint(service) + "/");
+
+    private string Endpoint(string service) => $"{Scheme}://127.0.0.1:{_ports[service]}/devstoreaccount1";
+
+    /// <summary>For the Azure SDK's transport: trusts this Azurite's certificate only (with OAuth on).</summary>
+    public HttpMessageHandler CreateTrustingHandler() =>
+        _certificate?.CreateTrustingHandler() ?? throw new InvalidOperationException("Azurite runs without TLS: start it with oauth.");
+
+    /// <param name="persistent">Keep data on disk, so that a restart keeps it.</param>
+    /// <param name="oauth">Serve HTTPS and accept bearer tokens, with <paramref name="certificate"/> or one of its own.</param>
+    /// <param name="certificate">A certificate shared with other local stand-ins, so one trusting transport serves all.</param>
+    public static async Task<AzuriteProcess> StartAsync(bool persistent = false, bool oauth = false, LoopbackCertificate? certificate = null)
     {
-        var azurite = new AzuriteProcess(persistent);
+        var azurite = new AzuriteProcess(persistent, oauth, certificate);
         await azurite.LaunchAsync();
         return azurite;
     }
@@ -70,6 +91,11 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Stop();
+        if (_ownsCertificate)
+        {
+            _certificate?.Dispose();
+        }
+
         try
         {
             Directory.Delete(_scratch, recursive: true);
@@ -112,6 +138,12 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             "--disableTelemetry", "--skipApiVersionCheck", "--silent",
         };
         args.AddRange(_location is null ? ["--inMemoryPersistence"] : ["--location", _location]);
+        if (_certificate is not null)
+        {
+            var (certificate, key) = _certificate.WritePem(_scratch);
+            args.AddRange(["--oauth", "basic", "--cert", certificate, "--key", key]);
+        }
+
         args.ForEach(start.ArgumentList.Add);
 
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -32,15 +32,19 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
     private const string ChallengeResource = "https://vault.localhost";
 
     private readonly WebApplication _app;
-    private readonly X509Certificate2 _certificate;
+    private readonly LoopbackCertificate _certificate;
     private readonly ConcurrentDictionary<string, int> _reads = new();
     private int _challenges;
+    private int _refused;
     private int _port;
 
-    private FakeKeyVaultServer(WebApplication app, X509Certificate2 certificate)
+    private readonly bool _ownsCertificate;
+
+    private FakeKeyVaultServer(WebApplication app, LoopbackCertificate certificate, bool ownsCertificate)
     {
         _app = app;
         _certificate = certificate;
+        _ownsCertificate = ownsCertificate;
     }
 
     public Uri VaultUri { get; private set; } = null!;
@@ -57,14 +61,15 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
 
     public int ReadsOf(string secretName) => _reads.GetValueOrDefault(secretName);
 
-    public static async Task<FakeKeyVaultServer> StartAsync()
+    /// <param name="sharedCertificate">One issued for <see cref="HostName"/>, shared with other stand-ins; else its own.</param>
+    public static async Task<FakeKeyVaultServer> StartAsync(LoopbackCertificate? sharedCertificate = null)
     {
-        var certificate = CreateCertificate();
+        var certificate = sharedCertificate ?? LoopbackCertificate.Create(HostName);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate.Certificate)));
         var app = builder.Build();
-        var server = new FakeKeyVaultServer(app, certificate);
+        var server = new FakeKeyVaultServer(app, certificate, ownsCertificate: sharedCertificate is null);
         app.Run(server.HandleAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
@@ -74,41 +79,48 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
     }
 
     /// <summary>A handler that trusts exactly this server's certificate, for the Azure SDK's transport.</summary>
-    public HttpMessageHandler CreateTrustingHandler() => new SocketsHttpHandler
-    {
-        SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => cert is not null && cert.GetCertHashString() == _certificate.GetCertHashString() },
-        ConnectCallback = async (context, cancellationToken) =>
-        {
-            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _port), cancellationToken);
-                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    };
+    public HttpMessageHandler CreateTrustingHandler() => _certificate.CreateTrustingHandler(_port);
+
+    /// <summary>Requests refused because their token or Host header was wrong (as Key Vault would refuse them).</summary>
+    public int RefusedRequests => _refused;
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _certificate.Dispose();
+        if (_ownsCertificate)
+        {
+            _certificate.Dispose();
+        }
     }
 
     private async Task HandleAsync(HttpContext context)
     {
-        if (!context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal))
+        // Key Vault serves a vault only under its own name: a client that lost the name would be refused there too.
+        if (context.Request.Host.Value != $"{HostName}:{_port}")
+        {
+            Interlocked.Increment(ref _refused);
+            context.Response.StatusCode = 400;
+            return;
+        }
+
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal))
         {
             // What Key Vault answers first; the resource must match the vault's host for the SDK to accept it.
             Interlocked.Increment(ref _challenges);
             context.Response.StatusCode = 401;
             context.Response.Headers.WWWAuthenticate =
                 $"Bearer authorization=\"https://login.microsoftonline.com/{TenantId}\", resource=\"{ChallengeResource}\"";
+            return;
+        }
+
+        // Only a live token issued for this vault's resource (what the challenge named) is accepted.
+        if (FakeTokenCredential.AudienceOfToken(authorization["Bearer ".Length..]) != ChallengeResource)
+        {
+            Interlocked.Increment(ref _refused);
+            context.Response.StatusCode = 401;
+            await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = new JsonObject { ["code"] = "Unauthorized", ["message"] = "AKV10022: Invalid audience." } });
             return;
         }
 
@@ -149,21 +161,6 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
             ["id"] = $"{VaultUri}secrets/{name}/0123456789abcdef0123456789abcdef",
             ["attributes"] = new JsonObject { ["enabled"] = true, ["created"] = 1_700_000_000, ["updated"] = 1_700_000_000, ["recoveryLevel"] = "Recoverable" },
         });
-    }
-
-    private static X509Certificate2 CreateCertificate()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={HostName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName(HostName);
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
-        using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-
-        // Re-imported from PKCS#12 so that Kestrel gets a certificate with a usable private key on every platform.
-        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), password: null);
     }
 
     [GeneratedRegex("^/secrets/([0-9A-Za-z-]+)/?$")]

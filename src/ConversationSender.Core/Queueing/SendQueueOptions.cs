@@ -2,10 +2,19 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ConversationSender.Queueing;
 
-/// <summary>Bound from the <c>SendQueue</c> configuration section.</summary>
+/// <summary>Bound from the <c>SendQueue</c> configuration section, except the queue's name (<see cref="QueueNameSettingName"/>).</summary>
 public sealed class SendQueueOptions
 {
     public const string SectionName = "SendQueue";
+
+    /// <summary>
+    /// A flat app setting, not <c>SendQueue__QueueName</c>: the trigger names it as <c>%SendQueueName%</c>, and the
+    /// platform's scale controller, which reads it to watch the queue, has not always mapped <c>:</c> to <c>__</c>.
+    /// </summary>
+    public const string QueueNameSettingName = "SendQueueName";
+
+    /// <summary>The name this setting had before; set, it stops start-up rather than being silently ignored.</summary>
+    public const string RenamedQueueNameSetting = "SendQueue:QueueName";
 
     /// <summary>
     /// The app setting holding the queue's storage connection. The trigger attribute names it at compile
@@ -16,7 +25,7 @@ public sealed class SendQueueOptions
 
     /// <summary>Queue names are 3-63 lower-case letters, digits and dashes; 56 leaves room for the host's "-poison".</summary>
     [Required]
-    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "SendQueue:QueueName must be 3-56 lower-case letters, digits and single dashes.")]
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "SendQueueName must be 3-56 lower-case letters, digits and single dashes.")]
     public string QueueName { get; set; } = "outbound-messages";
 
     /// <summary>Where permanently failed messages go, with the reason; defaults to <c>{QueueName}-failed</c>.</summary>

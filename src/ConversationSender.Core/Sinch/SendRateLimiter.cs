@@ -16,12 +16,14 @@ public sealed class SendRateLimiter : IDisposable
         var perSecond = options.Value.MaxSendsPerSecond;
         if (perSecond > 0)
         {
-            // Refilled every 100 ms so a burst after a quiet second is at most one second's worth.
+            // Whole tokens refilled at least 100 ms apart, the period stretched so that the rate is exact (15/s: 2 every
+            // 133 ms, not 2 every 100 ms; 0.75/s: 1 every 1.33 s). A burst after a quiet second is one second's worth.
+            var tokensPerPeriod = (int)Math.Ceiling(perSecond / 10.0);
             _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
             {
-                TokenLimit = perSecond,
-                TokensPerPeriod = Math.Max(1, (int)Math.Ceiling(perSecond / 10.0)),
-                ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+                TokenLimit = Math.Max(tokensPerPeriod, (int)perSecond),
+                TokensPerPeriod = tokensPerPeriod,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(tokensPerPeriod / perSecond),
                 QueueLimit = 100_000,
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
                 AutoReplenishment = true,

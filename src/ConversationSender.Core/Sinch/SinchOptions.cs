@@ -70,10 +70,10 @@ public sealed class SinchOptions
 
     /// <summary>
     /// Sends per second from one instance (0: unlimited). Sinch allows 800 requests/s per project: keep
-    /// this × the maximum instance count below that.
+    /// this × the maximum instance count below that. Fractions are allowed (0.75 for 1,000 instances sharing 750/s).
     /// </summary>
-    [Range(0, 800)]
-    public int MaxSendsPerSecond { get; set; } = 50;
+    [Range(0.0, 800.0)]
+    public double MaxSendsPerSecond { get; set; } = 50;
 
     /// <summary>A cached OAuth token is replaced this long before it expires.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:30:00")]

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using ConversationSender.Credentials;
 using ConversationSender.Queueing;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,10 +14,13 @@ namespace ConversationSender.Storage;
 /// Clients for the storage account the trigger listens on, read from the same connection setting
 /// (<c>SendQueueStorage</c>: a connection string, or <c>__queueServiceUri</c>/<c>__tableServiceUri</c> with a
 /// managed identity). Queue clients always use base64: the trigger's default, which a plain Azure SDK client does not use.
+/// Client options come from <see cref="AzureComponentFactory"/>, so the defaults set with <c>AddAzureClients</c>
+/// (retries, diagnostics, a transport) reach these clients like every other Azure client of the app.
 /// </summary>
-public sealed class StorageClientFactory(IConfiguration configuration, IServiceProvider services)
+public sealed class StorageClientFactory(IConfiguration configuration, IServiceProvider services, AzureComponentFactory components)
 {
     private const string Connection = SendQueueOptions.ConnectionSettingName;
+    private static readonly IConfiguration NoSettings = new ConfigurationBuilder().Build();
 
     private readonly ConcurrentDictionary<string, QueueClient> _createdQueues = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TableClient> _createdTables = new(StringComparer.Ordinal);
@@ -51,23 +55,26 @@ public sealed class StorageClientFactory(IConfiguration configuration, IServiceP
     public bool IsConfigured =>
         ConnectionString is not null || configuration[$"{Connection}:queueServiceUri"] is { Length: > 0 } || configuration[$"{Connection}:tableServiceUri"] is { Length: > 0 };
 
-    public static QueueClientOptions ClientOptions() => new() { MessageEncoding = QueueMessageEncoding.Base64 };
-
     public QueueClient CreateQueue(string queueName)
     {
+        var options = (QueueClientOptions)components.CreateClientOptions(typeof(QueueClientOptions), null, NoSettings);
+        options.MessageEncoding = QueueMessageEncoding.Base64;
         if (ConnectionString is { } connectionString)
         {
-            return new QueueClient(connectionString, queueName, ClientOptions());
+            return new QueueClient(connectionString, queueName, options);
         }
 
         var serviceUri = ServiceUri("queueServiceUri");
-        return new QueueClient(new Uri($"{serviceUri.TrimEnd('/')}/{queueName}"), services.GetRequiredService<TokenCredential>(), ClientOptions());
+        return new QueueClient(new Uri($"{serviceUri.TrimEnd('/')}/{queueName}"), services.GetRequiredService<TokenCredential>(), options);
     }
 
-    public TableClient CreateTable(string tableName) =>
-        ConnectionString is { } connectionString
-            ? new TableClient(connectionString, tableName)
-            : new TableClient(new Uri(ServiceUri("tableServiceUri")), tableName, services.GetRequiredService<TokenCredential>());
+    public TableClient CreateTable(string tableName)
+    {
+        var options = (TableClientOptions)components.CreateClientOptions(typeof(TableClientOptions), null, NoSettings);
+        return ConnectionString is { } connectionString
+            ? new TableClient(connectionString, tableName, options)
+            : new TableClient(new Uri(ServiceUri("tableServiceUri")), tableName, services.GetRequiredService<TokenCredential>(), options);
+    }
 
     private string? ConnectionString => configuration[Connection] is { Length: > 0 } value ? value : null;
 

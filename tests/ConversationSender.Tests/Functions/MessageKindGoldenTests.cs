@@ -34,7 +34,7 @@ public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : IAsyncLifet
         _sinch = await SinchSandbox.StartAsync();
         var settings = SenderHost.SettingsFor(_sinch);
         settings["SendQueueStorage"] = azurite.ConnectionString;
-        settings["SendQueue:QueueName"] = _queueName;
+        settings["SendQueueName"] = _queueName;
         _host = SenderHost.Create(settings);
     }
 

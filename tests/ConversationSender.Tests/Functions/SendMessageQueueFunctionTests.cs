@@ -160,7 +160,7 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
         var method = typeof(SendMessageQueueFunction).GetMethod(nameof(SendMessageQueueFunction.RunAsync))!;
         var trigger = (QueueTriggerAttribute)method.GetParameters()[0].GetCustomAttributes(typeof(QueueTriggerAttribute), false).Single();
 
-        Assert.Equal("%SendQueue:QueueName%", trigger.QueueName);
+        Assert.Equal("%SendQueueName%", trigger.QueueName);
         Assert.Equal(SendQueueOptions.ConnectionSettingName, trigger.Connection);
     }
 
@@ -168,7 +168,7 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
     {
         var settings = SenderHost.SettingsFor(_sinch);
         settings["SendQueueStorage"] = azurite.ConnectionString;
-        settings["SendQueue:QueueName"] = _queueName;
+        settings["SendQueueName"] = _queueName;
         adjust?.Invoke(settings);
         return SenderHost.Create(settings);
     }
@@ -190,7 +190,7 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
 
     private async Task<IReadOnlyList<JsonElement>> ReadDeadLettersAsync(string queueName)
     {
-        var client = new QueueClient(azurite.ConnectionString, queueName, StorageClientFactory.ClientOptions());
+        var client = new QueueClient(azurite.ConnectionString, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         if (!await client.ExistsAsync())
         {
             return [];

@@ -24,7 +24,7 @@ public sealed class AsyncAcceptTests(AzuriteFixture azurite) : IAsyncLifetime
         _sinch = await SinchSandbox.StartAsync();
         var settings = SenderHost.SettingsFor(_sinch);
         settings["SendQueueStorage"] = azurite.ConnectionString;
-        settings["SendQueue:QueueName"] = _queueName;
+        settings["SendQueueName"] = _queueName;
         _host = SenderHost.Create(settings);
     }
 
@@ -204,7 +204,7 @@ public sealed class AsyncAcceptTests(AzuriteFixture azurite) : IAsyncLifetime
     /// <summary>Receives everything on a queue, decoded as the trigger would hand it over, and deletes it.</summary>
     private async Task<List<QueueMessage>> DrainAsync(string queueName)
     {
-        var client = new QueueClient(azurite.ConnectionString, queueName, ConversationSender.Storage.StorageClientFactory.ClientOptions());
+        var client = new QueueClient(azurite.ConnectionString, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var all = new List<QueueMessage>();
         if (!await client.ExistsAsync())
         {

@@ -62,7 +62,7 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         await using var host = SenderHost.CreateWithKeyVault(sinch, vault, settings =>
         {
             settings["SendQueueStorage"] = azurite.ConnectionString;
-            settings["SendQueue:QueueName"] = queueName;
+            settings["SendQueueName"] = queueName;
             settings["Sinch:AttemptTimeout"] = "00:00:01";
             settings["Sinch:TotalTimeout"] = "00:00:03";
             settings["Sinch:MaxRetries"] = "2";
@@ -112,7 +112,7 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         var logs = host.Logs.Lines;
         var ambiguousLogged = logs.Count(l => l.Contains("may duplicate", StringComparison.Ordinal));
         var leaks = logs.Count(l => l.Contains(keySecret, StringComparison.Ordinal) || l.Contains("sandbox-token-", StringComparison.Ordinal)
-            || l.Contains("fake-entra-token", StringComparison.Ordinal) || RawIdentity().IsMatch(l));
+            || l.Contains(FakeTokenCredential.Signature, StringComparison.Ordinal) || RawIdentity().IsMatch(l));
 
         var report = new JsonObject
         {

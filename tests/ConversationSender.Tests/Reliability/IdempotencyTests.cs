@@ -168,7 +168,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var settings = SenderHost.SettingsFor(_sinch);
         settings["SendQueueStorage"] = azurite.ConnectionString;
-        settings["SendQueue:QueueName"] = _queueName;
+        settings["SendQueueName"] = _queueName;
         settings["Idempotency:TableName"] = "idem" + Guid.NewGuid().ToString("N")[..12];
 
         // The fake clock also drives Polly's delays, which would then never elapse: no in-call retries here.

@@ -21,7 +21,8 @@ public sealed class StartupValidationTests
     [InlineData("Sinch:AuthBaseUrl", "ftp://auth", "Sinch:AuthBaseUrl must be an absolute http(s) URL")]
     [InlineData("Sinch:KeySecret", "", "Sinch:KeySecret is required when KeyVault:VaultUri is not set")]
     [InlineData("KeyVault:VaultUri", "http://vault.example", "KeyVault:VaultUri must be an absolute https URL")]
-    [InlineData("SendQueue:QueueName", "Bad_Queue", "SendQueue:QueueName must be 3-56 lower-case")]
+    [InlineData("SendQueueName", "Bad_Queue", "SendQueueName must be 3-56 lower-case")]
+    [InlineData("SendQueue:QueueName", "outbound-messages", "SendQueue:QueueName (SendQueue__QueueName) was renamed to SendQueueName")]
     [InlineData("SendQueue:MaxDequeueCount", "0", "MaxDequeueCount")]
     [InlineData("Sinch:MaxRetries", "50", "MaxRetries")]
     public void A_bad_setting_fails_start_up_naming_it(string setting, string value, string expected)

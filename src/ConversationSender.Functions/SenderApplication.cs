@@ -1,0 +1,67 @@
+using Azure.Core;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+
+namespace ConversationSender.Functions;
+
+/// <summary>
+/// The worker's whole composition, used by <c>Program.cs</c> and by the start-up tests, so that a test builds the
+/// host users run (same builder, same packages, same telemetry switch), not a parallel one.
+/// </summary>
+public static class SenderApplication
+{
+    public const string ConnectionStringSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    /// <summary>Set by the platform (and infra/) to <c>Authorization=AAD</c> when Application Insights refuses keys.</summary>
+    public const string AuthenticationStringSetting = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
+
+    /// <summary>
+    /// ASP.NET Core integration, the sender's services, quiet SDK logs and, only where a connection string is set,
+    /// OpenTelemetry exported to Azure Monitor. Register a <see cref="TokenCredential"/> first to replace the app's identity.
+    /// </summary>
+    public static FunctionsApplicationBuilder ConfigureSender(this FunctionsApplicationBuilder builder)
+    {
+        builder.ConfigureFunctionsWebApplication();
+        builder.Services.AddConversationSender(builder.Configuration);
+
+        // Per-request chatter of the SDKs and HTTP clients; the send service logs each send's outcome once.
+        builder.Logging.AddFilter("Azure.Core", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+
+        // Tests and laptops have no connection string: nothing is exported anywhere.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[ConnectionStringSetting]))
+        {
+            AddAzureMonitorTelemetry(builder.Services);
+        }
+
+        return builder;
+    }
+
+    // OpenTelemetry, as the Functions quickstart for .NET isolated does, rather than the Application Insights SDK: no
+    // 2.x/3.x package pairing to get wrong, and no default log filter to undo.
+    private static void AddAzureMonitorTelemetry(IServiceCollection services)
+    {
+        services.AddOpenTelemetry().UseFunctionsWorkerDefaults().UseAzureMonitorExporter();
+        services.AddOptions<AzureMonitorExporterOptions>().Configure<IConfiguration, IServiceProvider>((options, configuration, sp) =>
+        {
+            options.ConnectionString = configuration[ConnectionStringSetting];
+
+            // infra/ turns key ingestion off: telemetry is accepted only with a token of the app's own identity.
+            if (UsesEntraAuthentication(configuration[AuthenticationStringSetting]))
+            {
+                options.Credential = sp.GetRequiredService<TokenCredential>();
+            }
+        });
+    }
+
+    internal static bool UsesEntraAuthentication(string? authenticationString) =>
+        authenticationString?.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Any(part => string.Equals(part, "Authorization=AAD", StringComparison.OrdinalIgnoreCase)) == true;
+}
