@@ -73,7 +73,9 @@ public sealed class StorageClientFactory(IConfiguration configuration, IServiceP
         var options = (TableClientOptions)components.CreateClientOptions(typeof(TableClientOptions), null, NoSettings);
         return ConnectionString is { } connectionString
             ? new TableClient(connectionString, tableName, options)
-            : new TableClient(new Uri(ServiceUri("tableServiceUri")), tableName, services.GetRequiredService<TokenCredential>(), options);
+            // Without the trailing slash that primaryEndpoints values carry: on a path-style endpoint (Azurite, a custom
+            // domain) the Tables client would read it as an empty table path.
+            : new TableClient(new Uri(ServiceUri("tableServiceUri").TrimEnd('/')), tableName, services.GetRequiredService<TokenCredential>(), options);
     }
 
     private string? ConnectionString => configuration[Connection] is { Length: > 0 } value ? value : null;

@@ -7,12 +7,7 @@ namespace ConversationSender.Tests.Deployment;
 /// <summary>infra/ builds and lints clean with the Bicep CLI, and the compiled ARM template is secure by construction.</summary>
 public sealed partial class InfraTemplateTests
 {
-    private static readonly Lazy<Task<JsonObject>> Compiled = new(async () =>
-    {
-        var (exitCode, output, errors) = await BicepCli.RunAsync("build", "infra/main.bicep", "--stdout");
-        Assert.True(exitCode == 0, errors);
-        return JsonNode.Parse(output)!.AsObject();
-    });
+    private static readonly Lazy<Task<JsonObject>> Compiled = new(CompiledInfra.MainAsync);
 
     private static readonly Dictionary<string, string> RoleIds = new()
     {
