@@ -63,7 +63,6 @@ public sealed partial class InfraTemplateTests
         var properties = site["properties"]!;
         Assert.True(properties["httpsOnly"]!.GetValue<bool>());
         Assert.Equal("1.2", properties["siteConfig"]!["minTlsVersion"]!.GetValue<string>());
-        Assert.Equal("Disabled", properties["siteConfig"]!["ftpsState"]!.GetValue<string>());
         var config = properties["functionAppConfig"]!;
         Assert.Equal("dotnet-isolated", config["runtime"]!["name"]!.GetValue<string>());
         Assert.Equal("10.0", config["runtime"]!["version"]!.GetValue<string>());
@@ -100,15 +99,81 @@ public sealed partial class InfraTemplateTests
     }
 
     [Fact]
-    public async Task Key_vault_uses_rbac_soft_delete_and_purge_protection()
+    public async Task Key_vault_uses_rbac_soft_delete_and_no_network_deny_without_a_vnet()
     {
         var vault = Single(AllResources(await Compiled.Value), "Microsoft.KeyVault/vaults")["properties"]!;
 
         Assert.True(vault["enableRbacAuthorization"]!.GetValue<bool>());
         Assert.True(vault["enableSoftDelete"]!.GetValue<bool>());
-        Assert.True(vault["enablePurgeProtection"]!.GetValue<bool>());
         Assert.Null(vault["accessPolicies"]);
-        Assert.Equal("[parameters('networkDefaultAction')]", vault["networkAcls"]!["defaultAction"]!.GetValue<string>());
+
+        // A Flex app without VNet integration reaches the vault over its public endpoint: a Deny default would lock it out.
+        Assert.Null(vault["networkAcls"]);
+        Assert.Equal("Enabled", vault["publicNetworkAccess"]!.GetValue<string>());
+        Assert.DoesNotContain("keyVaultNetworkDefaultAction", (await Compiled.Value)["parameters"]!.AsObject().Select(p => p.Key));
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData(true, true)]
+    [InlineData(false, null)]
+    public async Task Purge_protection_is_on_by_default_and_absent_not_false_when_turned_off(bool? parameter, bool? expected)
+    {
+        var parameters = new Dictionary<string, object?> { ["environmentName"] = "dev", ["location"] = "swedencentral" };
+        if (parameter is { } value)
+        {
+            parameters["keyVaultPurgeProtection"] = value;
+        }
+
+        var keyVault = new ArmTemplate(await Compiled.Value, parameters, v => v.ToString()).Module("keyvault");
+        var properties = (Dictionary<string, object?>)keyVault.Evaluate(keyVault.Resource("Microsoft.KeyVault/vaults")["properties"])!;
+
+        // Azure refuses enablePurgeProtection=false on a vault that once had it on; absent is the only safe "off".
+        Assert.Equal(expected, properties["enablePurgeProtection"]);
+        Assert.Equal("${KEY_VAULT_PURGE_PROTECTION=true}", JsonNode.Parse(File.ReadAllText(RepositoryRoot.File("infra", "main.parameters.json")))!["parameters"]!["keyVaultPurgeProtection"]!["value"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// Settings and site properties that Flex Consumption refuses or ignores: "Flex Consumption plan deprecations" in the
+    /// app settings reference, https://learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations.
+    /// </summary>
+    private static readonly string[] FlexDeprecated =
+    [
+        "ENABLE_ORYX_BUILD", "FUNCTIONS_EXTENSION_VERSION", "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_WORKER_RUNTIME_VERSION",
+        "FUNCTIONS_MAX_HTTP_CONCURRENCY", "FUNCTIONS_WORKER_PROCESS_COUNT", "FUNCTIONS_WORKER_DYNAMIC_CONCURRENCY_ENABLED",
+        "SCM_DO_BUILD_DURING_DEPLOYMENT", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "WEBSITE_CONTENTOVERVNET", "WEBSITE_CONTENTSHARE",
+        "WEBSITE_DNS_SERVER", "WEBSITE_MAX_DYNAMIC_APPLICATION_SCALE_OUT", "WEBSITE_NODE_DEFAULT_VERSION", "WEBSITE_RUN_FROM_PACKAGE",
+        "WEBSITE_SKIP_CONTENTSHARE_VALIDATION", "WEBSITE_VNET_ROUTE_ALL",
+        "containerSize", "ftpsState", "isReserved", "IsXenon", "javaVersion", "LinuxFxVersion", "netFrameworkVersion", "powerShellVersion",
+        "functionAppScaleLimit", "functionsRuntimeScaleMonitoringEnabled", "preWarmedInstanceCount", "use32BitWorkerProcess", "windowsFxVersion",
+    ];
+
+    [Fact]
+    public async Task The_site_sets_nothing_on_the_flex_consumption_deprecation_list()
+    {
+        var resources = AllResources(await Compiled.Value);
+        var site = Single(resources, "Microsoft.Web/sites")["properties"]!.AsObject();
+        var settings = Single(resources, "Microsoft.Web/sites/config")["properties"]!.AsObject();
+        var names = site.Select(p => p.Key).Concat(site["siteConfig"]!.AsObject().Select(p => p.Key)).Concat(settings.Select(p => p.Key)).ToList();
+
+        Assert.NotEmpty(names);
+        Assert.Empty(names.Intersect(FlexDeprecated, StringComparer.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Only_the_site_carries_the_azd_service_tag()
+    {
+        var main = new ArmTemplate(await Compiled.Value, new Dictionary<string, object?> { ["environmentName"] = "tags", ["location"] = "swedencentral" }, v => v.ToString());
+        var tagged = new List<string>();
+        foreach (var module in AllDeployments(await Compiled.Value).Select(d => d["name"]!.GetValue<string>()))
+        {
+            var template = main.Module(module);
+            tagged.AddRange(template.Resources()
+                .Where(r => r["tags"] is not null && ((Dictionary<string, object?>)template.Evaluate(r["tags"])!).ContainsKey("azd-service-name"))
+                .Select(r => r["type"]!.GetValue<string>()));
+        }
+
+        Assert.Equal(["Microsoft.Web/sites"], tagged);
     }
 
     [Fact]
@@ -169,21 +234,34 @@ public sealed partial class InfraTemplateTests
         }
     }
 
-    [Fact]
-    public async Task Instances_times_the_send_rate_stay_under_sinchs_project_limit()
+    [Theory]
+    [InlineData(1, 750)]
+    [InlineData(15, 750)]
+    [InlineData(40, 750)]
+    [InlineData(749, 750)]
+    [InlineData(750, 750)]
+    [InlineData(751, 750)]
+    [InlineData(999, 750)]
+    [InlineData(1000, 750)]
+    [InlineData(1000, 800)]
+    [InlineData(7, 1)]
+    public async Task Instances_times_the_send_rate_stay_under_the_budget_and_close_to_it(int instances, int budget)
     {
-        var template = await Compiled.Value;
-
-        Assert.Equal(800, template["parameters"]!["sinchRequestsPerSecondBudget"]!["maxValue"]!.GetValue<int>());
-        Assert.Equal("[max(1, div(parameters('sinchRequestsPerSecondBudget'), parameters('maximumInstanceCount')))]", template["variables"]!["maxSendsPerSecond"]!.GetValue<string>());
-        for (var instances = 1; instances <= 1000; instances++)
+        var main = new ArmTemplate(await Compiled.Value, new Dictionary<string, object?>
         {
-            var perInstance = Math.Max(1, 800 / instances);
-            Assert.True(instances * perInstance <= 800 || perInstance == 1, $"{instances} instances × {perInstance}/s");
-        }
+            ["environmentName"] = "rate",
+            ["location"] = "swedencentral",
+            ["maximumInstanceCount"] = (long)instances,
+            ["sinchRequestsPerSecondBudget"] = (long)budget,
+        }, v => v.ToString());
+        var app = main.Module("app");
+        var settings = (Dictionary<string, object?>)app.Evaluate(app.Resource("Microsoft.Web/sites/config")["properties"])!;
 
-        var app = AllDeployments(template).Single(d => d["name"]!.GetValue<string>() == "app");
-        Assert.Equal("[variables('maxSendsPerSecond')]", app["properties"]!["parameters"]!["maxSendsPerSecond"]!["value"]!.GetValue<string>());
+        // The app reads the setting as the options binder will: a decimal in invariant culture.
+        var perInstance = double.Parse((string)settings["Sinch__MaxSendsPerSecond"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(perInstance > 0, $"{instances} instances get no sends at all");
+        Assert.True(instances * perInstance <= budget, $"{instances} instances × {perInstance}/s exceed {budget}/s");
+        Assert.True(instances * perInstance >= budget * 0.99 - instances * 0.001, $"{instances} instances × {perInstance}/s waste the budget of {budget}/s");
     }
 
     [Fact]
