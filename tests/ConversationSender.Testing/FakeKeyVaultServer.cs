@@ -79,7 +79,7 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
     }
 
     /// <summary>A handler that trusts exactly this server's certificate, for the Azure SDK's transport.</summary>
-    public HttpMessageHandler CreateTrustingHandler() => _certificate.CreateTrustingHandler(_port);
+    public HttpMessageHandler CreateTrustingHandler() => _certificate.CreateTrustingHandler();
 
     /// <summary>Requests refused because their token or Host header was wrong (as Key Vault would refuse them).</summary>
     public int RefusedRequests => _refused;

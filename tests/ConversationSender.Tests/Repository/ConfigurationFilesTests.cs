@@ -67,7 +67,10 @@ public sealed class ConfigurationFilesTests
 
         foreach (var property in settable)
         {
-            var name = $"{prefix.Replace(":", "__", StringComparison.Ordinal)}__{property.Name}";
+            // The trigger's queue name is a flat setting (the platform's scale controller reads it), not a section's.
+            var name = (options, property.Name) == (typeof(SendQueueOptions), nameof(SendQueueOptions.QueueName))
+                ? SendQueueOptions.QueueNameSettingName
+                : $"{prefix.Replace(":", "__", StringComparison.Ordinal)}__{property.Name}";
             Assert.True(sample.ContainsKey(name), $"local.settings.sample.json lacks {name}");
             Assert.Contains($"`{name}`", readme, StringComparison.Ordinal);
         }
