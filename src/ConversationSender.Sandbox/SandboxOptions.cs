@@ -12,6 +12,12 @@ public sealed class SandboxOptions
 
     public int TokenLifetimeSeconds { get; set; } = 3600;
 
+    /// <summary>The project sends must name in their path (the sample settings' value); empty: any project.</summary>
+    public string ProjectId { get; set; } = "sandbox-project";
+
+    /// <summary>The Conversation app sends must name in <c>app_id</c> (the sample settings' value); empty: any app.</summary>
+    public string AppId { get; set; } = "01SANDBOXAPP00000000000001";
+
     /// <summary>Receives delivery reports for sends without a <c>callback_url</c>; empty: none.</summary>
     public string? WebhookUrl { get; set; }
 

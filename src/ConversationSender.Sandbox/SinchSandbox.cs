@@ -71,6 +71,10 @@ public sealed partial class SinchSandbox : IAsyncDisposable
     /// <summary>Every send that got past authentication, with the fault it met, in arrival order.</summary>
     public ConcurrentQueue<(string Body, SinchFault Fault, DateTimeOffset At)> SendHistory { get; } = new();
 
+    /// <summary>Requests refused by the checks (Content-Type, JSON, project, app, stage 1), with the reason: a test of a
+    /// correct client expects none.</summary>
+    public ConcurrentQueue<string> RefusedRequests { get; } = new();
+
     /// <summary>Captured sends, newest first.</summary>
     public IReadOnlyList<CapturedMessage> Captured => [.. _captured.Reverse()];
 
@@ -244,6 +248,13 @@ public sealed partial class SinchSandbox : IAsyncDisposable
             return;
         }
 
+        // Every request is checked before anything else: a scripted answer or an injected fault may replace the
+        // answer, never the check, so a malformed request cannot hide behind a test's script.
+        if (await CheckAsync(context, body, region, project) is not { } json)
+        {
+            return;
+        }
+
         var planned = FaultPlan?.Invoke() ?? SinchFault.None;
         SendHistory.Enqueue((body, planned, DateTimeOffset.UtcNow));
         if (planned != SinchFault.None)
@@ -253,6 +264,24 @@ public sealed partial class SinchSandbox : IAsyncDisposable
             return;
         }
 
+        var captured = Capture(request, body, json, region, project);
+        var scripted = _scripted.TryDequeue(out var next) ? next : DefaultSendResponse;
+        if (scripted is null)
+        {
+            await AcceptAsync(context, body, captured);
+            return;
+        }
+
+        await AnswerScriptedAsync(context, scripted, body, captured);
+    }
+
+    private async Task<JsonElement?> CheckAsync(HttpContext context, string body, string region, string project)
+    {
+        if (!(context.Request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return await RefuseAsync(context, 400, "INVALID_ARGUMENT", $"Content-Type must be application/json, not '{context.Request.ContentType}'.");
+        }
+
         JsonElement json;
         try
         {
@@ -260,30 +289,40 @@ public sealed partial class SinchSandbox : IAsyncDisposable
         }
         catch (JsonException)
         {
-            await WriteErrorAsync(context, 400, "INVALID_ARGUMENT", "The request body is not valid JSON.");
-            return;
+            return await RefuseAsync(context, 400, "INVALID_ARGUMENT", "The request body is not valid JSON.");
         }
 
-        var captured = Capture(request, body, json, region, project);
-        var scripted = _scripted.TryDequeue(out var next) ? next : DefaultSendResponse;
-        if (scripted is null)
+        if (Options.ProjectId.Length > 0 && project != Options.ProjectId)
         {
-            var violations = StageOneValidator.Check(json);
-            if (violations.Count > 0)
-            {
-                captured.Outcome = "400 INVALID_ARGUMENT";
-                var response = FakeResponse.SinchError(400, "INVALID_ARGUMENT", "Invalid argument", [.. violations]);
-                context.Response.StatusCode = 400;
-                context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(response.Body!);
-                return;
-            }
-
-            await AcceptAsync(context, body, captured);
-            return;
+            return await RefuseAsync(context, 404, "NOT_FOUND", $"Project '{project}' not found.");
         }
 
-        await AnswerScriptedAsync(context, scripted, body, captured);
+        if (Options.AppId.Length > 0 && json.ValueKind == JsonValueKind.Object && json.TryGetProperty("app_id", out var app)
+            && app.ValueKind == JsonValueKind.String && app.GetString() is { Length: > 0 } appId && appId != Options.AppId)
+        {
+            return await RefuseAsync(context, 404, "NOT_FOUND", $"App '{appId}' not found in project '{project}'.");
+        }
+
+        var violations = StageOneValidator.Check(json);
+        if (violations.Count > 0)
+        {
+            RefusedRequests.Enqueue(string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")));
+            Capture(context.Request, body, json, region, project).Outcome = "400 INVALID_ARGUMENT";
+            var response = FakeResponse.SinchError(400, "INVALID_ARGUMENT", "Invalid argument", [.. violations]);
+            context.Response.StatusCode = 400;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(response.Body!);
+            return null;
+        }
+
+        return json;
+    }
+
+    private async Task<JsonElement?> RefuseAsync(HttpContext context, int status, string code, string message)
+    {
+        RefusedRequests.Enqueue(message);
+        await WriteErrorAsync(context, status, code, message);
+        return null;
     }
 
     private async Task<bool> AuthenticateAsync(HttpContext context)

@@ -22,6 +22,32 @@ public static partial class StageOneValidator
         "carousel_message", "location_message", "contact_info_message", "list_message",
     ];
 
+    // API reference §3.1: everything messages:send takes at the top level. Anything else is refused, so a client that
+    // leaks a field of its own (or misspells one) is caught here.
+    private static readonly string[] TopLevelFields =
+    [
+        "app_id", "recipient", "message", "callback_url", "channel_priority_order", "channel_properties", "message_metadata",
+        "conversation_metadata", "queue", "ttl", "processing_strategy", "correlation_id", "conversation_metadata_update_strategy",
+        "message_content_type",
+    ];
+
+    // §3.3: the keys of an AppMessage besides its one content kind.
+    private static readonly string[] MessageOverrides = ["explicit_channel_message", "explicit_channel_omni_message", "channel_specific_message", "agent"];
+
+    // §3.3: each kind's fields, and which must be present and not empty.
+    private static readonly Dictionary<string, (string[] Fields, string[] Required)> KindFields = new()
+    {
+        ["text_message"] = (["text"], ["text"]),
+        ["media_message"] = (["url", "thumbnail_url", "filename_override"], ["url"]),
+        ["template_message"] = (["omni_template", "channel_template"], []),
+        ["choice_message"] = (["choices", "text_message", "message_properties"], ["choices"]),
+        ["card_message"] = (["title", "description", "media_message", "height", "choices", "message_properties"], []),
+        ["carousel_message"] = (["cards", "choices"], ["cards"]),
+        ["location_message"] = (["coordinates", "title", "label"], ["coordinates", "title"]),
+        ["contact_info_message"] = (["name", "phone_numbers", "addresses", "email_addresses", "organization", "urls", "birthday"], ["name", "phone_numbers"]),
+        ["list_message"] = (["title", "description", "media", "sections", "message_properties"], ["title", "sections"]),
+    };
+
     public static List<(string Field, string Description)> Check(JsonElement body)
     {
         var violations = new List<(string, string)>();
@@ -36,9 +62,9 @@ public static partial class StageOneValidator
             violations.Add(("app_id", "must not be empty"));
         }
 
-        if (body.TryGetProperty("project_id", out _))
+        foreach (var field in body.EnumerateObject().Where(p => !TopLevelFields.Contains(p.Name)))
         {
-            violations.Add(("project_id", "is a path parameter, not a body field"));
+            violations.Add((field.Name, field.Name == "project_id" ? "is a path parameter, not a body field" : "unknown field"));
         }
 
         CheckRecipient(body, violations);
@@ -118,7 +144,52 @@ public static partial class StageOneValidator
         {
             violations.Add(("message", "must contain exactly one message type"));
         }
+
+        foreach (var property in message.EnumerateObject())
+        {
+            if (KindFields.TryGetValue(property.Name, out var shape))
+            {
+                CheckKind($"message.{property.Name}", property.Value, shape, violations);
+            }
+            else if (!MessageOverrides.Contains(property.Name))
+            {
+                violations.Add(($"message.{property.Name}", "unknown field"));
+            }
+        }
     }
+
+    private static void CheckKind(string path, JsonElement kind, (string[] Fields, string[] Required) shape, List<(string, string)> violations)
+    {
+        if (kind.ValueKind != JsonValueKind.Object)
+        {
+            violations.Add((path, "must be an object"));
+            return;
+        }
+
+        foreach (var field in kind.EnumerateObject().Where(p => !shape.Fields.Contains(p.Name)))
+        {
+            violations.Add(($"{path}.{field.Name}", "unknown field"));
+        }
+
+        foreach (var required in shape.Required.Where(r => !kind.TryGetProperty(r, out var value) || IsEmpty(value)))
+        {
+            violations.Add(($"{path}.{required}", "must not be empty"));
+        }
+
+        if (path == "message.template_message" && !shape.Fields.Any(f => kind.TryGetProperty(f, out var value) && !IsEmpty(value)))
+        {
+            violations.Add((path, "needs omni_template or channel_template"));
+        }
+    }
+
+    private static bool IsEmpty(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => string.IsNullOrWhiteSpace(value.GetString()),
+        JsonValueKind.Array => value.GetArrayLength() == 0,
+        JsonValueKind.Object => !value.EnumerateObject().Any(),
+        JsonValueKind.Null or JsonValueKind.Undefined => true,
+        _ => false,
+    };
 
     private static void CheckEnum(JsonElement body, string name, string[] allowed, List<(string, string)> violations)
     {

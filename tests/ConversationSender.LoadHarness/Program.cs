@@ -30,6 +30,8 @@ await using var sandbox = await SinchSandbox.StartAsync(configure: o => o.MaxCap
 await using var vault = await FakeKeyVaultServer.StartAsync();
 vault.Secrets["sinch-project-id"] = "load-project";
 vault.Secrets["sinch-app-id"] = "01LOADAPP00000000000000001";
+sandbox.Options.ProjectId = "load-project";
+sandbox.Options.AppId = "01LOADAPP00000000000000001";
 vault.Secrets["sinch-key-id"] = sandbox.Options.KeyId;
 vault.Secrets["sinch-key-secret"] = sandbox.KeySecret;
 vault.ReadDelay = TimeSpan.FromMilliseconds(100);

@@ -22,6 +22,8 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
         _vault = await FakeKeyVaultServer.StartAsync();
         _vault.Secrets["sinch-project-id"] = "vault-project";
         _vault.Secrets["sinch-app-id"] = "01VAULTAPP0000000000000001";
+        _sinch.Options.ProjectId = "vault-project";
+        _sinch.Options.AppId = "01VAULTAPP0000000000000001";
         _vault.Secrets["sinch-key-id"] = SinchSandbox.DefaultKeyId;
         _vault.Secrets["sinch-key-secret"] = _sinch.KeySecret;
     }

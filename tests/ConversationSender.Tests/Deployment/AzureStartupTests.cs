@@ -47,6 +47,8 @@ public sealed class AzureStartupTests : IAsyncLifetime
         _sinch = await SinchSandbox.StartAsync();
         _vault.Secrets["sinch-project-id"] = "azure-project";
         _vault.Secrets["sinch-app-id"] = "01AZUREAPP0000000000000001";
+        _sinch.Options.ProjectId = "azure-project";
+        _sinch.Options.AppId = "01AZUREAPP0000000000000001";
         _vault.Secrets["sinch-key-id"] = SinchSandbox.DefaultKeyId;
         _vault.Secrets["sinch-key-secret"] = _sinch.KeySecret;
         _vault.Secrets["sinch-webhook-secret"] = "azure-webhook-secret";

@@ -14,8 +14,9 @@ namespace ConversationSender.Tests.Infrastructure;
 /// </summary>
 public sealed class SenderHost : IAsyncDisposable
 {
-    public const string ProjectId = "fake-project-7";
-    public const string AppId = "01FAKEAPP00000000000000001";
+    // The sandbox's own defaults (as in local.settings.sample.json): sends naming another project or app are refused.
+    public const string ProjectId = "sandbox-project";
+    public const string AppId = "01SANDBOXAPP00000000000001";
 
     private readonly ServiceProvider _provider;
 
@@ -32,20 +33,24 @@ public sealed class SenderHost : IAsyncDisposable
 
     public IServiceProvider Services => _provider;
 
-    public static Dictionary<string, string?> SettingsFor(SinchSandbox sinch) => new()
+    /// <summary>Settings that point at the sandbox, with the project and app it expects (it refuses others).</summary>
+    public static Dictionary<string, string?> SettingsFor(SinchSandbox sinch)
     {
-        ["Sinch:ConversationBaseUrl"] = sinch.BaseUrl.ToString(),
-        ["Sinch:AuthBaseUrl"] = sinch.BaseUrl.ToString(),
-        ["Sinch:ProjectId"] = ProjectId,
-        ["Sinch:AppId"] = AppId,
-        ["Sinch:KeyId"] = SinchSandbox.DefaultKeyId,
-        ["Sinch:KeySecret"] = sinch.KeySecret,
-        ["Sinch:AttemptTimeout"] = "00:00:10",
-        ["Sinch:TotalTimeout"] = "00:00:30",
-        ["Sinch:MaxRetries"] = "2",
-        ["Sinch:RetryBaseDelay"] = "00:00:00.010",
-        ["Sinch:MaxRetryDelay"] = "00:00:00.200",
-    };
+        return new()
+        {
+            ["Sinch:ConversationBaseUrl"] = sinch.BaseUrl.ToString(),
+            ["Sinch:AuthBaseUrl"] = sinch.BaseUrl.ToString(),
+            ["Sinch:ProjectId"] = ProjectId,
+            ["Sinch:AppId"] = AppId,
+            ["Sinch:KeyId"] = SinchSandbox.DefaultKeyId,
+            ["Sinch:KeySecret"] = sinch.KeySecret,
+            ["Sinch:AttemptTimeout"] = "00:00:10",
+            ["Sinch:TotalTimeout"] = "00:00:30",
+            ["Sinch:MaxRetries"] = "2",
+            ["Sinch:RetryBaseDelay"] = "00:00:00.010",
+            ["Sinch:MaxRetryDelay"] = "00:00:00.200",
+        };
+    }
 
     public static SenderHost Create(Dictionary<string, string?> settings, Action<IServiceCollection>? configure = null)
     {

@@ -31,6 +31,8 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         await using var vault = await FakeKeyVaultServer.StartAsync();
         vault.Secrets["sinch-project-id"] = "fault-project";
         vault.Secrets["sinch-app-id"] = "01FAULTAPP0000000000000001";
+        sinch.Options.ProjectId = "fault-project";
+        sinch.Options.AppId = "01FAULTAPP0000000000000001";
         vault.Secrets["sinch-key-id"] = SinchSandbox.DefaultKeyId;
         vault.Secrets["sinch-key-secret"] = sinch.KeySecret;
         var keySecret = sinch.KeySecret;

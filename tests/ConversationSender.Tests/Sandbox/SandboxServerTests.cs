@@ -44,7 +44,7 @@ public sealed class SandboxServerTests : IAsyncLifetime
     [Fact]
     public async Task Stage_one_checks_answer_sinchs_error_envelope()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_sandbox.BaseUrl, "v1/projects/p/messages:send"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_sandbox.BaseUrl, $"v1/projects/{SenderHost.ProjectId}/messages:send"))
         {
             Content = new StringContent("""{ "recipient": { "contact_id": "c" }, "message": { "text_message": { "text": "a" }, "media_message": { "url": "https://x" } }, "ttl": "10m" }""", Encoding.UTF8, "application/json"),
         };
@@ -58,6 +58,33 @@ public sealed class SandboxServerTests : IAsyncLifetime
         var fields = error["details"]![0]!["field_violations"]!.AsArray().Select(v => v!["field"]!.GetValue<string>()).ToList();
         Assert.Equal(["app_id", "message", "ttl"], fields.Order(StringComparer.Ordinal));
         Assert.Equal("400 INVALID_ARGUMENT", _sandbox.Captured[0].Outcome);
+    }
+
+    [Theory]
+    [InlineData("application/json", "v1/projects/{project}/messages:send", """{ "app_id": "{app}", "recipient": { "contact_id": "c" }, "message": { "text_message": { "text": "a" } }, "sender": "me" }""", 400, "sender: unknown field")]
+    [InlineData("application/json", "v1/projects/{project}/messages:send", """{ "app_id": "{app}", "recipient": { "contact_id": "c" }, "message": { "text_message": { "text": "a", "bold": true } } }""", 400, "message.text_message.bold: unknown field")]
+    [InlineData("application/json", "v1/projects/{project}/messages:send", """{ "app_id": "{app}", "recipient": { "contact_id": "c" }, "message": { "text_message": { } } }""", 400, "message.text_message.text: must not be empty")]
+    [InlineData("application/json", "v1/projects/{project}/messages:send", """{ "app_id": "{app}", "recipient": { "contact_id": "c" }, "message": { "media_message": { "url": "" } } }""", 400, "message.media_message.url: must not be empty")]
+    [InlineData("application/json", "v1/projects/{project}/messages:send", """{ "app_id": "{app}", "recipient": { "contact_id": "c" }, "message": { "text_message": { "text": "a" }, "texts": [] } }""", 400, "message.texts: unknown field")]
+    [InlineData("text/plain", "v1/projects/{project}/messages:send", """{ "app_id": "{app}", "recipient": { "contact_id": "c" }, "message": { "text_message": { "text": "a" } } }""", 400, "Content-Type must be application/json")]
+    [InlineData("application/json", "v1/projects/someone-else/messages:send", """{ "app_id": "{app}", "recipient": { "contact_id": "c" }, "message": { "text_message": { "text": "a" } } }""", 404, "Project 'someone-else' not found")]
+    [InlineData("application/json", "v1/projects/{project}/messages:send", """{ "app_id": "01OTHERAPP0000000000000001", "recipient": { "contact_id": "c" }, "message": { "text_message": { "text": "a" } } }""", 404, "App '01OTHERAPP0000000000000001' not found")]
+    public async Task Requests_are_checked_even_when_a_test_scripted_the_answer(string contentType, string path, string body, int status, string reason)
+    {
+        _sandbox.Options.ProjectId = SenderHost.ProjectId;
+        _sandbox.Options.AppId = SenderHost.AppId;
+        _sandbox.Script(FakeResponse.Unavailable());
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_sandbox.BaseUrl, path.Replace("{project}", SenderHost.ProjectId, StringComparison.Ordinal)))
+        {
+            Content = new StringContent(body.Replace("{app}", SenderHost.AppId, StringComparison.Ordinal), Encoding.UTF8, contentType),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SinchSandbox.DefaultKeyId}:{_sandbox.KeySecret}")));
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Contains(_sandbox.RefusedRequests, r => r.Contains(reason, StringComparison.Ordinal));
+        Assert.Empty(_sandbox.Deliveries);
     }
 
     [Fact]
@@ -104,9 +131,9 @@ public sealed class SandboxServerTests : IAsyncLifetime
     [Fact]
     public async Task Regions_are_served_by_host_name_too()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_sandbox.BaseUrl, "v1/projects/p/messages:send"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_sandbox.BaseUrl, $"v1/projects/{SenderHost.ProjectId}/messages:send"))
         {
-            Content = new StringContent($$"""{ "app_id": "a", {{Message[1..^1].Replace("\"to\": { \"channel\": \"SMS\", \"identity\": \"+46701234567\" }, \"text\": \"hello sandbox\"", "\"recipient\": { \"contact_id\": \"c\" }, \"message\": { \"text_message\": { \"text\": \"x\" } }", StringComparison.Ordinal)}} }""", Encoding.UTF8, "application/json"),
+            Content = new StringContent($$"""{ "app_id": "{{SenderHost.AppId}}", {{Message[1..^1].Replace("\"to\": { \"channel\": \"SMS\", \"identity\": \"+46701234567\" }, \"text\": \"hello sandbox\"", "\"recipient\": { \"contact_id\": \"c\" }, \"message\": { \"text_message\": { \"text\": \"x\" } }", StringComparison.Ordinal)}} }""", Encoding.UTF8, "application/json"),
         };
         request.Headers.Host = "eu.conversation.api.sinch.test";
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SinchSandbox.DefaultKeyId}:{_sandbox.KeySecret}")));

@@ -17,6 +17,8 @@ public sealed class SensitiveDataTests
         var keySecret = sinch.KeySecret;
         vault.Secrets["sinch-project-id"] = "p1";
         vault.Secrets["sinch-app-id"] = "a1";
+        sinch.Options.ProjectId = "p1";
+        sinch.Options.AppId = "a1";
         vault.Secrets["sinch-key-id"] = SinchSandbox.DefaultKeyId;
         vault.Secrets["sinch-key-secret"] = keySecret;
         await using var host = SenderHost.CreateWithKeyVault(sinch, vault);
