@@ -34,8 +34,12 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
         await _sinch.DisposeAsync();
     }
 
-    private SenderHost CreateHost(Action<Dictionary<string, string?>>? adjust = null) =>
-        SenderHost.CreateWithKeyVault(_sinch, _vault, adjust, s => s.AddSingleton<TimeProvider>(_clock));
+    private SenderHost CreateHost(Action<Dictionary<string, string?>>? adjust = null, Action<IServiceCollection>? configure = null) =>
+        SenderHost.CreateWithKeyVault(_sinch, _vault, adjust, s =>
+        {
+            s.AddSingleton<TimeProvider>(_clock);
+            configure?.Invoke(s);
+        });
 
     [Fact]
     public async Task Many_sends_read_each_secret_once_and_use_the_vaults_values()
@@ -50,6 +54,7 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
         Assert.All(_sinch.SendRequests, r => Assert.Equal("/v1/projects/vault-project/messages:send", r.Path));
         Assert.All(_sinch.SendRequests, r => Assert.Contains("\"app_id\":\"01VAULTAPP0000000000000001\"", r.Body));
         Assert.True(_vault.Challenges >= 1, "the SecretClient should have answered the vault's bearer challenge");
+        Assert.Equal(0, _vault.RefusedRequests);
         Assert.Contains("https://vault.localhost/.default", host.AzureCredential.RequestedScopes);
     }
 
@@ -162,6 +167,30 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
 
         Assert.Equal("KeyVaultCredentialStore", withVault.Get<ISinchCredentialStore>().GetType().Name);
         Assert.Equal("ConfigurationCredentialStore", withoutVault.Get<ISinchCredentialStore>().GetType().Name);
+    }
+
+    [Fact]
+    public async Task A_token_issued_for_another_resource_is_refused_as_key_vault_refuses_it()
+    {
+        await using var host = CreateHost(configure: services => services.AddSingleton<Azure.Core.TokenCredential>(new FixedScopeCredential("https://storage.azure.com/.default")));
+
+        var outcome = await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None);
+
+        Assert.IsNotType<SendOutcome.Accepted>(outcome);
+        Assert.True(_vault.RefusedRequests > 0, "the vault accepted a token for another resource");
+        Assert.Empty(_sinch.SendRequests);
+    }
+
+    /// <summary>Asks for one fixed scope whatever it is asked for: a credential misused for the wrong resource.</summary>
+    private sealed class FixedScopeCredential(string scope) : Azure.Core.TokenCredential
+    {
+        private readonly FakeTokenCredential _inner = new();
+
+        public override Azure.Core.AccessToken GetToken(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            _inner.GetToken(new Azure.Core.TokenRequestContext([scope]), cancellationToken);
+
+        public override ValueTask<Azure.Core.AccessToken> GetTokenAsync(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            _inner.GetTokenAsync(new Azure.Core.TokenRequestContext([scope]), cancellationToken);
     }
 
     [Fact]
