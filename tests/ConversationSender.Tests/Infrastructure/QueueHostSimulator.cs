@@ -9,6 +9,9 @@ namespace ConversationSender.Tests.Infrastructure;
 /// call the function; delete on success; on a throw make the message visible again after
 /// <c>visibilityTimeout</c>, or copy it to <c>-poison</c> on the last attempt (<c>maxDequeueCount</c>).
 /// It can also "crash" after a successful call, before the delete, so that the message is redelivered.
+/// The host retries whatever the function throws; the product means only <see cref="MessageNotSentException"/>
+/// ("not sent, try again"), so anything else is retried as the host would and also recorded as unexpected (a bug
+/// that a retry would hide).
 /// </summary>
 public sealed class QueueHostSimulator(string connectionString, string queueName, Func<QueueMessage, Task> function)
 {
@@ -36,6 +39,9 @@ public sealed class QueueHostSimulator(string connectionString, string queueName
     public int Poisoned => _poisoned;
 
     public int StorageErrors => _storageErrors;
+
+    /// <summary>Exceptions other than the product's deliberate "retry me", by type and message.</summary>
+    public ConcurrentQueue<string> UnexpectedFailures { get; } = new();
 
     /// <summary>Called with the decoded body of each message whose successful run is followed by a crash.</summary>
     public Action<string>? OnCrashAfterSuccess { get; init; }
@@ -115,9 +121,14 @@ public sealed class QueueHostSimulator(string connectionString, string queueName
             {
                 await function(message);
             }
-            catch (Exception)
+            catch (Exception ex)
             {
                 Interlocked.Increment(ref _failures);
+                if (ex is not ConversationSender.Functions.MessageNotSentException)
+                {
+                    UnexpectedFailures.Enqueue($"{ex.GetType().Name}: {ex.Message}");
+                }
+
                 if (raw.DequeueCount >= MaxDequeueCount)
                 {
                     await MoveToPoisonAsync(raw);
