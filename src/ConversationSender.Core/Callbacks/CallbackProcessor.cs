@@ -91,7 +91,7 @@ public sealed class CallbackProcessor(
                 await forward.SendMessageAsync(BinaryData.FromBytes(rawBody), cancellationToken: cancellationToken);
             }
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or CredentialsMisconfiguredException)
+        catch (Exception ex) when (StorageFailure.Is(ex, CancellationToken.None) || ex is CredentialsMisconfiguredException)
         {
             logger.LogError(ex, "Could not record the delivery report of {MessageId}; Sinch will deliver it again.", messageId);
             return new CallbackOutcome.Unavailable("The status store is unavailable.");

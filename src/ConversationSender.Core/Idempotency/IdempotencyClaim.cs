@@ -11,7 +11,7 @@ public abstract record IdempotencyClaim
     public sealed record Claimed(string PartitionKey, string RowKey, Azure.ETag ETag) : IdempotencyClaim;
 
     /// <summary>A message was already sent under this key.</summary>
-    public sealed record AlreadySent(string MessageId, DateTimeOffset AcceptedTime) : IdempotencyClaim;
+    public sealed record AlreadySent(string? MessageId, DateTimeOffset AcceptedTime) : IdempotencyClaim;
 
     /// <summary>Another sender holds the key right now.</summary>
     public sealed record InFlight(DateTimeOffset Since) : IdempotencyClaim;

@@ -46,7 +46,7 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
                 if (!expired && !abandoned)
                 {
                     return entity.GetString("State") == SentState
-                        ? new IdempotencyClaim.AlreadySent(entity.GetString("MessageId") ?? "", entity.GetDateTimeOffset("AcceptedTime") ?? claimedAt)
+                        ? new IdempotencyClaim.AlreadySent(entity.GetString("MessageId"), entity.GetDateTimeOffset("AcceptedTime") ?? claimedAt)
                         : new IdempotencyClaim.InFlight(claimedAt);
                 }
 
@@ -64,7 +64,7 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
         }, cancellationToken);
     }
 
-    public Task CompleteAsync(IdempotencyClaim.Claimed claim, string messageId, DateTimeOffset acceptedTime, CancellationToken cancellationToken) =>
+    public Task CompleteAsync(IdempotencyClaim.Claimed claim, string? messageId, DateTimeOffset acceptedTime, CancellationToken cancellationToken) =>
         GuardAsync(async table =>
         {
             var now = time.GetUtcNow();
@@ -123,7 +123,7 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
         {
             throw new IdempotencyStoreUnavailableException($"The idempotency table answered HTTP {ex.Status} ({ex.ErrorCode}).", ex);
         }
-        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (StorageFailure.Is(ex, cancellationToken))
         {
             throw new IdempotencyStoreUnavailableException("The idempotency table could not be reached.", ex);
         }

@@ -11,8 +11,9 @@ public abstract record SendOutcome
     }
 
     /// <summary>Sinch took the message; delivery is reported later through callbacks.</summary>
+    /// <param name="MessageId">Sinch's id; null when Sinch answered 2xx without one (taken all the same: never resent).</param>
     /// <param name="Replayed">True when an earlier send with the same idempotency key is reported, without sending again.</param>
-    public sealed record Accepted(string MessageId, DateTimeOffset AcceptedTime, bool Replayed = false) : SendOutcome;
+    public sealed record Accepted(string? MessageId, DateTimeOffset AcceptedTime, bool Replayed = false) : SendOutcome;
 
     /// <summary>The message can never be sent as it is: our validation or Sinch (400/403/404) refused it.</summary>
     /// <param name="UpstreamStatus">Sinch's HTTP status; null when our own validation refused the message.</param>
@@ -20,7 +21,14 @@ public abstract record SendOutcome
 
     /// <summary>Worth trying again later: Sinch or Key Vault was busy, failing or unreachable.</summary>
     /// <param name="MayHaveBeenSent">Sinch may have taken the message although we saw a failure: a retry may duplicate it.</param>
-    public sealed record Transient(string Reason, TimeSpan? RetryAfter, HttpStatusCode? UpstreamStatus = null, bool MayHaveBeenSent = false) : SendOutcome;
+    public sealed record Transient(string Reason, TimeSpan? RetryAfter, HttpStatusCode? UpstreamStatus = null, bool MayHaveBeenSent = false) : SendOutcome
+    {
+        /// <summary>
+        /// When a caller should try again: what Sinch asked for, else a few seconds; nothing after an ambiguous failure,
+        /// where a blind retry may deliver the message twice (the caller decides, ideally with an idempotency key).
+        /// </summary>
+        public TimeSpan? SuggestedRetryAfter => RetryAfter ?? (MayHaveBeenSent ? null : TimeSpan.FromSeconds(5));
+    }
 
     /// <summary>Another send with the same idempotency key is running; ask again shortly.</summary>
     public sealed record InProgress(DateTimeOffset Since) : SendOutcome;

@@ -4,6 +4,7 @@ using ConversationSender.Callbacks;
 using ConversationSender.Credentials;
 using ConversationSender.Idempotency;
 using ConversationSender.Sinch;
+using ConversationSender.Storage;
 using ConversationSender.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -93,13 +94,13 @@ public sealed class SendService(
     // The status lookup must know a message before its first report arrives; a failure here costs only that.
     private async Task<SendOutcome> RecordAsync(SendOutcome outcome, string? trackingId, string? correlationId)
     {
-        if (outcome is SendOutcome.Accepted { Replayed: false } accepted && statuses.Enabled)
+        if (outcome is SendOutcome.Accepted { Replayed: false, MessageId: not null } accepted && statuses.Enabled)
         {
             try
             {
                 await statuses.RecordSentAsync(accepted.MessageId, accepted.AcceptedTime, trackingId, correlationId, CancellationToken.None);
             }
-            catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException)
+            catch (Exception ex) when (StorageFailure.Is(ex, CancellationToken.None))
             {
                 logger.LogWarning(ex, "Could not record message {MessageId} in the status store.", accepted.MessageId);
             }
@@ -190,8 +191,9 @@ public sealed class SendService(
             ? $"contact {IdentityMask.Mask(contact)}"
             : string.Join(", ", request.Recipient?.IdentifiedBy?.ChannelIdentities?.Select(i => $"{i.Channel} {IdentityMask.Mask(i.Identity)}") ?? []);
 
+    // A 2xx is Sinch taking the message, with or without an id: sending it again would deliver it twice.
     private SendOutcome.Accepted Accepted(SendMessageResponse response) =>
-        new(response.MessageId!, response.AcceptedTime ?? time.GetUtcNow());
+        new(string.IsNullOrEmpty(response.MessageId) ? null : response.MessageId, response.AcceptedTime ?? time.GetUtcNow());
 
     // Not the field names either: an unknown field's name is whatever the caller wrote, a phone number included.
     private SendOutcome.Rejected LogRejected(SendOutcome.Rejected rejected)
@@ -205,6 +207,9 @@ public sealed class SendService(
     {
         switch (outcome)
         {
+            case SendOutcome.Accepted { MessageId: null }:
+                logger.LogWarning("Sinch accepted the message but answered without a message_id; it is not sent again.");
+                break;
             case SendOutcome.Accepted accepted:
                 logger.LogInformation("Sinch accepted message {MessageId}.", accepted.MessageId);
                 break;

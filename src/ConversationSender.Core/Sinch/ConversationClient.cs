@@ -77,10 +77,8 @@ public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipe
         {
             if (response.IsSuccessStatusCode)
             {
-                var accepted = await ReadJsonAsync(response, SinchJsonContext.Default.SendMessageResponse, cancellationToken);
-                return string.IsNullOrEmpty(accepted?.MessageId)
-                    ? throw new SinchUnavailableException("Sinch answered 2xx without a message_id.", response.StatusCode, null, null)
-                    : accepted;
+                // Taken, even when the body lacks the id or is not JSON: the caller must not send it again.
+                return await ReadJsonAsync(response, SinchJsonContext.Default.SendMessageResponse, cancellationToken) ?? new SendMessageResponse();
             }
 
             var error = await ReadErrorAsync(response, cancellationToken);

@@ -30,11 +30,11 @@ public sealed class JsonApiResult(int statusCode, object body, TimeSpan? retryAf
         SendOutcome.Transient { UpstreamStatus: HttpStatusCode.TooManyRequests } t => new(
             StatusCodes.Status429TooManyRequests,
             new ProblemDocument { Type = ProblemTypes.RateLimited, Title = "Sinch is rate-limiting sends; try again later.", Status = 429, Detail = t.Reason, UpstreamStatus = 429, TraceId = TraceId() },
-            t.RetryAfter),
+            t.SuggestedRetryAfter),
         SendOutcome.Transient t => new(
             StatusCodes.Status503ServiceUnavailable,
             new ProblemDocument { Type = ProblemTypes.Unavailable, Title = "The message could not be sent now; try again later.", Status = 503, Detail = t.Reason, UpstreamStatus = (int?)t.UpstreamStatus, TraceId = TraceId() },
-            t.RetryAfter),
+            t.SuggestedRetryAfter),
         SendOutcome.InProgress p => new(
             StatusCodes.Status409Conflict,
             new ProblemDocument { Type = ProblemTypes.InProgress, Title = "A send with this idempotency key is in progress.", Status = 409, Detail = $"Started at {p.Since:O}; ask again to get its result.", TraceId = TraceId() },

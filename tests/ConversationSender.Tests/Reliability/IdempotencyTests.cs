@@ -147,6 +147,60 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_2xx_without_a_message_id_counts_as_sent_and_is_never_sent_again()
+    {
+        var key = Guid.NewGuid().ToString();
+        _sinch.Script(new FakeResponse(200, """{ "accepted_time": "2026-11-29T10:00:00Z" }""") { Label = "200 without message_id" });
+
+        var first = await PostAsync(Message, key);
+        var retry = await PostAsync(Message, key);
+
+        Assert.Equal(200, first.Status);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, first.Json.GetProperty("message_id").ValueKind);
+        Assert.Equal("true", retry.Header("Idempotency-Replayed"));
+        Assert.Single(_sinch.SendRequests);
+        Assert.Contains(_host.Logs.Lines, l => l.Contains("without a message_id", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_queue_message_answered_2xx_without_an_id_is_done_not_retried()
+    {
+        var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
+        await producer.CreateIfNotExistsAsync();
+        await producer.SendMessageAsync(Message);
+        var message = HostQueueMessages.Decode((await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value);
+        var function = _host.CreateFunction<SendMessageQueueFunction>();
+        _sinch.Script(new FakeResponse(200, "{}") { Label = "200 without message_id" });
+
+        await function.RunAsync(HostQueueMessages.WithDequeueCount(message, 1), CancellationToken.None);
+        await function.RunAsync(HostQueueMessages.WithDequeueCount(message, 2, "new-receipt"), CancellationToken.None);
+
+        Assert.Single(_sinch.SendRequests);
+    }
+
+    [Fact]
+    public async Task An_idempotency_table_outage_sends_nothing_and_answers_503_then_recovers()
+    {
+        await using var down = await AzuriteProcess.StartAsync();
+        var settings = SenderHost.SettingsFor(_sinch);
+        settings["SendQueueStorage"] = down.ConnectionString;
+        settings["SendQueueName"] = _queueName;
+        settings["Sinch:MaxRetries"] = "0";
+        await using var host = SenderHost.Create(settings, s => s.AddSingleton<TimeProvider>(_clock));
+        var key = Guid.NewGuid().ToString();
+        down.Stop();
+
+        var context = HttpInvoker.Request(host, Message, headers: new Dictionary<string, string> { ["Idempotency-Key"] = key });
+        var answer = await HttpInvoker.ExecuteAsync(context, await host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
+
+        // Without the claim there is no proof a retry would not duplicate: nothing goes to Sinch, the caller retries.
+        Assert.Equal(503, answer.Status);
+        Assert.NotNull(answer.Header("Retry-After"));
+        Assert.Contains("idempotency", answer.Json.GetProperty("detail").GetString()!, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(_sinch.SendRequests);
+    }
+
+    [Fact]
     public async Task A_bad_key_header_is_refused()
     {
         var answer = await PostAsync(Message, new string('k', 201));

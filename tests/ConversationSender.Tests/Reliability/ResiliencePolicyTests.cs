@@ -84,7 +84,7 @@ public sealed class ResiliencePolicyTests : IAsyncLifetime
         Assert.NotEmpty(lines);
         Assert.All(lines, l => Assert.Equal("order-77", l.Scope["CorrelationId"]));
         Assert.Contains(lines, l => l.Message.Contains("SMS +4670*****67", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Message.Contains(accepted.MessageId, StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Message.Contains(accepted.MessageId!, StringComparison.Ordinal));
         Assert.DoesNotContain("+46701234567", string.Join("\n", host.Logs.Lines));
     }
 
