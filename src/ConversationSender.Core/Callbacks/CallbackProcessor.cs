@@ -94,6 +94,9 @@ public sealed class CallbackProcessor(
         catch (Exception ex) when (StorageFailure.Is(ex, CancellationToken.None) || ex is CredentialsMisconfiguredException)
         {
             logger.LogError(ex, "Could not record the delivery report of {MessageId}; Sinch will deliver it again.", messageId);
+
+            // Sinch's redelivery carries the same nonce: it must not be refused as a replay.
+            nonces.Release(nonce!);
             return new CallbackOutcome.Unavailable("The status store is unavailable.");
         }
 

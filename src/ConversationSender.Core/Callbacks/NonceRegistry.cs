@@ -29,4 +29,10 @@ public sealed class NonceRegistry(IOptions<WebhookOptions> options, TimeProvider
 
         return _seen.TryAdd(nonce, now);
     }
+
+    /// <summary>
+    /// Forgets a nonce whose callback could not be processed: Sinch delivers the same signed callback again, and that
+    /// redelivery is not a replay.
+    /// </summary>
+    public void Release(string nonce) => _seen.TryRemove(nonce, out _);
 }

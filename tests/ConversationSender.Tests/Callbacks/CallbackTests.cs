@@ -108,6 +108,70 @@ public sealed class CallbackTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_report_that_could_not_be_stored_is_accepted_when_sinch_delivers_it_again()
+    {
+        await using var storage = await AzuriteProcess.StartAsync(persistent: true);
+        await using var host = CreateHost(settings => settings["SendQueueStorage"] = storage.ConnectionString);
+        var body = Report("01MSGR", "DELIVERED", "2026-11-29T10:00:02Z");
+        var headers = Sign(body, "nonce-redelivered", DateTimeOffset.UtcNow, Secret);
+
+        storage.Stop();
+        var whileDown = await PostCallbackAsync(host, body, headers);
+        await storage.RestartAsync();
+        var redelivered = await PostCallbackAsync(host, body, headers);
+
+        Assert.Equal(503, whileDown.Status);
+        Assert.Equal(200, redelivered.Status);
+        Assert.Equal("DELIVERED", (await LookupAsync(host, "01MSGR")).Json.GetProperty("status").GetString());
+        Assert.Equal(401, (await PostCallbackAsync(host, body, headers)).Status); // once stored, the same nonce is a replay again
+    }
+
+    [Fact]
+    public async Task The_webhook_secret_can_come_from_key_vault_and_reports_are_forwarded_to_a_queue()
+    {
+        await using var vault = await FakeKeyVaultServer.StartAsync();
+        vault.Secrets["sinch-project-id"] = SenderHost.ProjectId;
+        vault.Secrets["sinch-app-id"] = SenderHost.AppId;
+        vault.Secrets["sinch-key-id"] = SinchSandbox.DefaultKeyId;
+        vault.Secrets["sinch-key-secret"] = _sandbox.KeySecret;
+        vault.Secrets["sinch-webhook-secret"] = "whsec-from-the-vault";
+        var forwardQueue = "reports-" + Guid.NewGuid().ToString("N")[..8];
+        await using var host = SenderHost.CreateWithKeyVault(_sandbox, vault, settings =>
+        {
+            settings["SendQueueStorage"] = azurite.ConnectionString;
+            settings["Webhooks:StatusTableName"] = "status" + Guid.NewGuid().ToString("N")[..12];
+            settings["Webhooks:ForwardQueueName"] = forwardQueue;
+        });
+        var body = Report("01MSGV", "DELIVERED", "2026-11-29T10:00:02Z");
+
+        var withLocalSecret = await PostCallbackAsync(host, body, Sign(body, "n-1", DateTimeOffset.UtcNow, Secret));
+        var withVaultSecret = await PostCallbackAsync(host, body, Sign(body, "n-2", DateTimeOffset.UtcNow, "whsec-from-the-vault"));
+
+        Assert.Equal(401, withLocalSecret.Status);
+        Assert.Equal(200, withVaultSecret.Status);
+        Assert.Equal(1, vault.ReadsOf("sinch-webhook-secret"));
+        var forwarded = (await new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, forwardQueue).ReceiveMessagesAsync(32)).Value;
+        var message = Assert.Single(forwarded);
+        Assert.Equal(body, Encoding.UTF8.GetString(Convert.FromBase64String(message.Body.ToString())));
+    }
+
+    [Fact]
+    public void The_products_signature_and_the_sandboxs_agree_byte_for_byte()
+    {
+        var random = new Random(7);
+        for (var i = 0; i < 50; i++)
+        {
+            var body = new string([.. Enumerable.Range(0, random.Next(0, 300)).Select(_ => (char)random.Next(32, 0x2FF))]);
+            var nonce = Guid.NewGuid().ToString("N");
+            var timestamp = random.NextInt64(1_600_000_000, 1_900_000_000).ToString(CultureInfo.InvariantCulture);
+
+            Assert.Equal(
+                CallbackSigner.Compute("secret-" + i, body, nonce, timestamp),
+                Convert.ToBase64String(WebhookSignature.Compute(Encoding.UTF8.GetBytes("secret-" + i), Encoding.UTF8.GetBytes(body), nonce, timestamp)));
+        }
+    }
+
+    [Fact]
     public async Task Late_and_duplicate_reports_never_move_a_message_backwards()
     {
         await PostCallbackAsync(Report("01MSGD", "DELIVERED", "2026-11-29T10:00:02Z"));
@@ -191,14 +255,17 @@ public sealed class CallbackTests(AzuriteFixture azurite) : IAsyncLifetime
         {
             [WebhookSignature.NonceHeader] = nonce,
             [WebhookSignature.TimestampHeader] = timestamp,
-            [WebhookSignature.SignatureHeader] = Convert.ToBase64String(WebhookSignature.Compute(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body), nonce, timestamp)),
+            // Signed by the sandbox's own signer: the product's verifier is checked against an independent implementation.
+            [WebhookSignature.SignatureHeader] = CallbackSigner.Compute(secret, body, nonce, timestamp),
         };
     }
 
-    private async Task<HttpAnswer> PostCallbackAsync(string body, Dictionary<string, string>? headers = null)
+    private Task<HttpAnswer> PostCallbackAsync(string body, Dictionary<string, string>? headers = null) => PostCallbackAsync(_host, body, headers);
+
+    private static async Task<HttpAnswer> PostCallbackAsync(SenderHost host, string body, Dictionary<string, string>? headers = null)
     {
-        var context = HttpInvoker.Request(_host, body, headers: headers ?? Sign(body, Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, Secret));
-        return await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SinchEventsFunction>().RunAsync(context.Request, CancellationToken.None));
+        var context = HttpInvoker.Request(host, body, headers: headers ?? Sign(body, Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, Secret));
+        return await HttpInvoker.ExecuteAsync(context, await host.CreateFunction<SinchEventsFunction>().RunAsync(context.Request, CancellationToken.None));
     }
 
     private Task<HttpAnswer> LookupAsync(string id) => LookupAsync(_host, id);
