@@ -15,6 +15,7 @@ namespace ConversationSender.Functions;
 public sealed class SendMessageQueueFunction(
     SendService sendService,
     DeadLetterWriter deadLetters,
+    SendQueueWriter requeue,
     IOptions<SendQueueOptions> options,
     TimeProvider time,
     ILogger<SendMessageQueueFunction> logger)
@@ -25,7 +26,8 @@ public sealed class SendMessageQueueFunction(
         CancellationToken cancellationToken)
     {
         // Without a key of its own, a message is known by its queue id: a redelivery after a crash is not sent twice.
-        var outcome = await sendService.SendAsync(message.Body, idempotencyKey: null, fallbackKey: $"queue:{options.Value.QueueName}:{message.MessageId}", cancellationToken);
+        var fallbackKey = $"queue:{options.Value.QueueName}:{message.MessageId}";
+        var outcome = await sendService.SendAsync(message.Body, idempotencyKey: null, fallbackKey, cancellationToken);
         switch (outcome)
         {
             case SendOutcome.Accepted:
@@ -41,6 +43,11 @@ public sealed class SendMessageQueueFunction(
 
             case SendOutcome.Transient transient:
                 throw new MessageNotSentException($"Attempt {message.DequeueCount} of {options.Value.MaxDequeueCount} failed: {transient.Reason}");
+
+            case SendOutcome.InProgress when message.DequeueCount >= options.Value.MaxDequeueCount:
+                await requeue.RequeueInProgressAsync(message.Body, fallbackKey, cancellationToken);
+                logger.LogWarning("Queue message {QueueMessageId} is still being sent elsewhere on its last delivery; a copy under the same key checks again later.", message.MessageId);
+                return;
 
             case SendOutcome.InProgress inProgress:
                 throw new MessageNotSentException($"Another attempt at this message is in progress since {inProgress.Since:O}.");

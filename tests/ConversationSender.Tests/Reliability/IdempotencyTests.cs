@@ -201,6 +201,33 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_send_still_in_progress_on_the_last_delivery_is_requeued_under_its_key_not_poisoned()
+    {
+        var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
+        await producer.CreateIfNotExistsAsync();
+        await producer.SendMessageAsync(Message);
+        var raw = (await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value;
+        var message = HostQueueMessages.Decode(raw);
+        var function = _host.CreateFunction<SendMessageQueueFunction>();
+
+        // Another instance holds the claim (its send is under way) when the host hands over the last delivery.
+        var store = _host.Get<ConversationSender.Idempotency.IdempotencyStore>();
+        var key = $"queue:{_queueName}:{message.MessageId}";
+        var other = Assert.IsType<ConversationSender.Idempotency.IdempotencyClaim.Claimed>(await store.ClaimAsync(key, CancellationToken.None));
+        await function.RunAsync(HostQueueMessages.WithDequeueCount(message, 5), CancellationToken.None);
+        await new QueueClient(azurite.ConnectionString, _queueName).DeleteMessageAsync(raw.MessageId, raw.PopReceipt); // the host deletes it: the function returned
+
+        // The other attempt succeeds; the copy comes back after the in-flight timeout, finds it sent, and stops.
+        await store.CompleteAsync(other, "01OTHERATTEMPT", DateTimeOffset.UtcNow, CancellationToken.None);
+        var copy = await ReceiveWhenVisibleAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains($"\"idempotency_key\":\"{key}\"", copy.Body.ToString(), StringComparison.Ordinal);
+        await function.RunAsync(copy, CancellationToken.None);
+
+        Assert.Empty(_sinch.SendRequests);
+        Assert.False(await new QueueClient(azurite.ConnectionString, _queueName + "-poison").ExistsAsync());
+    }
+
+    [Fact]
     public async Task A_bad_key_header_is_refused()
     {
         var answer = await PostAsync(Message, new string('k', 201));
@@ -224,6 +251,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         settings["SendQueueStorage"] = azurite.ConnectionString;
         settings["SendQueueName"] = _queueName;
         settings["Idempotency:TableName"] = "idem" + Guid.NewGuid().ToString("N")[..12];
+        settings["Idempotency:InFlightTimeout"] = "00:00:02";
 
         // The fake clock also drives Polly's delays, which would then never elapse: no in-call retries here.
         settings["Sinch:MaxRetries"] = "0";
@@ -235,6 +263,24 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         var context = HttpInvoker.Request(_host, body, headers: key is null ? null : new Dictionary<string, string> { ["Idempotency-Key"] = key });
         var result = await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None);
         return await HttpInvoker.ExecuteAsync(context, result);
+    }
+
+    /// <summary>Polls the send queue until a message is visible, failing with what it saw after a generous deadline.</summary>
+    private async Task<Azure.Storage.Queues.Models.QueueMessage> ReceiveWhenVisibleAsync(TimeSpan deadline)
+    {
+        var queue = new QueueClient(azurite.ConnectionString, _queueName);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < deadline)
+        {
+            if ((await queue.ReceiveMessageAsync()).Value is { } raw)
+            {
+                return HostQueueMessages.Decode(raw);
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new Xunit.Sdk.XunitException($"no message became visible on {_queueName} within {deadline} ({(await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount} invisible)");
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
