@@ -42,6 +42,7 @@ public static class ConversationSenderServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyVaultOptions>, KeyVaultOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(new ResilienceTime(TimeProvider.System));
         services.TryAddSingleton<TokenCredential>(sp => CreateAzureCredential(sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value));
 
         AddCredentialStore(services);

@@ -11,6 +11,9 @@ public sealed record FakeResponse(int Status, string? Body = null, string Conten
     /// <summary>Answer 401 "token expired" and forget the token, so the client must fetch a new one.</summary>
     public bool ExpiresToken { get; init; }
 
+    /// <summary>When set, the answer waits for it (a test holds a send in flight for as long as it needs, not a guessed delay).</summary>
+    public Task? HeldUntil { get; init; }
+
     /// <summary>A human label for the page.</summary>
     public string Label { get; init; } = "";
 

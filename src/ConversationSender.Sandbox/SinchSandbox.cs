@@ -374,6 +374,11 @@ public sealed partial class SinchSandbox : IAsyncDisposable
 
     private async Task AnswerScriptedAsync(HttpContext context, FakeResponse response, string body, CapturedMessage captured)
     {
+        if (response.HeldUntil is { } held)
+        {
+            await held.WaitAsync(context.RequestAborted);
+        }
+
         if (response.Delay > TimeSpan.Zero)
         {
             try

@@ -13,9 +13,9 @@ namespace ConversationSender.Sinch;
 /// around building and sending the request, so that each attempt sends a fresh request without the per-attempt
 /// request copy an HTTP resilience handler has to make.
 /// </summary>
-public sealed class SendResiliencePipeline(IOptions<SinchOptions> options, SendRateLimiter limiter, TimeProvider time)
+public sealed class SendResiliencePipeline(IOptions<SinchOptions> options, SendRateLimiter limiter, ResilienceTime time)
 {
-    public ResiliencePipeline<HttpResponseMessage> Pipeline { get; } = Build(options.Value, limiter, time);
+    public ResiliencePipeline<HttpResponseMessage> Pipeline { get; } = Build(options.Value, limiter, time.Provider);
 
     private static ResiliencePipeline<HttpResponseMessage> Build(SinchOptions sinch, SendRateLimiter limiter, TimeProvider time)
     {

@@ -287,18 +287,8 @@ public sealed class CallbackTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private static async Task<JsonElement> WaitForStatusAsync(SenderHost host, string id, string status)
     {
-        for (var i = 0; i < 100; i++)
-        {
-            var answer = await LookupAsync(host, id);
-            if (answer.Status == 200 && answer.Json.GetProperty("status").GetString() == status)
-            {
-                return answer.Json;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException($"{id} never reached {status}: {(await LookupAsync(host, id)).Body}");
+        var answer = await Eventually.UntilResultAsync(() => LookupAsync(host, id), a => a.Status == 200 && a.Json.GetProperty("status").GetString() == status, $"{id} to reach {status}");
+        return answer.Json;
     }
 
     /// <summary>Real HTTP on 127.0.0.1 into the callback function of a host, so the sandbox can call it as Sinch would.</summary>

@@ -67,7 +67,7 @@ public sealed partial class InfraTemplateTests
         Assert.Equal("dotnet-isolated", config["runtime"]!["name"]!.GetValue<string>());
         Assert.Equal("10.0", config["runtime"]!["version"]!.GetValue<string>());
         Assert.Equal("UserAssignedIdentity", config["deployment"]!["storage"]!["authentication"]!["type"]!.GetValue<string>());
-        Assert.All(resources.Where(r => r["type"]!.GetValue<string>() == "Microsoft.Web/sites/basicPublishingCredentialsPolicies"), p => Assert.False(p["properties"]!["allow"]!.GetValue<bool>()));
+        Expect.All(resources.Where(r => r["type"]!.GetValue<string>() == "Microsoft.Web/sites/basicPublishingCredentialsPolicies"), p => Assert.False(p["properties"]!["allow"]!.GetValue<bool>()));
     }
 
     [Fact]
@@ -206,7 +206,7 @@ public sealed partial class InfraTemplateTests
         ];
         Assert.Equal(expectedForApp, granted.Where(g => g.Principal == "app").ToHashSet());
         Assert.Contains(("user", "Microsoft.KeyVault/vaults", RoleIds["Key Vault Secrets Officer"]), granted);
-        Assert.All(Resources(rbac).Where(r => r["type"]!.GetValue<string>() == "Microsoft.Authorization/roleAssignments"), r => Assert.StartsWith("[guid(", r["name"]!.GetValue<string>(), StringComparison.Ordinal));
+        Expect.All(Resources(rbac).Where(r => r["type"]!.GetValue<string>() == "Microsoft.Authorization/roleAssignments"), r => Assert.StartsWith("[guid(", r["name"]!.GetValue<string>(), StringComparison.Ordinal));
     }
 
     [Fact]

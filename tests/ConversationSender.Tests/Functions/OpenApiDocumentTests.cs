@@ -114,7 +114,7 @@ public sealed class OpenApiDocumentTests
         var errors = OutboundMessageValidator.Validate(message!).Errors;
         Assert.Equal(["text", "to.channel"], errors.Select(e => e.Field).Order(StringComparer.Ordinal));
         var readme = File.ReadAllText(RepositoryRoot.File("README.md"));
-        Assert.All(errors, e => Assert.Contains(e.Message, readme, StringComparison.Ordinal));
+        Expect.All(errors, e => Assert.Contains(e.Message, readme, StringComparison.Ordinal));
     }
 
     [Fact]

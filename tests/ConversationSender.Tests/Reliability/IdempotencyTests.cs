@@ -78,11 +78,14 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task A_concurrent_repeat_while_the_first_is_in_flight_gets_409()
     {
         var key = Guid.NewGuid().ToString();
-        _sinch.Script(FakeResponse.Slow(TimeSpan.FromMilliseconds(1500)));
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _sinch.Script(new FakeResponse(200) { HeldUntil = release.Task, Label = "accepted when released" });
 
+        // The first send is held at Sinch until the test lets it go: the second arrives while it is surely in flight.
         var first = PostAsync(Message, key);
-        await WaitUntilAsync(() => _sinch.SendRequests.Count == 1);
+        await Eventually.UntilAsync(() => _sinch.SendRequests.Count, n => n == 1, "the first send to reach Sinch");
         var second = await PostAsync(Message, key);
+        release.SetResult();
 
         Assert.Equal(409, second.Status);
         Assert.Equal("1", second.Header("Retry-After"));
@@ -94,7 +97,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task A_key_whose_send_failed_is_released_so_a_retry_sends()
     {
         var key = Guid.NewGuid().ToString();
-        _sinch.Script(FakeResponse.Unavailable());
+        _sinch.Script(FakeResponse.Unavailable(), FakeResponse.Unavailable(), FakeResponse.Unavailable()); // the first try and both in-call retries
 
         Assert.Equal(503, (await PostAsync(Message, key)).Status);
         var retry = await PostAsync(Message, key);
@@ -219,7 +222,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
 
         // The other attempt succeeds; the copy comes back after the in-flight timeout, finds it sent, and stops.
         await store.CompleteAsync(other, "01OTHERATTEMPT", DateTimeOffset.UtcNow, CancellationToken.None);
-        var copy = await ReceiveWhenVisibleAsync(TimeSpan.FromSeconds(30));
+        var copy = await ReceiveWhenVisibleAsync();
         Assert.Contains($"\"idempotency_key\":\"{key}\"", copy.Body.ToString(), StringComparison.Ordinal);
         await function.RunAsync(copy, CancellationToken.None);
 
@@ -253,8 +256,6 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         settings["Idempotency:TableName"] = "idem" + Guid.NewGuid().ToString("N")[..12];
         settings["Idempotency:InFlightTimeout"] = "00:00:02";
 
-        // The fake clock also drives Polly's delays, which would then never elapse: no in-call retries here.
-        settings["Sinch:MaxRetries"] = "0";
         return SenderHost.Create(settings, s => s.AddSingleton<TimeProvider>(_clock));
     }
 
@@ -266,30 +267,10 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     /// <summary>Polls the send queue until a message is visible, failing with what it saw after a generous deadline.</summary>
-    private async Task<Azure.Storage.Queues.Models.QueueMessage> ReceiveWhenVisibleAsync(TimeSpan deadline)
+    private async Task<Azure.Storage.Queues.Models.QueueMessage> ReceiveWhenVisibleAsync()
     {
         var queue = new QueueClient(azurite.ConnectionString, _queueName);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (waited.Elapsed < deadline)
-        {
-            if ((await queue.ReceiveMessageAsync()).Value is { } raw)
-            {
-                return HostQueueMessages.Decode(raw);
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new Xunit.Sdk.XunitException($"no message became visible on {_queueName} within {deadline} ({(await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount} invisible)");
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition());
+        var raw = await Eventually.UntilResultAsync(async () => (await queue.ReceiveMessageAsync()).Value, m => m is not null, $"a message to become visible on {_queueName}");
+        return HostQueueMessages.Decode(raw!);
     }
 }

@@ -47,7 +47,7 @@ public sealed class ConfigurationFilesTests
     {
         var values = JsonDocument.Parse(File.ReadAllText(RepositoryRoot.File("local.settings.sample.json"))).RootElement.GetProperty("Values");
 
-        Assert.All(values.EnumerateObject(), p => Assert.Equal(JsonValueKind.String, p.Value.ValueKind));
+        Expect.All(values.EnumerateObject(), p => Assert.Equal(JsonValueKind.String, p.Value.ValueKind));
         Assert.Equal("dotnet-isolated", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
     }
 

@@ -33,7 +33,7 @@ public sealed class StartupValidationTests
         var ex = Assert.ThrowsAny<Exception>(() => SenderHost.Create(settings));
 
         var failures = ex is AggregateException many ? many.InnerExceptions : [ex];
-        Assert.All(failures, f => Assert.IsType<OptionsValidationException>(f));
+        Expect.All(failures, f => Assert.IsType<OptionsValidationException>(f));
         Assert.Contains(failures, f => f.Message.Contains(expected, StringComparison.Ordinal));
     }
 

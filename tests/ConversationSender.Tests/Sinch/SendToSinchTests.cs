@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using ConversationSender.Sending;
 using ConversationSender.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ConversationSender.Tests.Sinch;
 
@@ -109,7 +110,7 @@ public sealed class SendToSinchTests : IAsyncLifetime
     {
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 25).Select(i => SendAsync($$"""{ "to": { "channel": "SMS", "identity": "+4670000{{i:D4}}" }, "text": "hi" }""")));
 
-        Assert.All(outcomes, o => Assert.IsType<SendOutcome.Accepted>(o));
+        Expect.All(outcomes, o => Assert.IsType<SendOutcome.Accepted>(o));
         var token = Assert.Single(_sinch.TokenRequests);
         Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SinchSandbox.DefaultKeyId}:{_sinch.KeySecret}")), token.Authorization);
         Assert.Equal("grant_type=client_credentials", token.Body);
@@ -201,6 +202,33 @@ public sealed class SendToSinchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_retry_waits_the_retry_after_sinch_asked_for_on_the_pipelines_clock()
+    {
+        var pipelineClock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var settings = SenderHost.SettingsFor(_sinch);
+        settings["Sinch:MaxRetryDelay"] = "00:00:05";
+        await using var host = SenderHost.Create(settings, s => s.AddSingleton(new ConversationSender.Sinch.ResilienceTime(pipelineClock)));
+        _sinch.Script(FakeResponse.RateLimited(retryAfterSeconds: 2));
+
+        var send = host.Get<SendService>().SendAsync(BinaryData.FromString(ShortMessage), CancellationToken.None);
+        await Eventually.UntilAsync(() => _sinch.SendRequests.Count, n => n == 1, "the first attempt");
+
+        // Move the pipeline's clock in small steps until the retry arrives: it may not come before 2 s have passed there.
+        var advanced = TimeSpan.Zero;
+        while (_sinch.SendRequests.Count < 2 && advanced < TimeSpan.FromSeconds(10))
+        {
+            pipelineClock.Advance(TimeSpan.FromMilliseconds(50));
+            advanced += TimeSpan.FromMilliseconds(50);
+            await Task.Delay(5); // a turn for the pipeline's continuations; nothing is measured
+
+        }
+
+        Assert.IsType<SendOutcome.Accepted>(await send);
+        Assert.Equal(2, _sinch.SendRequests.Count);
+        Assert.True(advanced >= TimeSpan.FromSeconds(2), $"retried after {advanced.TotalMilliseconds} ms of the pipeline's time, before the 2 s Sinch asked for");
+    }
+
+    [Fact]
     public async Task Persistent_rate_limiting_ends_transient_after_the_configured_retries()
     {
         _sinch.DefaultSendResponse = FakeResponse.RateLimited(retryAfterSeconds: 0);
@@ -289,7 +317,7 @@ public sealed class SendToSinchTests : IAsyncLifetime
         }
 
         Assert.Empty(_sinch.TokenRequests);
-        Assert.All(_sinch.SendRequests, r => Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SinchSandbox.DefaultKeyId}:{_sinch.KeySecret}")), r.Authorization));
+        Expect.All(_sinch.SendRequests, r => Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SinchSandbox.DefaultKeyId}:{_sinch.KeySecret}")), r.Authorization));
     }
 
     [Fact]
