@@ -18,12 +18,13 @@ public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : IAsyncLifet
     private SinchSandbox _sinch = null!;
     private SenderHost _host = null!;
 
+    /// <summary>Named by kind, keyed by index (and so by README line): two alike examples are two rows.</summary>
     public static TheoryData<string, int> Examples()
     {
         var data = new TheoryData<string, int>();
-        for (var i = 0; i < ReadmeExamples.Messages.Count; i++)
+        for (var i = 0; i < ReadmeExamples.MessageExamples.Count; i++)
         {
-            data.Add(ReadmeExamples.Describe(ReadmeExamples.Messages[i]), i);
+            data.Add($"{ReadmeExamples.Describe(ReadmeExamples.Messages[i])} ({ReadmeExamples.MessageExamples[i]})", i);
         }
 
         return data;

@@ -30,12 +30,13 @@ public sealed class OpenApiDocumentTests
         return JsonSchema.FromText(root.ToJsonString());
     });
 
-    public static TheoryData<string> ValidExamples()
+    /// <summary>Keyed by README line: two identical bodies on different lines are two rows, never one.</summary>
+    public static TheoryData<int, string> ValidExamples()
     {
-        var data = new TheoryData<string>();
-        foreach (var example in ReadmeExamples.Messages.Concat(ReadmeExamples.CurlBodies.Where(b => !ReadmeExamples.IsTheBadRequestExample(b))))
+        var data = new TheoryData<int, string>();
+        foreach (var example in ReadmeExamples.MessageExamples.Concat(ReadmeExamples.CurlBodies.Where(b => !ReadmeExamples.IsTheBadRequestExample(b))))
         {
-            data.Add(example);
+            data.Add(example.Line, example.Json);
         }
 
         return data;
@@ -70,8 +71,9 @@ public sealed class OpenApiDocumentTests
 
     [Theory]
     [MemberData(nameof(ValidExamples))]
-    public void Readme_examples_satisfy_the_schema_and_the_validator(string example)
+    public void Readme_examples_satisfy_the_schema_and_the_validator(int readmeLine, string example)
     {
+        Assert.True(readmeLine > 0);
         var evaluation = MessageSchema.Value.Evaluate(JsonNode.Parse(example), new EvaluationOptions { OutputFormat = OutputFormat.List });
 
         Assert.True(evaluation.IsValid, Describe(evaluation));
@@ -80,7 +82,23 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
-    public void The_readme_has_examples_to_check() => Assert.True(ReadmeExamples.Messages.Count >= 12 && ReadmeExamples.CurlBodies.Count >= 2);
+    public void The_readme_has_examples_to_check()
+    {
+        Assert.True(ReadmeExamples.Messages.Count >= 12 && ReadmeExamples.CurlBodies.Count >= 2);
+
+        // Every row of the theory is its own test: none was folded into another because two bodies are alike.
+        var rows = ValidExamples().Select(row => (int)row[0]).ToList();
+        Assert.Equal(rows.Count, rows.Distinct().Count());
+        Assert.Equal(ReadmeExamples.MessageExamples.Count + ReadmeExamples.CurlBodies.Count - 1, rows.Count);
+    }
+
+    [Fact]
+    public void Each_curl_body_comes_from_its_own_command()
+    {
+        // A body is JSON that starts and ends inside its command's -d '…', never text up to a later command's quote.
+        Expect.All(ReadmeExamples.CurlBodies, body => Assert.NotNull(JsonNode.Parse(body.Json)));
+        Expect.All(ReadmeExamples.CurlBodies, body => Assert.DoesNotContain("curl ", body.Json, StringComparison.Ordinal));
+    }
 
     [Theory]
     [InlineData("""{ "to": { "channel": "SMS", "identity": "1" }, "text": "hi", "recipient": { "contact_id": "c" } }""")]
@@ -107,7 +125,7 @@ public sealed class OpenApiDocumentTests
     [Fact]
     public void The_readmes_bad_request_example_fails_both_as_shown()
     {
-        var example = Assert.Single(ReadmeExamples.CurlBodies, ReadmeExamples.IsTheBadRequestExample);
+        var example = Assert.Single(ReadmeExamples.CurlBodies, ReadmeExamples.IsTheBadRequestExample).Json;
 
         Assert.False(MessageSchema.Value.Evaluate(JsonNode.Parse(example)).IsValid);
         Assert.True(OutboundMessageReader.TryRead(BinaryData.FromString(example), out var message, out _));
