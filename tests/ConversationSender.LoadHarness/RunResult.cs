@@ -7,9 +7,5 @@ internal sealed record RunResult(string Name, int Messages, int Concurrency, dou
 
     public double BytesPerMessage => (double)AllocatedBytes / Messages;
 
-    public double Percentile(double p)
-    {
-        var sorted = LatenciesMs.Order().ToArray();
-        return sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-    }
+    public double Percentile(double p) => LoadRunner.Percentile(LatenciesMs, p);
 }
