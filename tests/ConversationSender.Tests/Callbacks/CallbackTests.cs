@@ -130,10 +130,7 @@ public sealed class CallbackTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task The_webhook_secret_can_come_from_key_vault_and_reports_are_forwarded_to_a_queue()
     {
         await using var vault = await FakeKeyVaultServer.StartAsync();
-        vault.Secrets["sinch-project-id"] = SenderHost.ProjectId;
-        vault.Secrets["sinch-app-id"] = SenderHost.AppId;
-        vault.Secrets["sinch-key-id"] = SinchSandbox.DefaultKeyId;
-        vault.Secrets["sinch-key-secret"] = _sandbox.KeySecret;
+        SinchSecrets.Store(vault, _sandbox, SenderHost.ProjectId, SenderHost.AppId);
         vault.Secrets["sinch-webhook-secret"] = "whsec-from-the-vault";
         var forwardQueue = "reports-" + Guid.NewGuid().ToString("N")[..8];
         await using var host = SenderHost.CreateWithKeyVault(_sandbox, vault, settings =>

@@ -20,12 +20,7 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
     {
         _sinch = await SinchSandbox.StartAsync();
         _vault = await FakeKeyVaultServer.StartAsync();
-        _vault.Secrets["sinch-project-id"] = "vault-project";
-        _vault.Secrets["sinch-app-id"] = "01VAULTAPP0000000000000001";
-        _sinch.Options.ProjectId = "vault-project";
-        _sinch.Options.AppId = "01VAULTAPP0000000000000001";
-        _vault.Secrets["sinch-key-id"] = SinchSandbox.DefaultKeyId;
-        _vault.Secrets["sinch-key-secret"] = _sinch.KeySecret;
+        SinchSecrets.Store(_vault, _sinch, "vault-project", "01VAULTAPP0000000000000001");
     }
 
     public async Task DisposeAsync()

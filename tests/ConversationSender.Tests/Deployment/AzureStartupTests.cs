@@ -45,12 +45,7 @@ public sealed class AzureStartupTests : IAsyncLifetime
         _vault = await FakeKeyVaultServer.StartAsync(_certificate);
         _ingestion = await FakeTelemetryIngestion.StartAsync(_certificate);
         _sinch = await SinchSandbox.StartAsync();
-        _vault.Secrets["sinch-project-id"] = "azure-project";
-        _vault.Secrets["sinch-app-id"] = "01AZUREAPP0000000000000001";
-        _sinch.Options.ProjectId = "azure-project";
-        _sinch.Options.AppId = "01AZUREAPP0000000000000001";
-        _vault.Secrets["sinch-key-id"] = SinchSandbox.DefaultKeyId;
-        _vault.Secrets["sinch-key-secret"] = _sinch.KeySecret;
+        SinchSecrets.Store(_vault, _sinch, "azure-project", "01AZUREAPP0000000000000001");
         _vault.Secrets["sinch-webhook-secret"] = "azure-webhook-secret";
     }
 

@@ -29,12 +29,7 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         await using var azurite = await AzuriteProcess.StartAsync(persistent: true);
         await using var sinch = await SinchSandbox.StartAsync();
         await using var vault = await FakeKeyVaultServer.StartAsync();
-        vault.Secrets["sinch-project-id"] = "fault-project";
-        vault.Secrets["sinch-app-id"] = "01FAULTAPP0000000000000001";
-        sinch.Options.ProjectId = "fault-project";
-        sinch.Options.AppId = "01FAULTAPP0000000000000001";
-        vault.Secrets["sinch-key-id"] = SinchSandbox.DefaultKeyId;
-        vault.Secrets["sinch-key-secret"] = sinch.KeySecret;
+        SinchSecrets.Store(vault, sinch, "fault-project", "01FAULTAPP0000000000000001");
         var keySecret = sinch.KeySecret;
         sinch.TokenLifetimeSeconds = 3;
         // Slow answers come well after the attempt timeout, and the timeout is far above a normal answer even on a

@@ -136,10 +136,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task A_queue_message_redelivered_after_it_was_sent_is_not_sent_again()
     {
-        var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
-        await producer.CreateIfNotExistsAsync();
-        await producer.SendMessageAsync(Message);
-        var message = HostQueueMessages.Decode((await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value);
+        var (_, message) = await ProduceAndReceiveAsync();
         var function = _host.CreateFunction<SendMessageQueueFunction>();
 
         // The host crashed after the send and before deleting the message: it comes back with DequeueCount 2.
@@ -168,10 +165,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task A_queue_message_answered_2xx_without_an_id_is_done_not_retried()
     {
-        var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
-        await producer.CreateIfNotExistsAsync();
-        await producer.SendMessageAsync(Message);
-        var message = HostQueueMessages.Decode((await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value);
+        var (_, message) = await ProduceAndReceiveAsync();
         var function = _host.CreateFunction<SendMessageQueueFunction>();
         _sinch.Script(new FakeResponse(200, "{}") { Label = "200 without message_id" });
 
@@ -206,11 +200,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task A_send_still_in_progress_on_the_last_delivery_is_requeued_under_its_key_not_poisoned()
     {
-        var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
-        await producer.CreateIfNotExistsAsync();
-        await producer.SendMessageAsync(Message);
-        var raw = (await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value;
-        var message = HostQueueMessages.Decode(raw);
+        var (raw, message) = await ProduceAndReceiveAsync();
         var function = _host.CreateFunction<SendMessageQueueFunction>();
 
         // Another instance holds the claim (its send is under way) when the host hands over the last delivery.
@@ -257,6 +247,16 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         settings["Idempotency:InFlightTimeout"] = "00:00:02";
 
         return SenderHost.Create(settings, s => s.AddSingleton<TimeProvider>(_clock));
+    }
+
+    /// <summary>Puts <see cref="Message"/> on the send queue with the product's client and receives it as the host would.</summary>
+    private async Task<(Azure.Storage.Queues.Models.QueueMessage Raw, Azure.Storage.Queues.Models.QueueMessage Decoded)> ProduceAndReceiveAsync()
+    {
+        var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
+        await producer.CreateIfNotExistsAsync();
+        await producer.SendMessageAsync(Message);
+        var raw = (await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value;
+        return (raw, HostQueueMessages.Decode(raw));
     }
 
     private async Task<HttpAnswer> PostAsync(string body, string? key = null)

@@ -15,12 +15,7 @@ public sealed class SensitiveDataTests
         await using var sinch = await SinchSandbox.StartAsync();
         await using var vault = await FakeKeyVaultServer.StartAsync();
         var keySecret = sinch.KeySecret;
-        vault.Secrets["sinch-project-id"] = "p1";
-        vault.Secrets["sinch-app-id"] = "a1";
-        sinch.Options.ProjectId = "p1";
-        sinch.Options.AppId = "a1";
-        vault.Secrets["sinch-key-id"] = SinchSandbox.DefaultKeyId;
-        vault.Secrets["sinch-key-secret"] = keySecret;
+        SinchSecrets.Store(vault, sinch, "p1", "a1");
         await using var host = SenderHost.CreateWithKeyVault(sinch, vault);
         var service = host.Get<SendService>();
         var message = BinaryData.FromString($$"""{ "to": { "channel": "SMS", "identity": "{{Identity}}" }, "text": "{{Text}}" }""");
