@@ -11,6 +11,7 @@ namespace ConversationSender.Functions;
 /// Sends each message put on the send queue. Accepted: done. Rejected: dead-lettered with the reason, not
 /// retried. Transient: thrown, so the host retries; the last attempt dead-letters. Misconfigured: thrown
 /// every time, so the message survives (in the host's poison queue at worst) until the setting is fixed.
+/// In progress elsewhere: thrown, except on the last delivery, where a copy under the same key is queued for later.
 /// </summary>
 public sealed class SendMessageQueueFunction(
     SendService sendService,
