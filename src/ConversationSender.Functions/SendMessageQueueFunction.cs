@@ -38,6 +38,10 @@ public sealed class SendMessageQueueFunction(
                 await DeadLetterAsync(message, "rejected", rejected.Reason, rejected, cancellationToken);
                 return;
 
+            case SendOutcome.KeyReused reused:
+                await DeadLetterAsync(message, "key_reused", $"Its idempotency key was first used at {reused.FirstUsedAt:O} for a message with other content; not sent.", null, cancellationToken);
+                return;
+
             case SendOutcome.Transient transient when message.DequeueCount >= options.Value.MaxDequeueCount:
                 await DeadLetterAsync(message, "gave_up", $"Still failing after {message.DequeueCount} attempts: {transient.Reason}", null, cancellationToken, transient);
                 return;

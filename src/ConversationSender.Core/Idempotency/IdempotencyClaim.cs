@@ -8,7 +8,10 @@ public abstract record IdempotencyClaim
     }
 
     /// <summary>The key is ours: send, then complete or release it.</summary>
-    public sealed record Claimed(string PartitionKey, string RowKey, Azure.ETag ETag) : IdempotencyClaim;
+    public sealed record Claimed(string PartitionKey, string RowKey, Azure.ETag ETag, string Fingerprint, DateTimeOffset FirstUsedAt) : IdempotencyClaim;
+
+    /// <summary>The key was first used, at <see cref="FirstUsedAt"/>, for a different request: it names that one only.</summary>
+    public sealed record UsedForAnotherRequest(DateTimeOffset FirstUsedAt) : IdempotencyClaim;
 
     /// <summary>A message was already sent under this key.</summary>
     public sealed record AlreadySent(string? MessageId, DateTimeOffset AcceptedTime) : IdempotencyClaim;

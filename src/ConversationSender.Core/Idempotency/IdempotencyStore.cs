@@ -9,7 +9,9 @@ namespace ConversationSender.Idempotency;
 
 /// <summary>
 /// Idempotency keys in Azure Table storage: claimed before Sinch is called, completed with Sinch's message id
-/// after, released when nothing was sent. Keys are stored hashed: callers may build them from personal data.
+/// after, released when nothing was sent. A key is bound to the request it was first used for (a fingerprint of
+/// it): the same key with another request is refused, never answered with the first one's result (Stripe's rule).
+/// Keys are stored hashed: callers may build them from personal data.
 /// </summary>
 public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<IdempotencyOptions> options, TimeProvider time)
 {
@@ -19,7 +21,8 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
     private readonly IdempotencyOptions _options = options.Value;
     public bool Enabled => _options.Enabled;
 
-    public async Task<IdempotencyClaim> ClaimAsync(string key, CancellationToken cancellationToken)
+    /// <param name="fingerprint">What identifies the request (a hash of what would be sent): the key is bound to it.</param>
+    public async Task<IdempotencyClaim> ClaimAsync(string key, string fingerprint, CancellationToken cancellationToken)
     {
         var (partition, row) = Locate(key);
         return await GuardAsync<IdempotencyClaim>(async table =>
@@ -27,8 +30,8 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
             var now = time.GetUtcNow();
             try
             {
-                var response = await table.AddEntityAsync(NewClaim(partition, row, now), cancellationToken);
-                return new IdempotencyClaim.Claimed(partition, row, response.Headers.ETag ?? ETag.All);
+                var response = await table.AddEntityAsync(NewClaim(partition, row, fingerprint, now, now), cancellationToken);
+                return new IdempotencyClaim.Claimed(partition, row, response.Headers.ETag ?? ETag.All, fingerprint, now);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
@@ -42,6 +45,12 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
                 var entity = existing.Value!;
                 var expired = entity.GetDateTimeOffset("ExpiresAt") is { } expiresAt && expiresAt <= now;
                 var claimedAt = entity.GetDateTimeOffset("ClaimedAt") ?? now;
+                var firstUsedAt = entity.GetDateTimeOffset("FirstUsedAt") ?? claimedAt;
+                if (!expired && entity.GetString("Fingerprint") is { } first && first != fingerprint)
+                {
+                    return new IdempotencyClaim.UsedForAnotherRequest(firstUsedAt);
+                }
+
                 var abandoned = entity.GetString("State") == InFlightState && claimedAt + _options.InFlightTimeout <= now;
                 if (!expired && !abandoned)
                 {
@@ -53,8 +62,9 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
                 try
                 {
                     // Take over an expired or abandoned key; the ETag makes sure only one taker wins.
-                    var replaced = await table.UpdateEntityAsync(NewClaim(partition, row, now), entity.ETag, TableUpdateMode.Replace, cancellationToken);
-                    return new IdempotencyClaim.Claimed(partition, row, replaced.Headers.ETag ?? ETag.All);
+                    var usedSince = expired ? now : firstUsedAt;
+                    var replaced = await table.UpdateEntityAsync(NewClaim(partition, row, fingerprint, usedSince, now), entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                    return new IdempotencyClaim.Claimed(partition, row, replaced.Headers.ETag ?? ETag.All, fingerprint, usedSince);
                 }
                 catch (RequestFailedException lost) when (lost.Status is 409 or 412)
                 {
@@ -75,6 +85,8 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
                 ["ExpiresAt"] = now + _options.Retention,
                 ["MessageId"] = messageId,
                 ["AcceptedTime"] = acceptedTime,
+                ["Fingerprint"] = claim.Fingerprint,
+                ["FirstUsedAt"] = claim.FirstUsedAt,
             };
 
             // Unconditional: the message was sent, and that must be remembered even if the claim was taken over.
@@ -106,11 +118,13 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
         return (hash[..2], hash);
     }
 
-    private TableEntity NewClaim(string partition, string row, DateTimeOffset now) => new(partition, row)
+    private TableEntity NewClaim(string partition, string row, string fingerprint, DateTimeOffset firstUsedAt, DateTimeOffset now) => new(partition, row)
     {
         ["State"] = InFlightState,
         ["ClaimedAt"] = now,
         ["ExpiresAt"] = now + _options.Retention,
+        ["Fingerprint"] = fingerprint,
+        ["FirstUsedAt"] = firstUsedAt,
     };
 
     private async Task<T> GuardAsync<T>(Func<TableClient, Task<T>> operation, CancellationToken cancellationToken)

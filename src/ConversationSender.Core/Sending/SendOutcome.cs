@@ -30,6 +30,9 @@ public abstract record SendOutcome
         public TimeSpan? SuggestedRetryAfter => RetryAfter ?? (MayHaveBeenSent ? null : TimeSpan.FromSeconds(5));
     }
 
+    /// <summary>The idempotency key was first used, at <see cref="FirstUsedAt"/>, for a different message: nothing was sent.</summary>
+    public sealed record KeyReused(DateTimeOffset FirstUsedAt) : SendOutcome;
+
     /// <summary>Another send with the same idempotency key is running; ask again shortly.</summary>
     public sealed record InProgress(DateTimeOffset Since) : SendOutcome;
 

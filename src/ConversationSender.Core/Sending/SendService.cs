@@ -68,11 +68,16 @@ public sealed class SendService(
         IdempotencyClaim claim;
         try
         {
-            claim = await idempotency.ClaimAsync(key, cancellationToken);
+            claim = await idempotency.ClaimAsync(key, Fingerprint(request), cancellationToken);
         }
         catch (IdempotencyStoreUnavailableException ex)
         {
             return Log(new SendOutcome.Transient($"{ex.Message} Not sent, to avoid a duplicate.", RetryAfter: null));
+        }
+        catch (CredentialsMisconfiguredException ex)
+        {
+            // The table's account is not configured (no SendQueueStorage): an operator's fix, not the caller's.
+            return Log(new SendOutcome.Misconfigured(ex.Message, ex.SettingName));
         }
 
         switch (claim)
@@ -83,6 +88,9 @@ public sealed class SendService(
             case IdempotencyClaim.InFlight inFlight:
                 logger.LogInformation("Another send with this idempotency key is in progress since {Since:O}.", inFlight.Since);
                 return new SendOutcome.InProgress(inFlight.Since);
+            case IdempotencyClaim.UsedForAnotherRequest reused:
+                logger.LogWarning("The idempotency key was first used at {FirstUsedAt:O} for a different message; not sent.", reused.FirstUsedAt);
+                return new SendOutcome.KeyReused(reused.FirstUsedAt);
         }
 
         var claimed = (IdempotencyClaim.Claimed)claim;
@@ -90,6 +98,12 @@ public sealed class SendService(
         await SettleClaimAsync(claimed, outcome, cancellationToken);
         return await RecordAsync(outcome, trackingId: message.IdempotencyKey ?? idempotencyKey, request.CorrelationId);
     }
+
+    // What Sinch would receive, app_id aside (the client fills it in later): the same request always hashes the same,
+    // whichever form (short or full) the caller wrote it in.
+    public static string Fingerprint(SendMessageRequest request) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(request, SinchJsonContext.Default.SendMessageRequest)));
 
     // The status lookup must know a message before its first report arrives; a failure here costs only that.
     private async Task<SendOutcome> RecordAsync(SendOutcome outcome, string? trackingId, string? correlationId)
@@ -100,8 +114,10 @@ public sealed class SendService(
             {
                 await statuses.RecordSentAsync(accepted.MessageId, accepted.AcceptedTime, trackingId, correlationId, CancellationToken.None);
             }
-            catch (Exception ex) when (StorageFailure.Is(ex, CancellationToken.None))
+            catch (Exception ex)
             {
+                // Sinch has the message: whatever the status table does, the caller gets the message id (a failure
+                // here must never turn into an error that makes the caller send again).
                 logger.LogWarning(ex, "Could not record message {MessageId} in the status store.", accepted.MessageId);
             }
         }
@@ -115,7 +131,8 @@ public sealed class SendService(
             ? new FieldError("idempotency_key", "differs from the Idempotency-Key given with the request; send one key")
             : null;
 
-    // Remembering a sent message matters more than the caller's cancellation: a retry would send it again.
+    // Remembering a sent message matters more than the caller's cancellation: a retry would send it again. Nothing
+    // thrown here reaches the caller: after acceptance the answer is the message id, whatever the table does.
     private async Task SettleClaimAsync(IdempotencyClaim.Claimed claim, SendOutcome outcome, CancellationToken cancellationToken)
     {
         try
@@ -126,10 +143,10 @@ public sealed class SendService(
             }
             else
             {
-                await idempotency.ReleaseAsync(claim, cancellationToken);
+                await idempotency.ReleaseAsync(claim, CancellationToken.None);
             }
         }
-        catch (IdempotencyStoreUnavailableException ex)
+        catch (Exception ex)
         {
             // Accepted but not recorded: the claim stays in flight, and a redelivery after InFlightTimeout may send again.
             logger.LogError(ex, "Could not record the outcome under the idempotency key ({Outcome}).", outcome.GetType().Name);

@@ -23,7 +23,11 @@ public sealed class JsonApiResult(int statusCode, object body, TimeSpan? retryAf
 
     public static JsonApiResult From(SendOutcome outcome) => outcome switch
     {
-        SendOutcome.Accepted { Replayed: true } a => new JsonApiResult(StatusCodes.Status200OK, new AcceptedResponse(a.MessageId, a.AcceptedTime)) { Headers = { ["Idempotency-Replayed"] = "true" } },
+        SendOutcome.Accepted { Replayed: true } a => new JsonApiResult(StatusCodes.Status200OK, new AcceptedResponse(a.MessageId, a.AcceptedTime))
+        {
+            // Stripe's header name, and the one this API used first.
+            Headers = { ["Idempotent-Replayed"] = "true", ["Idempotency-Replayed"] = "true" },
+        },
         SendOutcome.Accepted a => new(StatusCodes.Status200OK, new AcceptedResponse(a.MessageId, a.AcceptedTime)),
         SendOutcome.Rejected { UpstreamStatus: null } r => Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidMessage, "The message is invalid.", r.Reason, r.Errors, r),
         SendOutcome.Rejected r => Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.RejectedBySinch, "Sinch rejected the message.", r.Reason, r.Errors, r),
@@ -39,6 +43,9 @@ public sealed class JsonApiResult(int statusCode, object body, TimeSpan? retryAf
             StatusCodes.Status409Conflict,
             new ProblemDocument { Type = ProblemTypes.InProgress, Title = "A send with this idempotency key is in progress.", Status = 409, Detail = $"Started at {p.Since:O}; ask again to get its result.", TraceId = TraceId() },
             TimeSpan.FromSeconds(1)),
+        SendOutcome.KeyReused k => new(
+            StatusCodes.Status422UnprocessableEntity,
+            new ProblemDocument { Type = ProblemTypes.IdempotencyKeyReused, Title = "This idempotency key belongs to another message.", Status = 422, Detail = $"The key was first used at {k.FirstUsedAt:O} for a message with other content; nothing was sent. Use a new key for a new message.", TraceId = TraceId() }),
         SendOutcome.Misconfigured m => new(
             StatusCodes.Status502BadGateway,
             new ProblemDocument { Type = ProblemTypes.Misconfigured, Title = "The sender is misconfigured; an operator must fix a setting.", Status = 502, Detail = m.Reason, Setting = m.SettingName, TraceId = TraceId() }),

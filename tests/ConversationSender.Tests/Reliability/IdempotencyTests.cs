@@ -49,6 +49,58 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_reused_for_another_message_is_refused_with_422_and_nothing_is_sent()
+    {
+        var key = Guid.NewGuid().ToString();
+        var first = await PostAsync("""{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "first" }""", key);
+
+        var other = await PostAsync("""{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "a different text" }""", key);
+
+        Assert.Equal(200, first.Status);
+        Assert.Equal(422, other.Status);
+        Assert.Equal("urn:conversation-sender:problem:idempotency-key-reused", other.Json.GetProperty("type").GetString());
+        Assert.Contains("first used at", other.Json.GetProperty("detail").GetString()!, StringComparison.Ordinal);
+        var sent = Assert.Single(_sinch.SendRequests);
+        Assert.Contains("\"first\"", sent.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_same_message_in_its_full_form_is_the_same_request_and_is_replayed()
+    {
+        var key = Guid.NewGuid().ToString();
+        await PostAsync(Message, key);
+
+        var full = await PostAsync("""{ "recipient": { "identified_by": { "channel_identities": [ { "channel": "SMS", "identity": "+46701234567" } ] } }, "message": { "text_message": { "text": "Your code is 123456" } } }""", key);
+
+        Assert.Equal(200, full.Status);
+        Assert.Equal("true", full.Header("Idempotent-Replayed"));
+        Assert.Single(_sinch.SendRequests);
+    }
+
+    [Fact]
+    public async Task On_the_queue_a_reused_key_is_dead_lettered_as_key_reused()
+    {
+        var key = Guid.NewGuid().ToString();
+        var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
+        await producer.CreateIfNotExistsAsync();
+        await producer.SendMessageAsync($$"""{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "first", "idempotency_key": "{{key}}" }""");
+        await producer.SendMessageAsync($$"""{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "second", "idempotency_key": "{{key}}" }""");
+        var function = _host.CreateFunction<SendMessageQueueFunction>();
+        var raw = new QueueClient(azurite.ConnectionString, _queueName);
+
+        foreach (var message in (await raw.ReceiveMessagesAsync(2)).Value.OrderBy(m => m.InsertedOn).ThenBy(m => Convert.FromBase64String(m.Body.ToString()).Length))
+        {
+            await function.RunAsync(HostQueueMessages.Decode(message), CancellationToken.None);
+        }
+
+        var sent = Assert.Single(_sinch.SendRequests);
+        var letter = (await new QueueClient(azurite.ConnectionString, _queueName + "-failed").ReceiveMessageAsync()).Value;
+        var entry = System.Text.Json.Nodes.JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(letter.Body.ToString())))!;
+        Assert.Equal("key_reused", entry["outcome"]!.GetValue<string>());
+        Assert.NotEqual(sent.Body.Contains("\"first\"", StringComparison.Ordinal), entry["original_message"]!.GetValue<string>().Contains("\"first\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_key_may_also_travel_in_the_message()
     {
         var key = Guid.NewGuid().ToString();
@@ -124,7 +176,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var key = Guid.NewGuid().ToString();
         var store = _host.Get<ConversationSender.Idempotency.IdempotencyStore>();
-        Assert.IsType<ConversationSender.Idempotency.IdempotencyClaim.Claimed>(await store.ClaimAsync(key, CancellationToken.None));
+        Assert.IsType<ConversationSender.Idempotency.IdempotencyClaim.Claimed>(await store.ClaimAsync(key, FingerprintOf(Message), CancellationToken.None));
 
         Assert.Equal(409, (await PostAsync(Message, key)).Status);
         _clock.Advance(TimeSpan.FromMinutes(3));
@@ -198,6 +250,38 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tables_failing_after_sinch_accepted_still_answer_200_with_the_message_id_and_a_retry_does_not_resend()
+    {
+        await using var storage = await AzuriteProcess.StartAsync(persistent: true);
+        var settings = SenderHost.SettingsFor(_sinch);
+        settings["SendQueueStorage"] = storage.ConnectionString;
+        settings["SendQueueName"] = _queueName;
+        await using var host = SenderHost.Create(settings, s => s.AddSingleton<TimeProvider>(_clock));
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _sinch.Script(new FakeResponse(200) { HeldUntil = release.Task });
+        var key = Guid.NewGuid().ToString();
+
+        // Sinch takes the message; while its answer is on the way, the account that holds the claim and the status goes down.
+        var context = HttpInvoker.Request(host, Message, headers: new Dictionary<string, string> { ["Idempotency-Key"] = key });
+        var sending = host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None);
+        await Eventually.UntilAsync(() => _sinch.SendRequests.Count, n => n == 1, "the send to reach Sinch");
+        storage.Stop();
+        release.SetResult();
+        var answer = await HttpInvoker.ExecuteAsync(context, await sending);
+
+        Assert.Equal(200, answer.Status);
+        Assert.Matches("^[0-9A-Z]{26}$", answer.Json.GetProperty("message_id").GetString()!);
+        Assert.Contains(host.Logs.Lines, l => l.Contains("Could not record the outcome under the idempotency key", StringComparison.Ordinal));
+
+        // The claim is still "in flight" in the restarted account: a retry of the caller's is held off, not sent again.
+        await storage.RestartAsync();
+        var retryContext = HttpInvoker.Request(host, Message, headers: new Dictionary<string, string> { ["Idempotency-Key"] = key });
+        var retry = await HttpInvoker.ExecuteAsync(retryContext, await host.CreateFunction<SendMessageHttpFunction>().RunAsync(retryContext.Request, CancellationToken.None));
+        Assert.Equal(409, retry.Status);
+        Assert.Single(_sinch.SendRequests);
+    }
+
+    [Fact]
     public async Task A_send_still_in_progress_on_the_last_delivery_is_requeued_under_its_key_not_poisoned()
     {
         var (raw, message) = await ProduceAndReceiveAsync();
@@ -206,7 +290,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         // Another instance holds the claim (its send is under way) when the host hands over the last delivery.
         var store = _host.Get<ConversationSender.Idempotency.IdempotencyStore>();
         var key = $"queue:{_queueName}:{message.MessageId}";
-        var other = Assert.IsType<ConversationSender.Idempotency.IdempotencyClaim.Claimed>(await store.ClaimAsync(key, CancellationToken.None));
+        var other = Assert.IsType<ConversationSender.Idempotency.IdempotencyClaim.Claimed>(await store.ClaimAsync(key, FingerprintOf(Message), CancellationToken.None));
         await function.RunAsync(HostQueueMessages.WithDequeueCount(message, 5), CancellationToken.None);
         await new QueueClient(azurite.ConnectionString, _queueName).DeleteMessageAsync(raw.MessageId, raw.PopReceipt); // the host deletes it: the function returned
 
@@ -258,6 +342,10 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         var raw = (await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value;
         return (raw, HostQueueMessages.Decode(raw));
     }
+
+    /// <summary>The fingerprint the send service binds a key to, for a claim a test makes as another attempt of the same request.</summary>
+    private static string FingerprintOf(string body) =>
+        SendService.Fingerprint(ConversationSender.Validation.OutboundMessageValidator.Validate(BinaryData.FromString(body), out _).Request!);
 
     private async Task<HttpAnswer> PostAsync(string body, string? key = null)
     {
