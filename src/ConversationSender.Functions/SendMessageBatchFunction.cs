@@ -8,7 +8,9 @@ namespace ConversationSender.Functions;
 
 /// <summary>
 /// <c>POST /api/messages/batch</c>: queues up to <see cref="SendQueueIntake.MaxBatchSize"/> messages, judged one by
-/// one: valid ones are queued, invalid ones reported by index. 202 when any was queued, 400 when none was.
+/// one: valid ones are queued, invalid ones reported by index, ones storage could not take reported as not_queued.
+/// 202 when any was queued; else 503 when some could not be queued now, 400 when all were invalid. With an
+/// <c>Idempotency-Key</c>, item i is keyed <c>{key}:{i}</c>, so a retried batch queues nothing twice.
 /// </summary>
 public sealed class SendMessageBatchFunction(SendQueueIntake intake)
 {
@@ -25,7 +27,15 @@ public sealed class SendMessageBatchFunction(SendQueueIntake intake)
             return problem;
         }
 
-        var (items, batchError) = await intake.AcceptBatchAsync(body!, cancellationToken);
+        string? key = request.Headers[SendMessageHttpFunction.IdempotencyKeyHeader];
+        var keyErrors = new List<ConversationSender.Validation.FieldError>();
+        ConversationSender.Validation.OutboundMessageValidator.ValidateIdempotencyKey(key, keyErrors, SendMessageHttpFunction.IdempotencyKeyHeader);
+        if (keyErrors.Count > 0)
+        {
+            return JsonApiResult.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidBatch, "The Idempotency-Key header is invalid.", null, keyErrors);
+        }
+
+        var (items, batchError) = await intake.AcceptBatchAsync(body!, key, cancellationToken);
         if (items is null)
         {
             return JsonApiResult.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidBatch, "The batch is invalid.", batchError!.ToString(), [batchError]);
@@ -35,11 +45,12 @@ public sealed class SendMessageBatchFunction(SendQueueIntake intake)
         {
             QueueIntakeResult.Queued queued => new BatchItemResponse(index, "queued", queued.TrackingId, null),
             QueueIntakeResult.Invalid invalid => new BatchItemResponse(index, "invalid", null, JsonApiResult.ErrorMap(invalid.Errors)),
+            QueueIntakeResult.NotQueued notQueued => new BatchItemResponse(index, "not_queued", null, null) { Reason = notQueued.Reason },
             _ => throw new System.Diagnostics.UnreachableException(),
         }).ToList();
         var queuedCount = results.Count(r => r.Status == "queued");
-        return new JsonApiResult(
-            queuedCount > 0 ? StatusCodes.Status202Accepted : StatusCodes.Status400BadRequest,
-            new BatchResponse(queuedCount, results.Count - queuedCount, results));
+        var notQueuedCount = results.Count(r => r.Status == "not_queued");
+        var status = queuedCount > 0 ? StatusCodes.Status202Accepted : notQueuedCount > 0 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status400BadRequest;
+        return new JsonApiResult(status, new BatchResponse(queuedCount, results.Count(r => r.Status == "invalid"), results) { NotQueued = notQueuedCount }, status == StatusCodes.Status503ServiceUnavailable ? TimeSpan.FromSeconds(5) : null);
     }
 }

@@ -46,6 +46,10 @@ public sealed class SendMessageHttpFunction(SendService sendService, SendQueueIn
                 {
                     QueueIntakeResult.Queued queued => new JsonApiResult(StatusCodes.Status202Accepted, new QueuedResponse(queued.TrackingId)),
                     QueueIntakeResult.Invalid invalid => JsonApiResult.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidMessage, "The message is invalid.", "The message is invalid.", invalid.Errors),
+                    QueueIntakeResult.NotQueued notQueued => new JsonApiResult(
+                        StatusCodes.Status503ServiceUnavailable,
+                        new ProblemDocument { Type = ProblemTypes.Unavailable, Title = "The message could not be queued now; try again later.", Status = 503, Detail = notQueued.Reason },
+                        TimeSpan.FromSeconds(5)),
                     _ => throw new System.Diagnostics.UnreachableException(),
                 };
             default:

@@ -109,6 +109,27 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
             return true;
         }, cancellationToken);
 
+    /// <summary>Whether a message was already put on the send queue under this key (a retried batch or intake).</summary>
+    public Task<bool> WasQueuedAsync(string key, CancellationToken cancellationToken)
+    {
+        var (partition, row) = Locate(QueuedMarker(key));
+        return GuardAsync(async table => (await table.GetEntityIfExistsAsync<TableEntity>(partition, row, ["ExpiresAt"], cancellationToken)) is { HasValue: true } found
+            && found.Value!.GetDateTimeOffset("ExpiresAt") > time.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>Remembers that a message was queued under this key, for <see cref="IdempotencyOptions.Retention"/>.</summary>
+    public Task MarkQueuedAsync(string key, CancellationToken cancellationToken)
+    {
+        var (partition, row) = Locate(QueuedMarker(key));
+        return GuardAsync(async table =>
+        {
+            await table.UpsertEntityAsync(new TableEntity(partition, row) { ["ExpiresAt"] = time.GetUtcNow() + _options.Retention }, TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
+    private static string QueuedMarker(string key) => "queued\n" + key;
+
     /// <summary>The hash of a key, as stored and as logged.</summary>
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 

@@ -12,4 +12,7 @@ public abstract record QueueIntakeResult
     public sealed record Queued(string TrackingId) : QueueIntakeResult;
 
     public sealed record Invalid(IReadOnlyList<FieldError> Errors) : QueueIntakeResult;
+
+    /// <summary>Valid, but the queue could not take it now (storage unavailable): offer it again, with the same key.</summary>
+    public sealed record NotQueued(string Reason) : QueueIntakeResult;
 }

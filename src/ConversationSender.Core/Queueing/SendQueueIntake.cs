@@ -1,15 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ConversationSender.Idempotency;
 using ConversationSender.Sending;
+using ConversationSender.Storage;
 using ConversationSender.Validation;
 
 namespace ConversationSender.Queueing;
 
 /// <summary>
 /// Accepts messages for sending later: each is validated exactly as a direct send would be, and only valid
-/// ones are queued. A batch is judged item by item: one bad item never blocks the others.
+/// ones are queued. A batch is judged item by item: one bad item, or one that storage could not take, never blocks
+/// the others. With a key, a message already queued under it is not queued again (a retried request or batch).
 /// </summary>
-public sealed class SendQueueIntake(SendQueueWriter writer)
+public sealed class SendQueueIntake(SendQueueWriter writer, IdempotencyStore idempotency)
 {
     public const int MaxBatchSize = 100;
 
@@ -26,19 +29,50 @@ public sealed class SendQueueIntake(SendQueueWriter writer)
             return new QueueIntakeResult.Invalid([conflict]);
         }
 
+        var key = message.IdempotencyKey ?? idempotencyKey;
         try
         {
-            return new QueueIntakeResult.Queued(await writer.EnqueueAsync(JsonNode.Parse(body.ToMemory().Span)!.AsObject(), idempotencyKey, cancellationToken));
+            // Checked before and marked after the enqueue: a crash in between queues a second copy, which the send
+            // side then recognises by its key (sent once); the other order could lose the message.
+            if (key is not null && idempotency.Enabled && await idempotency.WasQueuedAsync(key, cancellationToken))
+            {
+                return new QueueIntakeResult.Queued(key);
+            }
+
+            var trackingId = await writer.EnqueueAsync(JsonNode.Parse(body.ToMemory().Span)!.AsObject(), key, cancellationToken);
+            if (key is not null && idempotency.Enabled)
+            {
+                await MarkQueuedAsync(key);
+            }
+
+            return new QueueIntakeResult.Queued(trackingId);
         }
         catch (MessageTooLargeException ex)
         {
             return new QueueIntakeResult.Invalid([new FieldError("$", ex.Message)]);
         }
+        catch (Exception ex) when (ex is IdempotencyStoreUnavailableException || StorageFailure.Is(ex, cancellationToken))
+        {
+            return new QueueIntakeResult.NotQueued("The send queue's storage is unavailable now; offer the message again (with the same key, it is queued once).");
+        }
+    }
+
+    // The message is on the queue: failing to remember that costs at most a second copy, never the caller's answer.
+    private async Task MarkQueuedAsync(string key)
+    {
+        try
+        {
+            await idempotency.MarkQueuedAsync(key, CancellationToken.None);
+        }
+        catch (IdempotencyStoreUnavailableException)
+        {
+        }
     }
 
     /// <summary>A body <c>{"messages": [ … ]}</c> of 1 to <see cref="MaxBatchSize"/> messages.</summary>
+    /// <param name="batchKey">The batch's own idempotency key: item <c>i</c> without a key of its own gets <c>{batchKey}:{i}</c>.</param>
     /// <returns>One result per item in order, or a single error about the batch itself.</returns>
-    public async Task<(IReadOnlyList<QueueIntakeResult>? Items, FieldError? BatchError)> AcceptBatchAsync(BinaryData body, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<QueueIntakeResult>? Items, FieldError? BatchError)> AcceptBatchAsync(BinaryData body, string? batchKey, CancellationToken cancellationToken)
     {
         JsonElement messages;
         try
@@ -65,8 +99,12 @@ public sealed class SendQueueIntake(SendQueueWriter writer)
         }
 
         var items = messages.EnumerateArray()
-            .Select(item => AcceptAsync(BinaryData.FromString(item.GetRawText()), idempotencyKey: null, cancellationToken))
+            .Select((item, index) => AcceptAsync(BinaryData.FromString(item.GetRawText()), ItemKey(item, batchKey, index), cancellationToken))
             .ToList();
         return (await Task.WhenAll(items), null);
     }
+
+    // An item's own key wins; one derived from the batch key is given only to items without one (never both).
+    private static string? ItemKey(JsonElement item, string? batchKey, int index) =>
+        batchKey is null || (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("idempotency_key", out _)) ? null : $"{batchKey}:{index}";
 }

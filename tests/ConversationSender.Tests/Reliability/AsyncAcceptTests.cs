@@ -101,6 +101,47 @@ public sealed class AsyncAcceptTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retried_batch_with_an_idempotency_key_queues_each_item_once()
+    {
+        var batch = $$"""{ "messages": [ {{Message}}, {{Invalid}}, {{Message.Replace("123456", "654321", StringComparison.Ordinal)}} ] }""";
+
+        var first = await PostBatchAsync(batch, "batch-77");
+        var retried = await PostBatchAsync(batch, "batch-77");
+
+        Assert.Equal(202, first.Status);
+        Assert.Equal(202, retried.Status);
+        string[] TrackingIds(HttpAnswer answer) => [.. answer.Json.GetProperty("results").EnumerateArray().Select(r => r.TryGetProperty("tracking_id", out var t) ? t.GetString()! : "-")];
+        Assert.Equal(["batch-77:0", "-", "batch-77:2"], TrackingIds(first));
+        Assert.Equal(TrackingIds(first), TrackingIds(retried));
+        Assert.Equal(2, (await DrainAsync(_queueName)).Count);
+    }
+
+    [Fact]
+    public async Task A_batch_that_storage_could_not_take_answers_503_per_item_and_its_retry_queues_each_once()
+    {
+        await using var storage = await AzuriteProcess.StartAsync(persistent: true);
+        var settings = SenderHost.SettingsFor(_sinch);
+        settings["SendQueueStorage"] = storage.ConnectionString;
+        settings["SendQueueName"] = _queueName;
+        await using var host = SenderHost.Create(settings);
+        var batch = $$"""{ "messages": [ {{Message}}, {{Invalid}} ] }""";
+
+        storage.Stop();
+        var down = await PostBatchAsync(host, batch, "batch-88");
+        await storage.RestartAsync();
+        var retried = await PostBatchAsync(host, batch, "batch-88");
+        var again = await PostBatchAsync(host, batch, "batch-88");
+
+        Assert.Equal(503, down.Status);
+        Assert.NotNull(down.Header("Retry-After"));
+        Assert.Equal(["not_queued", "invalid"], down.Json.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("status").GetString()));
+        Assert.Equal(202, retried.Status);
+        Assert.Equal(202, again.Status);
+        var queue = new QueueClient(storage.ConnectionString, _queueName);
+        Assert.Single((await queue.ReceiveMessagesAsync(32)).Value);
+    }
+
+    [Fact]
     public async Task A_batch_of_only_invalid_items_answers_400()
     {
         var answer = await PostBatchAsync($$"""{ "messages": [ {{Invalid}} ] }""");
@@ -189,10 +230,12 @@ public sealed class AsyncAcceptTests(AzuriteFixture azurite) : IAsyncLifetime
         return await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
     }
 
-    private async Task<HttpAnswer> PostBatchAsync(string body)
+    private Task<HttpAnswer> PostBatchAsync(string body, string? key = null) => PostBatchAsync(_host, body, key);
+
+    private static async Task<HttpAnswer> PostBatchAsync(SenderHost host, string body, string? key = null)
     {
-        var context = HttpInvoker.Request(_host, body);
-        return await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SendMessageBatchFunction>().RunAsync(context.Request, CancellationToken.None));
+        var context = HttpInvoker.Request(host, body, headers: key is null ? null : new Dictionary<string, string> { ["Idempotency-Key"] = key });
+        return await HttpInvoker.ExecuteAsync(context, await host.CreateFunction<SendMessageBatchFunction>().RunAsync(context.Request, CancellationToken.None));
     }
 
     private async Task<HttpAnswer> PostReplayAsync(string body)
