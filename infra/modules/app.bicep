@@ -97,7 +97,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       // Flat names for what the platform reads (the trigger's %SendQueueName%): the scale controller must resolve it.
       SendQueueName: sendQueueName
       SendQueue__DeadLetterQueueName: '${sendQueueName}-failed'
-      SendQueue__MaxDequeueCount: '5'
+      SendQueue__MaxRetryAge: '1.00:00:00'
       Idempotency__TableName: idempotencyTableName
       Sinch__Region: sinchRegion
       Sinch__AuthBaseUrl: 'https://auth.sinch.com'

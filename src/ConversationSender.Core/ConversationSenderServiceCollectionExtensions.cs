@@ -61,6 +61,7 @@ public static class ConversationSenderServiceCollectionExtensions
         services.TryAddSingleton<DeadLetterReplayer>();
         services.TryAddSingleton<SendQueueWriter>();
         services.TryAddSingleton<SendQueueIntake>();
+        services.TryAddSingleton<QueuedMessageProcessor>();
         return services;
     }
 

@@ -32,9 +32,20 @@ public sealed class SendQueueOptions
     [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "SendQueue:DeadLetterQueueName must be a valid queue name.")]
     public string? DeadLetterQueueName { get; set; }
 
-    /// <summary>Must equal host.json's extensions.queues.maxDequeueCount: the last attempt dead-letters instead of throwing.</summary>
-    [Range(1, 100)]
-    public int MaxDequeueCount { get; set; } = 5;
+    /// <summary>The first wait before a failed message's next attempt; it doubles with each attempt.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest wait between two attempts of one message.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How long a message that keeps failing transiently (or while misconfigured) is retried before it is
+    /// dead-lettered with the last reason. At most 7 days, the queue's message lifetime.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan MaxRetryAge { get; set; } = TimeSpan.FromHours(24);
 
     public string ResolvedDeadLetterQueueName => string.IsNullOrWhiteSpace(DeadLetterQueueName) ? $"{QueueName}-failed" : DeadLetterQueueName;
 }

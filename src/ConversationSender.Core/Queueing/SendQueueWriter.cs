@@ -1,6 +1,6 @@
+using System.Text.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using ConversationSender.Idempotency;
 using ConversationSender.Storage;
 using Microsoft.Extensions.Options;
 
@@ -10,8 +10,10 @@ namespace ConversationSender.Queueing;
 /// Puts messages on the send queue (base64, as the trigger reads them), each carrying an
 /// <c>idempotency_key</c> so that a redelivered queue message is never sent twice.
 /// </summary>
-public sealed class SendQueueWriter(StorageClientFactory storage, IOptions<SendQueueOptions> options, IOptions<IdempotencyOptions> idempotency)
+public sealed class SendQueueWriter(StorageClientFactory storage, IOptions<SendQueueOptions> options)
 {
+    private static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The queue service's limit for a message, after base64 encoding.</summary>
     public const int MaxEncodedBytes = 64 * 1024;
 
@@ -33,18 +35,20 @@ public sealed class SendQueueWriter(StorageClientFactory storage, IOptions<SendQ
         return key;
     }
 
-    /// <summary>
-    /// Puts a copy of a message whose send is still in progress elsewhere back on the queue, under the key that
-    /// attempt holds, visible again once that claim could be taken over: the copy then finds the message sent (and
-    /// stops) or sends it. Used on a message's last delivery, where throwing would park it in -poison while the
-    /// other attempt might still fail.
-    /// </summary>
-    public async Task RequeueInProgressAsync(BinaryData body, string idempotencyKey, CancellationToken cancellationToken)
+    /// <summary>Puts a document back on the send queue, visible after <paramref name="delay"/> (a later attempt).</summary>
+    /// <exception cref="MessageTooLargeException">It no longer fits in a queue message.</exception>
+    public async Task RequeueAsync(JsonObject document, TimeSpan delay, CancellationToken cancellationToken)
     {
-        var message = JsonNode.Parse(body.ToMemory().Span)!.AsObject();
-        message["idempotency_key"] ??= idempotencyKey;
+        // Relaxed escaping: the message inside stays readable and small (no \u0022 for every quote).
+        var json = document.ToJsonString(RelaxedJson);
+        var encodedLength = (Encoding.UTF8.GetByteCount(json) + 2) / 3 * 4;
+        if (encodedLength > MaxEncodedBytes)
+        {
+            throw new MessageTooLargeException($"The retry copy is {encodedLength} bytes once base64-encoded; a queue message holds at most {MaxEncodedBytes}.");
+        }
+
         var queue = await storage.GetQueueAsync(options.Value.QueueName, cancellationToken);
-        await queue.SendMessageAsync(message.ToJsonString(), visibilityTimeout: idempotency.Value.InFlightTimeout, cancellationToken: cancellationToken);
+        await queue.SendMessageAsync(json, visibilityTimeout: delay, cancellationToken: cancellationToken);
     }
 
     private static string NewTrackingId() => "trk_" + Guid.CreateVersion7().ToString("N");

@@ -7,6 +7,7 @@ using ConversationSender.Functions;
 using ConversationSender.Queueing;
 using ConversationSender.Tests.Infrastructure;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ConversationSender.Tests.Functions;
 
@@ -107,38 +108,85 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
     }
 
     [Fact]
-    public async Task A_transient_failure_throws_so_the_host_retries_until_the_last_attempt_dead_letters()
+    public async Task A_transient_failure_queues_a_copy_under_the_same_key_for_later_and_completes_the_original()
     {
         _sinch.DefaultSendResponse = FakeResponse.Unavailable();
+        await using var host = CreateHost(s => s["SendQueue:RetryBaseDelay"] = "00:00:00.200");
         await ProduceAsync(ValidMessage);
         var (message, _) = await ReceiveAsTheHostDoesAsync();
-        var function = _host.CreateFunction<SendMessageQueueFunction>();
+        var function = host.CreateFunction<SendMessageQueueFunction>();
 
-        var thrown = await Assert.ThrowsAsync<MessageNotSentException>(() => function.RunAsync(message, CancellationToken.None));
-        Assert.Contains("Attempt 1 of 5", thrown.Message);
+        await function.RunAsync(message, CancellationToken.None);
+
+        var copy = await ReceiveWhenVisibleAsync();
+        var envelope = JsonDocument.Parse(copy.Body.ToString()).RootElement;
+        Assert.Equal(2, envelope.GetProperty("retry").GetProperty("attempt").GetInt32());
+        Assert.Equal($"queue:{_queueName}:{message.MessageId}", envelope.GetProperty("retry").GetProperty("idempotency_key").GetString());
+        Assert.Contains("503", envelope.GetProperty("retry").GetProperty("last_reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(ValidMessage, envelope.GetProperty("message").GetString()); // the caller's text, to the byte
         Assert.Empty(await ReadDeadLettersAsync($"{_queueName}-failed"));
 
-        await function.RunAsync(HostQueueMessages.WithDequeueCount(message, 5), CancellationToken.None);
+        // Sinch is back: the copy is sent, once.
+        _sinch.DefaultSendResponse = null;
+        await function.RunAsync(copy, CancellationToken.None);
+        Assert.Equal(4, _sinch.SendRequests.Count); // 3 tries (in-call retries) of attempt 1, then attempt 2
+        Assert.Empty(await ReadDeadLettersAsync($"{_queueName}-failed"));
+    }
+
+    [Fact]
+    public async Task A_message_failing_past_its_maximum_age_is_dead_lettered_with_the_last_reason()
+    {
+        _sinch.DefaultSendResponse = FakeResponse.Unavailable();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var settings = SenderHost.SettingsFor(_sinch);
+        settings["SendQueueStorage"] = azurite.ConnectionString;
+        settings["SendQueueName"] = _queueName;
+        settings["SendQueue:RetryBaseDelay"] = "00:00:00.200";
+        settings["SendQueue:MaxRetryAge"] = "01:00:00";
+        await using var host = SenderHost.Create(settings, s => s.AddSingleton<TimeProvider>(clock));
+        await ProduceAsync(ValidMessage);
+        var (message, _) = await ReceiveAsTheHostDoesAsync();
+        var function = host.CreateFunction<SendMessageQueueFunction>();
+
+        // An outage that outlasts the maximum age, 20 minutes of the app's clock between attempts: at 0, 20, 40 and
+        // 60 min; the fourth finds the message an hour old and gives up.
+        var attempts = 0;
+        var next = message;
+        while (true)
+        {
+            await function.RunAsync(next, CancellationToken.None);
+            attempts++;
+            if ((await ReadDeadLettersAsync($"{_queueName}-failed")).Count > 0 || attempts == 10)
+            {
+                break;
+            }
+
+            clock.Advance(TimeSpan.FromMinutes(20));
+            next = await ReceiveWhenVisibleAsync();
+        }
 
         var entry = Assert.Single(await ReadDeadLettersAsync($"{_queueName}-failed"));
+        Assert.Equal(4, attempts);
         Assert.Equal("gave_up", entry.GetProperty("outcome").GetString());
-        Assert.Contains("after 5 attempts", entry.GetProperty("reason").GetString());
+        Assert.Contains("after 4 attempts over 60 min", entry.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal(503, entry.GetProperty("upstream_status").GetInt32());
         Assert.Equal(ValidMessage, entry.GetProperty("original_message").GetString());
     }
 
     [Fact]
-    public async Task A_misconfiguration_keeps_the_message_even_on_the_last_attempt()
+    public async Task A_misconfiguration_keeps_the_message_coming_back_and_never_names_the_secret()
     {
+        await using var host = CreateHost(s => s["SendQueue:RetryBaseDelay"] = "00:00:00.200");
         _sinch.KeySecret = "rotated-elsewhere";
         await ProduceAsync(ValidMessage);
         var (message, _) = await ReceiveAsTheHostDoesAsync();
-        var function = _host.CreateFunction<SendMessageQueueFunction>();
 
-        var thrown = await Assert.ThrowsAsync<MessageNotSentException>(() => function.RunAsync(HostQueueMessages.WithDequeueCount(message, 5), CancellationToken.None));
+        await host.CreateFunction<SendMessageQueueFunction>().RunAsync(HostQueueMessages.WithDequeueCount(message, 5), CancellationToken.None);
 
-        Assert.Contains("Sinch:KeySecret", thrown.Message);
-        Assert.DoesNotContain("sandbox-key-secret", thrown.Message);
+        var copy = await ReceiveWhenVisibleAsync();
+        var reason = JsonDocument.Parse(copy.Body.ToString()).RootElement.GetProperty("retry").GetProperty("last_reason").GetString()!;
+        Assert.Contains("Sinch:KeySecret", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("sandbox-key-secret", reason, StringComparison.Ordinal);
         Assert.Empty(await ReadDeadLettersAsync($"{_queueName}-failed"));
     }
 
@@ -186,6 +234,14 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
         var raw = new QueueClient(azurite.ConnectionString, _queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
         QueueMessage received = (await raw.ReceiveMessageAsync(TimeSpan.FromMinutes(1))).Value ?? throw new InvalidOperationException("the queue is empty");
         return (HostQueueMessages.Decode(received), received.Body.ToString());
+    }
+
+    /// <summary>The next message on the send queue once it becomes visible (a copy is queued with a delay).</summary>
+    private async Task<QueueMessage> ReceiveWhenVisibleAsync()
+    {
+        var raw = new QueueClient(azurite.ConnectionString, _queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        var received = await Eventually.UntilResultAsync(async () => (await raw.ReceiveMessageAsync(TimeSpan.FromMinutes(1))).Value, m => m is not null, "a message to become visible on the send queue");
+        return HostQueueMessages.Decode(received!);
     }
 
     private async Task<IReadOnlyList<JsonElement>> ReadDeadLettersAsync(string queueName)

@@ -26,12 +26,11 @@ public sealed class ConfigurationFilesTests
     }
 
     [Fact]
-    public void The_last_attempt_the_code_expects_is_the_hosts_max_dequeue_count()
+    public void A_message_outlives_its_retries_on_the_queue()
     {
-        var hostValue = HostJson.GetProperty("extensions").GetProperty("queues").GetProperty("maxDequeueCount").GetInt32();
-
-        Assert.Equal(new SendQueueOptions().MaxDequeueCount, hostValue);
-        Assert.Equal(hostValue.ToString(System.Globalization.CultureInfo.InvariantCulture), SampleValues()["SendQueue__MaxDequeueCount"]);
+        // A copy for a later attempt lives 7 days on the queue: retrying longer than that would lose it.
+        Assert.True(new SendQueueOptions().MaxRetryAge <= TimeSpan.FromDays(7));
+        Assert.True(new SendQueueOptions().RetryMaxDelay < new SendQueueOptions().MaxRetryAge);
     }
 
     [Fact]

@@ -23,7 +23,8 @@ public sealed class StartupValidationTests
     [InlineData("KeyVault:VaultUri", "http://vault.example", "KeyVault:VaultUri must be an absolute https URL")]
     [InlineData("SendQueueName", "Bad_Queue", "SendQueueName must be 3-56 lower-case")]
     [InlineData("SendQueue:QueueName", "outbound-messages", "SendQueue:QueueName (SendQueue__QueueName) was renamed to SendQueueName")]
-    [InlineData("SendQueue:MaxDequeueCount", "0", "MaxDequeueCount")]
+    [InlineData("SendQueue:MaxRetryAge", "8.00:00:00", "MaxRetryAge")]
+    [InlineData("SendQueue:RetryBaseDelay", "00:00:00", "RetryBaseDelay")]
     [InlineData("Sinch:MaxRetries", "50", "MaxRetries")]
     public void A_bad_setting_fails_start_up_naming_it(string setting, string value, string expected)
     {

@@ -1,0 +1,160 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Storage.Queues.Models;
+using ConversationSender.Idempotency;
+using ConversationSender.Sending;
+using ConversationSender.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ConversationSender.Queueing;
+
+/// <summary>
+/// The queue path's policy. A message is sent; a permanent failure is dead-lettered at once; a transient failure, a
+/// misconfiguration or a send in progress elsewhere puts a copy back on the queue, visible after an exponential
+/// back-off (at least Sinch's <c>Retry-After</c>), until the message is <see cref="SendQueueOptions.MaxRetryAge"/>
+/// old, and only then dead-letters it with the last reason. So an outage of hours is ridden out, not turned into a
+/// backlog of dead letters after the host's few fixed-interval attempts.
+/// </summary>
+/// <remarks>
+/// The copy carries the idempotency key the first attempt used (its own, or one derived from the original queue
+/// message id), so a crash between writing the copy and completing the original can never send twice.
+/// </remarks>
+public sealed class QueuedMessageProcessor(
+    SendService sendService,
+    DeadLetterWriter deadLetters,
+    SendQueueWriter queue,
+    IOptions<SendQueueOptions> options,
+    IOptions<IdempotencyOptions> idempotency,
+    TimeProvider time,
+    ILogger<QueuedMessageProcessor> logger)
+{
+    public async Task<QueueDisposition> ProcessAsync(QueueMessage message, CancellationToken cancellationToken)
+    {
+        var retry = RetryEnvelope.Read(message.Body);
+        var original = retry?.Message ?? message.Body;
+        var key = retry?.IdempotencyKey ?? $"queue:{options.Value.QueueName}:{message.MessageId}";
+        var attempt = retry?.Attempt ?? 1;
+        // Counted from the first attempt, not from when it was queued: a backlog that waited is not given up on sooner.
+        var firstSeen = retry?.FirstSeen ?? time.GetUtcNow();
+
+        var outcome = await sendService.SendAsync(original, idempotencyKey: null, fallbackKey: key, cancellationToken);
+        try
+        {
+            return outcome switch
+            {
+                SendOutcome.Accepted => new QueueDisposition.Completed("sent"),
+                SendOutcome.Rejected rejected => await DeadLetterAsync(message, original, "rejected", rejected.Reason, attempt, rejected, null, cancellationToken),
+                SendOutcome.KeyReused reused => await DeadLetterAsync(message, original, "key_reused", $"Its idempotency key was first used at {reused.FirstUsedAt:O} for a message with other content; not sent.", attempt, null, null, cancellationToken),
+                SendOutcome.Transient transient => await RetryLaterAsync(message, original, key, attempt, firstSeen, transient.Reason, Backoff(attempt, transient.RetryAfter), transient, cancellationToken),
+                SendOutcome.Misconfigured misconfigured => await RetryLaterAsync(message, original, key, attempt, firstSeen, $"Not sent until {misconfigured.SettingName} is fixed: {misconfigured.Reason}", Backoff(attempt, null), null, cancellationToken),
+                SendOutcome.InProgress inProgress => await RetryLaterAsync(message, original, key, attempt, firstSeen, $"Another attempt at this message is in progress since {inProgress.Since:O}.", idempotency.Value.InFlightTimeout, null, cancellationToken),
+                _ => throw new System.Diagnostics.UnreachableException($"Unknown outcome {outcome.GetType().Name}."),
+            };
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex, cancellationToken) || ex is MessageTooLargeException)
+        {
+            // Neither a copy nor a dead letter could be written: the message itself must stay, so the host retries it.
+            logger.LogWarning("Queue message {QueueMessageId}: could not write its next step ({Error}); the host will deliver it again.", message.MessageId, ex.GetType().Name);
+            return new QueueDisposition.RetryByHost($"{Describe(outcome)}; and its next step could not be written: {ex.Message}");
+        }
+    }
+
+    /// <summary>The wait before attempt <paramref name="attempt"/> + 1: doubling from the base, capped, jittered, never under Retry-After.</summary>
+    public TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
+    {
+        var settings = options.Value;
+        var doubled = settings.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
+        var capped = Math.Min(doubled, settings.RetryMaxDelay.TotalMilliseconds);
+
+        // Between half and all of it: a backlog that failed together does not come back together.
+        var jittered = TimeSpan.FromMilliseconds(capped / 2 + (Random.Shared.NextDouble() * capped / 2));
+        return retryAfter is { } asked && asked > jittered ? asked : jittered;
+    }
+
+    private async Task<QueueDisposition> RetryLaterAsync(
+        QueueMessage message, BinaryData original, string key, int attempt, DateTimeOffset firstSeen, string reason, TimeSpan delay, SendOutcome.Transient? transient, CancellationToken cancellationToken)
+    {
+        var age = time.GetUtcNow() - firstSeen;
+        if (age + delay > options.Value.MaxRetryAge)
+        {
+            return await DeadLetterAsync(message, original, "gave_up", $"Still failing after {attempt} attempts over {age.TotalMinutes:F0} min: {reason}", attempt, null, transient, cancellationToken);
+        }
+
+        await queue.RequeueAsync(new RetryEnvelope(original, key, attempt + 1, firstSeen, reason).ToJson(), delay, cancellationToken);
+        logger.LogInformation("Queue message {QueueMessageId}: attempt {Attempt} failed; attempt {Next} in {Delay}.", message.MessageId, attempt, attempt + 1, delay);
+        return new QueueDisposition.Completed("requeued");
+    }
+
+    private async Task<QueueDisposition> DeadLetterAsync(
+        QueueMessage message, BinaryData original, string outcome, string reason, int attempt, SendOutcome.Rejected? rejected, SendOutcome.Transient? transient, CancellationToken cancellationToken)
+    {
+        await deadLetters.WriteAsync(new DeadLetterEntry
+        {
+            Outcome = outcome,
+            Reason = reason,
+            Errors = rejected?.Errors.Count > 0 ? rejected.Errors : null,
+            UpstreamStatus = (int?)(rejected?.UpstreamStatus ?? transient?.UpstreamStatus),
+            SinchStatus = rejected?.SinchStatus,
+            OriginalMessageId = message.MessageId,
+            QueueName = options.Value.QueueName,
+            DequeueCount = attempt,
+            InsertedOn = message.InsertedOn,
+            FailedOn = time.GetUtcNow(),
+            OriginalMessage = original.ToString(),
+        }, cancellationToken);
+
+        logger.LogWarning("Queue message {QueueMessageId} moved to {DeadLetterQueue} ({Outcome}).", message.MessageId, deadLetters.QueueName, outcome);
+        return new QueueDisposition.Completed("dead-lettered");
+    }
+
+    private static string Describe(SendOutcome outcome) => outcome switch
+    {
+        SendOutcome.Transient t => t.Reason,
+        SendOutcome.Misconfigured m => m.Reason,
+        SendOutcome.Rejected r => r.Reason,
+        _ => outcome.GetType().Name,
+    };
+
+    /// <summary>
+    /// A copy queued for a later attempt: <c>{"retry": {attempt, first_seen, idempotency_key, last_reason}, "message": "…"}</c>,
+    /// the caller's message inside as a string, byte for byte as it was written.
+    /// </summary>
+    internal sealed record RetryEnvelope(BinaryData Message, string IdempotencyKey, int Attempt, DateTimeOffset FirstSeen, string LastReason)
+    {
+        public static RetryEnvelope? Read(BinaryData body)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(body.ToMemory());
+                if (document.RootElement.ValueKind != JsonValueKind.Object
+                    || !document.RootElement.TryGetProperty("retry", out var retry) || retry.ValueKind != JsonValueKind.Object
+                    || !document.RootElement.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.String
+                    || !retry.TryGetProperty("idempotency_key", out var key) || key.ValueKind != JsonValueKind.String
+                    || !retry.TryGetProperty("attempt", out var attempt) || !attempt.TryGetInt32(out var number)
+                    || !retry.TryGetProperty("first_seen", out var firstSeen) || !firstSeen.TryGetDateTimeOffset(out var seen))
+                {
+                    return null;
+                }
+
+                return new RetryEnvelope(BinaryData.FromString(message.GetString()!), key.GetString()!, number, seen, retry.TryGetProperty("last_reason", out var last) ? last.GetString() ?? "" : "");
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+
+        public JsonObject ToJson() => new()
+        {
+            ["retry"] = new JsonObject
+            {
+                ["attempt"] = Attempt,
+                ["first_seen"] = FirstSeen,
+                ["idempotency_key"] = IdempotencyKey,
+                ["last_reason"] = LastReason,
+            },
+            ["message"] = Message.ToString(),
+        };
+    }
+}
