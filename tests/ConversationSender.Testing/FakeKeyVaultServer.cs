@@ -34,6 +34,7 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly LoopbackCertificate _certificate;
     private readonly ConcurrentDictionary<string, int> _reads = new();
+    private readonly ConcurrentDictionary<string, int> _held = new();
     private int _challenges;
     private int _refused;
     private int _port;
@@ -53,6 +54,12 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
 
     /// <summary>Latency added to every secret read, to show whether reads run one after another or together.</summary>
     public TimeSpan ReadDelay { get; set; }
+
+    /// <summary>When set, secret reads wait for it before answering (a vault that hangs, for as long as a test wants).</summary>
+    public Task? HoldReadsUntil { get; set; }
+
+    /// <summary>Reads that were held (see <see cref="HoldReadsUntil"/>), per secret.</summary>
+    public int HeldReadsOf(string secretName) => _held.GetValueOrDefault(secretName);
 
     /// <summary>When set, secret reads answer this status (e.g. 503, 403).</summary>
     public int? FailWithStatus { get; set; }
@@ -132,6 +139,12 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
         }
 
         var name = match.Groups[1].Value;
+        if (HoldReadsUntil is { } held)
+        {
+            _held.AddOrUpdate(name, 1, (_, n) => n + 1);
+            await held.WaitAsync(context.RequestAborted);
+        }
+
         _reads.AddOrUpdate(name, 1, (_, n) => n + 1);
         if (ReadDelay > TimeSpan.Zero)
         {

@@ -2,35 +2,46 @@ using Azure;
 using Azure.Security.KeyVault.Secrets;
 using ConversationSender.Credentials;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ConversationSender.Callbacks;
 
-/// <summary>The webhook secret: from Key Vault (cached like the Sinch credentials) or from local settings.</summary>
-public sealed class WebhookSecretStore(IOptions<WebhookOptions> webhooks, IOptions<KeyVaultOptions> vault, IServiceProvider services, TimeProvider time)
+/// <summary>The webhook secret: from Key Vault (cached and refreshed like the Sinch credentials) or from local settings.</summary>
+public sealed class WebhookSecretStore
 {
-    private (string Value, DateTimeOffset ReadAt)? _cached;
+    private readonly IOptions<WebhookOptions> _webhooks;
+    private readonly IOptions<KeyVaultOptions> _vault;
+    private readonly IServiceProvider _services;
+    private readonly RefreshingCache<string> _cache;
 
-    public async ValueTask<string> GetAsync(CancellationToken cancellationToken)
+    public WebhookSecretStore(IOptions<WebhookOptions> webhooks, IOptions<KeyVaultOptions> vault, IServiceProvider services, TimeProvider time, ILogger<WebhookSecretStore> logger)
     {
-        if (!vault.Value.IsEnabled)
+        _webhooks = webhooks;
+        _vault = vault;
+        _services = services;
+        var options = vault.Value;
+        _cache = new RefreshingCache<string>(ReadAsync, time, options.CacheDuration, options.MaxStaleness, options.FailureBackoff, logger, "the webhook secret");
+    }
+
+    public ValueTask<string> GetAsync(CancellationToken cancellationToken)
+    {
+        if (!_vault.Value.IsEnabled)
         {
-            return string.IsNullOrWhiteSpace(webhooks.Value.Secret)
+            return string.IsNullOrWhiteSpace(_webhooks.Value.Secret)
                 ? throw new CredentialsMisconfiguredException("No webhook secret is configured.", "Webhooks:Secret")
-                : webhooks.Value.Secret;
+                : ValueTask.FromResult(_webhooks.Value.Secret);
         }
 
-        if (_cached is { } cached && time.GetUtcNow() - cached.ReadAt < vault.Value.CacheDuration)
-        {
-            return cached.Value;
-        }
+        return _cache.GetAsync(cancellationToken);
+    }
 
-        var name = webhooks.Value.SecretName;
+    private async Task<string> ReadAsync(CancellationToken cancellationToken)
+    {
+        var name = _webhooks.Value.SecretName;
         try
         {
-            var secret = (await services.GetRequiredService<SecretClient>().GetSecretAsync(name, cancellationToken: cancellationToken)).Value.Value;
-            _cached = (secret, time.GetUtcNow());
-            return secret;
+            return (await _services.GetRequiredService<SecretClient>().GetSecretAsync(name, cancellationToken: cancellationToken)).Value.Value;
         }
         catch (RequestFailedException ex) when (ex.Status is 401 or 403 or 404)
         {

@@ -7,71 +7,39 @@ using Microsoft.Extensions.Options;
 namespace ConversationSender.Credentials;
 
 /// <summary>
-/// Reads the four Sinch secrets from Key Vault, caches them for <see cref="KeyVaultOptions.CacheDuration"/>
-/// and reads them again when Sinch refuses the key (rotation without a restart).
+/// Reads the four Sinch secrets from Key Vault and serves them through a <see cref="RefreshingCache{T}"/>: refreshed
+/// in the background after <see cref="KeyVaultOptions.CacheDuration"/>, kept through a vault outage, and read again
+/// at once (one read for all callers) when Sinch refuses the key (rotation without a restart).
 /// </summary>
-internal sealed class KeyVaultCredentialStore(
-    SecretClient secrets,
-    IOptions<KeyVaultOptions> options,
-    TimeProvider time,
-    ILogger<KeyVaultCredentialStore> logger) : ISinchCredentialStore, IDisposable
+internal sealed class KeyVaultCredentialStore : ISinchCredentialStore
 {
-    private readonly SemaphoreSlim _readGate = new(1, 1);
-    private readonly KeyVaultOptions _options = options.Value;
-    private volatile CachedCredentials? _cached;
+    private readonly SecretClient _secrets;
+    private readonly KeyVaultOptions _options;
+    private readonly ILogger<KeyVaultCredentialStore> _logger;
+    private readonly RefreshingCache<SinchCredentials> _cache;
+
+    public KeyVaultCredentialStore(SecretClient secrets, IOptions<KeyVaultOptions> options, TimeProvider time, ILogger<KeyVaultCredentialStore> logger)
+    {
+        _secrets = secrets;
+        _options = options.Value;
+        _logger = logger;
+        _cache = new RefreshingCache<SinchCredentials>(ReadFromVaultAsync, time, _options.CacheDuration, _options.MaxStaleness, _options.FailureBackoff, logger, "the Sinch credentials");
+    }
 
     public string AccessKeySettingNames =>
         $"the Key Vault secrets named by KeyVault:SecretNames:KeyId ('{_options.SecretNames.KeyId}') and KeyVault:SecretNames:KeySecret ('{_options.SecretNames.KeySecret}')";
 
-    public ValueTask<SinchCredentials> GetAsync(CancellationToken cancellationToken)
+    public ValueTask<SinchCredentials> GetAsync(CancellationToken cancellationToken) => _cache.GetAsync(cancellationToken);
+
+    public async ValueTask<SinchCredentials> RefreshAsync(SinchCredentials rejected, CancellationToken cancellationToken)
     {
-        var cached = _cached;
-        return cached is not null && IsFresh(cached)
-            ? ValueTask.FromResult(cached.Value)
-            : new ValueTask<SinchCredentials>(ReadAsync(rejected: null, cancellationToken));
-    }
-
-    public ValueTask<SinchCredentials> RefreshAsync(SinchCredentials rejected, CancellationToken cancellationToken) =>
-        new(ReadAsync(rejected, cancellationToken));
-
-    public void Dispose() => _readGate.Dispose();
-
-    private bool IsFresh(CachedCredentials cached) => time.GetUtcNow() - cached.ReadAt < _options.CacheDuration;
-
-    // One read in flight: a burst of sends after expiry, or of 401s after a rotation, costs one read per secret.
-    private async Task<SinchCredentials> ReadAsync(SinchCredentials? rejected, CancellationToken cancellationToken)
-    {
-        await _readGate.WaitAsync(cancellationToken);
-        try
+        var refreshed = await _cache.RefreshAsync(rejected, cancellationToken);
+        if (!ReferenceEquals(refreshed, rejected))
         {
-            var cached = _cached;
-            if (cached is not null)
-            {
-                var refreshedByOtherCaller = rejected is not null && !ReferenceEquals(cached.Value, rejected);
-                if (refreshedByOtherCaller || (rejected is null && IsFresh(cached)))
-                {
-                    return cached.Value;
-                }
-            }
+            _logger.LogInformation("Read the Sinch credentials from Key Vault (Sinch refused the cached key).");
+        }
 
-            try
-            {
-                var credentials = await ReadFromVaultAsync(cancellationToken);
-                _cached = new CachedCredentials(credentials, time.GetUtcNow());
-                logger.LogInformation("Read the Sinch credentials from Key Vault ({Reason}).", rejected is null ? "cache expired" : "Sinch refused the cached key");
-                return credentials;
-            }
-            catch (CredentialsUnavailableException ex) when (cached is not null && rejected is null)
-            {
-                // Expired but still the best we have: an outage of the vault should not stop sending.
-                logger.LogWarning(ex, "Key Vault is unavailable; reusing Sinch credentials read at {ReadAt:O}.", cached.ReadAt);
-                return cached.Value;
-            }
-        }
-        finally
-        {
-            _readGate.Release();
-        }
+        return refreshed;
     }
 
     private async Task<SinchCredentials> ReadFromVaultAsync(CancellationToken cancellationToken)
@@ -104,7 +72,7 @@ internal sealed class KeyVaultCredentialStore(
         KeyVaultSecret secret;
         try
         {
-            secret = (await secrets.GetSecretAsync(secretName, cancellationToken: cancellationToken)).Value;
+            secret = (await _secrets.GetSecretAsync(secretName, cancellationToken: cancellationToken)).Value;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
@@ -141,6 +109,4 @@ internal sealed class KeyVaultCredentialStore(
             ? throw new CredentialsMisconfiguredException($"The Key Vault secret '{secretName}' is empty.", setting)
             : secret.Value.Trim();
     }
-
-    private sealed record CachedCredentials(SinchCredentials Value, DateTimeOffset ReadAt);
 }

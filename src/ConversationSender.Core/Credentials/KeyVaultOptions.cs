@@ -15,9 +15,17 @@ public sealed class KeyVaultOptions
 
     public KeyVaultSecretNames SecretNames { get; set; } = new();
 
-    /// <summary>How long secret values are reused before the vault is read again.</summary>
+    /// <summary>How long secret values are reused before the vault is read again (in the background: sends keep going).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long values may still be used while the vault cannot be read (an outage); past it, sends fail transient.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>After a failed read, how long to wait before the next one (stale values are served meanwhile).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan FailureBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Retries of the Key Vault client itself on 429/5xx/network errors.</summary>
     [Range(0, 10)]

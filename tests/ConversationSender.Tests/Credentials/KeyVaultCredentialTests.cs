@@ -66,7 +66,51 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
 
         _clock.Advance(TimeSpan.FromMinutes(2));
         await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None);
+
+        // Read again, in the background: the send did not wait for it.
+        await Eventually.UntilAsync(() => _vault.ReadsOf("sinch-key-secret"), n => n == 2, "the background read");
+    }
+
+    [Fact]
+    public async Task A_vault_that_hangs_past_the_cache_lifetime_never_makes_a_send_wait()
+    {
+        await using var host = CreateHost();
+        var service = host.Get<SendService>();
+        Assert.IsType<SendOutcome.Accepted>(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _vault.HoldReadsUntil = release.Task;
+        _clock.Advance(TimeSpan.FromMinutes(30));
+
+        // Every read now hangs until released; the sends go through on the held values all the same.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => service.SendAsync(BinaryData.FromString(Message), CancellationToken.None)));
+
+        Expect.All(outcomes, o => Assert.IsType<SendOutcome.Accepted>(o));
+        Assert.Equal(11, _sinch.SendRequests.Count);
+        Assert.Equal(1, _vault.HeldReadsOf("sinch-key-secret")); // one background read, not one per send
+        release.SetResult();
+        await Eventually.UntilAsync(() => _vault.ReadsOf("sinch-key-secret"), n => n == 2, "the held read to finish");
+    }
+
+    [Fact]
+    public async Task After_a_failed_read_the_vault_is_left_alone_for_the_backoff()
+    {
+        await using var host = CreateHost(s => s["KeyVault:FailureBackoff"] = "00:01:00");
+        var service = host.Get<SendService>();
+        await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None);
+        _vault.FailWithStatus = 503;
+        _clock.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.IsType<SendOutcome.Accepted>(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+        await Eventually.UntilAsync(() => _vault.ReadsOf("sinch-key-secret"), n => n == 2, "the failed background read");
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.IsType<SendOutcome.Accepted>(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+        }
+
         Assert.Equal(2, _vault.ReadsOf("sinch-key-secret"));
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None);
+        await Eventually.UntilAsync(() => _vault.ReadsOf("sinch-key-secret"), n => n == 3, "a read after the back-off");
     }
 
     [Fact]

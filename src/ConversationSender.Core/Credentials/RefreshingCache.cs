@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Logging;
+
+namespace ConversationSender.Credentials;
+
+/// <summary>
+/// A value read from Key Vault, served stale-while-revalidate: fresh for <c>freshFor</c>; then still served at once
+/// while one background read replaces it (a send never waits for the vault while any usable value is held); served
+/// through a vault outage up to <c>maxStaleness</c>, with reads backed off by <c>failureBackoff</c> after a failure.
+/// Callers wait only when there is no value yet (or it is too stale), and then share one read.
+/// </summary>
+public sealed class RefreshingCache<T>(
+    Func<CancellationToken, Task<T>> read,
+    TimeProvider time,
+    TimeSpan freshFor,
+    TimeSpan maxStaleness,
+    TimeSpan failureBackoff,
+    ILogger logger,
+    string what)
+    where T : class
+{
+    private readonly Lock _gate = new();
+    private (T Value, DateTimeOffset ReadAt)? _cached;
+    private Task<T>? _reading;
+    private DateTimeOffset _noReadBefore = DateTimeOffset.MinValue;
+
+    public ValueTask<T> GetAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var cached = _cached;
+        if (cached is { } held && now - held.ReadAt < freshFor)
+        {
+            return ValueTask.FromResult(held.Value);
+        }
+
+        if (cached is { } stale && now - stale.ReadAt < maxStaleness)
+        {
+            if (now >= _noReadBefore)
+            {
+                // In the background: its failure is logged and backed off, never thrown at this caller.
+                _ = StartRead().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+
+            return ValueTask.FromResult(stale.Value);
+        }
+
+        return new ValueTask<T>(StartRead().WaitAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// Reads again because <paramref name="rejected"/> was refused (a rotated key): one read shared by every caller
+    /// that saw the same refusal; a caller whose value was already replaced gets the new one without a read.
+    /// </summary>
+    public async Task<T> RefreshAsync(T rejected, CancellationToken cancellationToken)
+    {
+        if (_cached is { } held && !ReferenceEquals(held.Value, rejected))
+        {
+            return held.Value;
+        }
+
+        return await StartRead().WaitAsync(cancellationToken);
+    }
+
+    private Task<T> StartRead()
+    {
+        lock (_gate)
+        {
+            return _reading ??= ReadAsync();
+        }
+    }
+
+    private async Task<T> ReadAsync()
+    {
+        await Task.Yield(); // never run the read on the caller's stack, which may hold no lock but expects to return
+        try
+        {
+            var value = await read(CancellationToken.None);
+            _cached = (value, time.GetUtcNow());
+            _noReadBefore = DateTimeOffset.MinValue;
+            return value;
+        }
+        catch (Exception ex)
+        {
+            _noReadBefore = time.GetUtcNow() + failureBackoff;
+            if (_cached is { } stale)
+            {
+                logger.LogWarning("Could not read {What} from Key Vault ({Error}); still using the value read at {ReadAt:O}.", what, ex.GetType().Name, stale.ReadAt);
+            }
+
+            throw;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _reading = null;
+            }
+        }
+    }
+}
