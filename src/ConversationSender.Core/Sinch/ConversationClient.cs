@@ -52,11 +52,12 @@ public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipe
         }
         catch (BrokenCircuitException ex)
         {
-            throw new SinchUnavailableException("Sinch is failing; sends are paused for a moment (circuit open).", null, null, null, ex);
+            // Until the circuit may close again: a queued message's next attempt waits at least that long.
+            throw new SinchUnavailableException("Sinch is failing; sends are paused for a moment (circuit open).", null, null, resilience.BreakDuration, ex);
         }
         catch (RateLimiterRejectedException ex)
         {
-            throw new SinchUnavailableException("This instance's send rate limit is saturated.", null, null, ex.RetryAfter, ex);
+            throw new SinchUnavailableException("This instance's send rate limit is saturated.", null, null, resilience.BreakDuration, ex);
         }
         catch (HttpRequestException ex)
         {

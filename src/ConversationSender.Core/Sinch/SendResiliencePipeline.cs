@@ -17,6 +17,9 @@ public sealed class SendResiliencePipeline(IOptions<SinchOptions> options, SendR
 {
     public ResiliencePipeline<HttpResponseMessage> Pipeline { get; } = Build(options.Value, limiter, time.Provider);
 
+    /// <summary>How long sends fail fast once the circuit opens: the least a caller should wait before trying again.</summary>
+    public TimeSpan BreakDuration { get; } = options.Value.CircuitBreakerBreakDuration;
+
     private static ResiliencePipeline<HttpResponseMessage> Build(SinchOptions sinch, SendRateLimiter limiter, TimeProvider time)
     {
         var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
