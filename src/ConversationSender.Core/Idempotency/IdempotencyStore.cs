@@ -18,6 +18,9 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
     private const string InFlightState = "in_flight";
     private const string SentState = "sent";
 
+    // Nothing sent (or nothing known to be): the request may claim it again, and it stays bound to that request.
+    private const string ReleasedState = "released";
+
     private readonly IdempotencyOptions _options = options.Value;
     public bool Enabled => _options.Enabled;
 
@@ -52,7 +55,8 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
                 }
 
                 var abandoned = entity.GetString("State") == InFlightState && claimedAt + _options.InFlightTimeout <= now;
-                if (!expired && !abandoned)
+                var released = entity.GetString("State") == ReleasedState;
+                if (!expired && !abandoned && !released)
                 {
                     return entity.GetString("State") == SentState
                         ? new IdempotencyClaim.AlreadySent(entity.GetString("MessageId"), entity.GetDateTimeOffset("AcceptedTime") ?? claimedAt)
@@ -94,12 +98,24 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
             return true;
         }, cancellationToken);
 
+    /// <summary>
+    /// Gives the key back after a send that did not go through: the same request may claim it again at once, but the
+    /// key stays bound to it (another message under this key is still refused, for the retention period).
+    /// </summary>
     public Task ReleaseAsync(IdempotencyClaim.Claimed claim, CancellationToken cancellationToken) =>
         GuardAsync(async table =>
         {
             try
             {
-                await table.DeleteEntityAsync(claim.PartitionKey, claim.RowKey, claim.ETag, cancellationToken);
+                var now = time.GetUtcNow();
+                await table.UpdateEntityAsync(new TableEntity(claim.PartitionKey, claim.RowKey)
+                {
+                    ["State"] = ReleasedState,
+                    ["ClaimedAt"] = now,
+                    ["ExpiresAt"] = now + _options.Retention,
+                    ["Fingerprint"] = claim.Fingerprint,
+                    ["FirstUsedAt"] = claim.FirstUsedAt,
+                }, claim.ETag, TableUpdateMode.Replace, cancellationToken);
             }
             catch (RequestFailedException ex) when (ex.Status is 404 or 412)
             {

@@ -20,7 +20,8 @@ namespace ConversationSender.Tests.Reliability;
 [Collection(FaultInjectionCollection.Name)]
 public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
 {
-    private const int MessageCount = 2000;
+    // 2,000 in the suite; FAULT_RUN_MESSAGES=5000 (and FAULT_RUN_UPDATE_DOCS=1 to write docs/reliability.md) for the long run.
+    private static readonly int MessageCount = int.TryParse(Environment.GetEnvironmentVariable("FAULT_RUN_MESSAGES"), out var n) && n >= 1000 ? n : 2000;
 
     [Fact]
     public async Task Nothing_is_lost_and_duplicates_come_only_from_ambiguous_failures()
@@ -72,13 +73,14 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
             settings["KeyVault:CacheDuration"] = "00:00:01";
             settings["Idempotency:InFlightTimeout"] = "00:00:15";
             settings["SendQueue:RetryBaseDelay"] = "00:00:00.200";
+            settings["KeyVault:FailureBackoff"] = "00:00:00.500";
             settings["SendQueue:RetryMaxDelay"] = "00:00:02";
         });
 
         // Produce with the product's own client settings (base64), some messages invalid, some with their own key.
         var producer = host.Get<StorageClientFactory>().CreateQueue(queueName);
         await producer.CreateIfNotExistsAsync();
-        var ids = Enumerable.Range(0, MessageCount).Select(i => $"fault-{i:D4}").ToList();
+        var ids = Enumerable.Range(0, MessageCount).Select(i => $"fault-{i:D5}").ToList();
         await Parallel.ForEachAsync(Enumerable.Range(0, MessageCount), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
             await producer.SendMessageAsync(MessageFor(i), ct));
         var produced = clock.Elapsed;
@@ -96,7 +98,7 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         };
 
         var run = simulator.RunUntilDrainedAsync(TimeSpan.FromMinutes(3));
-        var events = await InjectEnvironmentFaultsAsync(sinch, vault, azurite, run);
+        var events = await InjectEnvironmentFaultsAsync(sinch, vault, azurite, run, MessageCount);
         var drained = await run;
         var processed = clock.Elapsed;
 
@@ -107,6 +109,7 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         var deadLetterGroups = deadLetters.Select(e => JsonNode.Parse(e)!).GroupBy(e => CorrelationOf(e["original_message"]!.GetValue<string>())).ToList();
         var deadLettered = deadLetterGroups.ToDictionary(g => g.Key, g => g.First()["reason"]!.GetValue<string>());
         var deadLetterErrors = deadLetterGroups.ToDictionary(g => g.Key, g => g.First()["errors"]?.ToJsonString() ?? "");
+        var deadLetterOutcomes = deadLetterGroups.ToDictionary(g => g.Key, g => g.First()["outcome"]!.GetValue<string>());
         var poisoned = (await ReadAllAsync(azurite.ConnectionString, queueName + "-poison", decodeBase64: true)).Select(CorrelationOf).ToHashSet();
         var lost = ids.Where(id => !deliveries.ContainsKey(id) && !deadLettered.ContainsKey(id) && !poisoned.Contains(id)).ToList();
         var duplicates = deliveries.Values.Sum(n => n - 1);
@@ -134,7 +137,7 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
             ["delivered"] = deliveries.Count,
             ["dead_lettered"] = deadLettered.Count,
             ["dead_letter_copies"] = deadLetters.Count - deadLettered.Count,
-            ["dead_letter_reasons"] = new JsonObject([.. deadLettered.Values.GroupBy(r => Regex.Replace(r, @"\d+", "#")[..Math.Min(60, r.Length)]).Select(g => KeyValuePair.Create(g.Key, (JsonNode?)g.Count()))]),
+            ["dead_letter_reasons"] = new JsonObject([.. deadLettered.Values.Select(r => Regex.Replace(r, @"[0-9][0-9:.T+-]*", "#")).GroupBy(r => r[..Math.Min(60, r.Length)]).Select(g => KeyValuePair.Create(g.Key, (JsonNode?)g.Count()))]),
             ["poisoned"] = poisoned.Count,
             ["lost"] = lost.Count,
             ["duplicates"] = duplicates,
@@ -143,6 +146,8 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
             ["resent_after_crash"] = resentAfterCrash,
             ["log_lines"] = logs.Count,
             ["log_leaks"] = leaks,
+            ["table_failures_after_acceptance"] = logs.Count(l => l.Contains("Could not record the outcome under the idempotency key", StringComparison.Ordinal)),
+            ["retry_copies_queued"] = logs.Count(l => l.Contains("attempt", StringComparison.Ordinal) && l.Contains("failed; attempt", StringComparison.Ordinal)),
         };
         output.WriteLine(report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var ambiguousKinds = new[] { SinchFault.ServerErrorAfterProcessing, SinchFault.SlowAfterProcessing, SinchFault.DropAfterProcessing };
@@ -162,16 +167,27 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         }
 
         await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "fault-run.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        if (Environment.GetEnvironmentVariable("FAULT_RUN_UPDATE_DOCS") == "1")
+        {
+            GeneratedDocSection.Replace(RepositoryRoot.File("docs", "reliability.md"), "fault-run", ReliabilityReport(report));
+        }
 
         Assert.True(drained, "the queue did not drain in time");
 
         // Every valid message reached Sinch (by its id), every invalid one was dead-lettered with its reason, and
         // nothing else was: a product that refused everything would fail here, not pass with 2,000 dead letters.
-        var valid = ids.Where(id => !IsInvalid(id)).ToList();
         var invalid = ids.Where(IsInvalid).ToList();
-        Assert.Equal(1980, valid.Count);
+        var reusePairs = ids.Where(id => ReusePairOf(id) is { First: true }).Select(id => (First: id, Second: SecondOfPair(id))).ToList();
+        var valid = ids.Where(id => !IsInvalid(id) && ReusePairOf(id) is null).ToList();
+        Assert.Equal(MessageCount - (MessageCount / 100) - (2 * reusePairs.Count), valid.Count);
         Assert.Empty(valid.Where(id => !deliveries.ContainsKey(id)).Select(id => $"{id}: {deadLettered.GetValueOrDefault(id, "not dead-lettered either")}"));
-        Assert.Equal(invalid.Order(StringComparer.Ordinal), deadLettered.Keys.Order(StringComparer.Ordinal));
+
+        // A key used for two different messages: exactly one of them is sent, the other dead-lettered as key_reused.
+        Assert.NotEmpty(reusePairs);
+        Expect.All(reusePairs, pair => Assert.True(deliveries.ContainsKey(pair.First) ^ deliveries.ContainsKey(pair.Second), $"{pair.First}/{pair.Second}: sent {deliveries.ContainsKey(pair.First)}/{deliveries.ContainsKey(pair.Second)}"));
+        var reuseLosers = reusePairs.Select(pair => deliveries.ContainsKey(pair.First) ? pair.Second : pair.First).ToList();
+        Expect.All(reuseLosers, id => Assert.Equal("key_reused", deadLetterOutcomes.GetValueOrDefault(id)));
+        Assert.Equal(invalid.Concat(reuseLosers).Order(StringComparer.Ordinal), deadLettered.Keys.Order(StringComparer.Ordinal));
         Expect.All(invalid, id => Assert.False(string.IsNullOrWhiteSpace(deadLettered[id])));
         Expect.All(invalid, id => Assert.Contains("SMSS", deadLetterErrors[id], StringComparison.Ordinal));
         Assert.Empty(lost);
@@ -188,7 +204,8 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         // failed only deliberately.
         Expect.All(new[] { SinchFault.RateLimitedWithRetryAfter, SinchFault.RateLimitedWithoutRetryAfter, SinchFault.Unavailable, SinchFault.ServerErrorAfterProcessing, SinchFault.SlowAfterProcessing, SinchFault.DropBeforeProcessing, SinchFault.DropAfterProcessing },
             kind => Assert.True(faults.GetValueOrDefault(kind) > 0, $"no {kind} was injected"));
-        Assert.Equal(3, events.Count);
+        Assert.Equal(4, events.Count);
+        Assert.Contains(events, e => e.StartsWith("sinch unavailable", StringComparison.Ordinal) && !e.Contains("(0 ", StringComparison.Ordinal));
         Assert.Contains(events, e => e.StartsWith("token endpoint answered 429", StringComparison.Ordinal) && !e.Contains("(0 ", StringComparison.Ordinal) && !e.Contains("(1 ", StringComparison.Ordinal));
         Assert.Contains(events, e => e.StartsWith("key vault answered 503", StringComparison.Ordinal) && !e.Contains("(0 ", StringComparison.Ordinal));
         Assert.Contains(events, e => e.StartsWith("azurite restarted", StringComparison.Ordinal));
@@ -198,8 +215,31 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         Assert.Equal(0, leaks);
     }
 
-    /// <summary>Token endpoint rate-limited, Key Vault down, Azurite restarted: each while sends are under way.</summary>
-    private static async Task<List<string>> InjectEnvironmentFaultsAsync(SinchSandbox sinch, FakeKeyVaultServer vault, AzuriteProcess azurite, Task run)
+    private static string ReliabilityReport(JsonObject report)
+    {
+        long N(string name) => report[name]!.GetValue<long>();
+        var parked = N("dead_lettered") + N("poisoned");
+        return $"""
+            {GeneratedDocSection.MachineLine()}
+
+            | messages | delivered | lost | duplicates | of them explained by an ambiguous fault | parked, with reason | host crashes after success / resent |
+            | ---: | ---: | ---: | ---: | ---: | ---: | --- |
+            | {N("messages")} | {N("delivered")} | {N("lost")} | {N("duplicates")} | {N("duplicates") - N("unexplained_duplicates")} | {parked} | {N("host_crashes_after_success")} / {N("resent_after_crash")} |
+
+            Parked, by reason: {string.Join("; ", report["dead_letter_reasons"]!.AsObject().Select(r => $"{r.Value} × '{r.Key}'"))}.
+            Environment: {string.Join("; ", report["environment_events"]!.AsArray().Select(e => e!.GetValue<string>()))}.
+            Sinch faults injected: {string.Join(", ", report["faults"]!.AsObject().Select(f => $"{f.Key} {f.Value}"))}. Retry copies queued: {N("retry_copies_queued")};
+            claim completions that failed after Sinch accepted (storage down): {N("table_failures_after_acceptance")}; log leaks: {N("log_leaks")}.
+            Run time: {report["run_seconds"]} s for the sends, after {report["produce_seconds"]} s producing.
+
+            ```json
+            {report.ToJsonString(new JsonSerializerOptions { WriteIndented = true })}
+            ```
+            """;
+    }
+
+    /// <summary>Token endpoint rate-limited, Key Vault down past the cache lifetime, Azurite restarted, Sinch down: each while sends are under way.</summary>
+    private static async Task<List<string>> InjectEnvironmentFaultsAsync(SinchSandbox sinch, FakeKeyVaultServer vault, AzuriteProcess azurite, Task run, int messages)
     {
         var events = new List<string>();
         async Task<bool> WaitForDeliveriesAsync(int count)
@@ -226,7 +266,7 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
             return count() - before;
         }
 
-        if (await WaitForDeliveriesAsync(300))
+        if (await WaitForDeliveriesAsync(messages * 15 / 100))
         {
             sinch.TokenEndpointRateLimited = true;
             var refused = await HoldUntilAsync(() => sinch.TokenRequests.Count, atLeast: 2, TimeSpan.FromSeconds(2));
@@ -234,7 +274,7 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
             events.Add($"token endpoint answered 429 ({refused} refused token requests)");
         }
 
-        if (await WaitForDeliveriesAsync(700))
+        if (await WaitForDeliveriesAsync(messages * 35 / 100))
         {
             vault.FailWithStatus = 503;
             var failed = await HoldUntilAsync(() => vault.ReadsOf("sinch-key-secret"), atLeast: 3, TimeSpan.FromSeconds(3));
@@ -242,11 +282,22 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
             events.Add($"key vault answered 503 ({failed} failed reads)");
         }
 
-        if (await WaitForDeliveriesAsync(1100))
+        if (await WaitForDeliveriesAsync(messages * 55 / 100))
         {
             var stopped = Stopwatch.StartNew();
             await azurite.RestartAsync();
             events.Add($"azurite restarted ({stopped.Elapsed.TotalSeconds:F1} s down)");
+        }
+
+        // A Sinch outage (compressed: the back-off runs 200 ms … 2 s here): every send fails until a few hundred have.
+        if (await WaitForDeliveriesAsync(messages * 70 / 100))
+        {
+            var plan = sinch.FaultPlan;
+            var down = Stopwatch.StartNew();
+            sinch.FaultPlan = () => SinchFault.Unavailable;
+            var refused = await HoldUntilAsync(() => sinch.SendHistory.Count, atLeast: 200, TimeSpan.FromSeconds(3));
+            sinch.FaultPlan = plan;
+            events.Add($"sinch unavailable for {down.Elapsed.TotalSeconds:F1} s ({refused} refused sends)");
         }
 
         return events;
@@ -254,12 +305,19 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
 
     private static string MessageFor(int i)
     {
-        var id = $"fault-{i:D4}";
+        var id = $"fault-{i:D5}";
         var identity = $"+467{10_000_000 + (i * 7919 % 89_999_999):D8}";
         var channel = IsInvalid(id) ? "SMSS" : (i % 3 == 0 ? "WHATSAPP" : "SMS");
-        var key = i % 4 == 0 ? $", \"idempotency_key\": \"order-{i}\"" : "";
+        var key = ReusePairOf(id) is { } pair ? $", \"idempotency_key\": \"reused-{pair.Pair}\""
+            : i % 4 == 0 ? $", \"idempotency_key\": \"order-{i}\"" : "";
         return $$"""{ "to": { "channel": "{{channel}}", "identity": "{{identity}}" }, "text": "Your code is {{i:D6}}", "correlation_id": "{{id}}"{{key}} }""";
     }
+
+    // Messages 7 and 8 of every 50 share one idempotency key with different texts: a key reused for another message.
+    private static (int Pair, bool First)? ReusePairOf(string id) =>
+        int.Parse(id[6..], System.Globalization.CultureInfo.InvariantCulture) is var i && i % 50 is 7 or 8 ? (i / 50, i % 50 == 7) : null;
+
+    private static string SecondOfPair(string first) => $"fault-{int.Parse(first[6..], System.Globalization.CultureInfo.InvariantCulture) + 1:D5}";
 
     private static bool IsInvalid(string id) => int.Parse(id[6..], System.Globalization.CultureInfo.InvariantCulture) % 100 == 42;
 

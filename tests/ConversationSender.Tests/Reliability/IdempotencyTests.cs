@@ -159,6 +159,21 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_released_after_a_failed_send_stays_bound_to_its_message()
+    {
+        var key = Guid.NewGuid().ToString();
+        _sinch.Script(FakeResponse.SinchError(500, "INTERNAL", "may or may not have taken it"));
+
+        Assert.Equal(503, (await PostAsync(Message, key)).Status);
+        var other = await PostAsync("""{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "something else" }""", key);
+        var same = await PostAsync(Message, key);
+
+        Assert.Equal(422, other.Status);
+        Assert.Equal(200, same.Status);
+        Assert.Equal(2, _sinch.SendRequests.Count);
+    }
+
+    [Fact]
     public async Task Keys_expire_after_the_retention_window()
     {
         var key = Guid.NewGuid().ToString();
