@@ -61,7 +61,7 @@ public sealed class QueuedMessageProcessor(
     }
 
     /// <summary>The wait before attempt <paramref name="attempt"/> + 1: doubling from the base, capped, jittered, never under Retry-After.</summary>
-    public TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
+    private TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
     {
         var settings = options.Value;
         var doubled = settings.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
