@@ -11,6 +11,12 @@ public sealed record FakeResponse(int Status, string? Body = null, string Conten
     /// <summary>Answer 401 "token expired" and forget the token, so the client must fetch a new one.</summary>
     public bool ExpiresToken { get; init; }
 
+    /// <summary>Take the message (it is listed), then drop the connection before answering: an ambiguous send that went through.</summary>
+    public bool AcceptThenReset { get; init; }
+
+    /// <summary>Drop the connection before taking the message: an ambiguous send that did not go through.</summary>
+    public bool ResetBeforeProcessing { get; init; }
+
     /// <summary>When set, the answer waits for it (a test holds a send in flight for as long as it needs, not a guessed delay).</summary>
     public Task? HeldUntil { get; init; }
 
@@ -48,6 +54,10 @@ public sealed record FakeResponse(int Status, string? Body = null, string Conten
         };
 
     public static FakeResponse TokenExpired() => new(401) { ExpiresToken = true, Label = "401 token expired" };
+
+    public static FakeResponse AcceptedThenReset() => new(200) { AcceptThenReset = true, Label = "accepted, then connection reset" };
+
+    public static FakeResponse ResetBeforeAccepting() => new(200) { ResetBeforeProcessing = true, Label = "connection reset before processing" };
 
     /// <summary>Accepted, but only after a delay.</summary>
     public static FakeResponse Slow(TimeSpan delay) => new(200, null, Delay: delay) { Label = $"accepted after {delay.TotalMilliseconds:F0} ms" };

@@ -3,7 +3,8 @@ namespace ConversationSender.Sandbox;
 /// <summary>A request to answer the next <see cref="Count"/> sends with a fault (page form or <c>POST /api/faults</c>).</summary>
 public sealed class FaultSwitch
 {
-    public static readonly IReadOnlyList<string> Kinds = ["rate_limited", "rate_limited_no_retry_after", "server_error", "unavailable", "token_expired", "delay"];
+    public static readonly IReadOnlyList<string> Kinds =
+        ["rate_limited", "rate_limited_no_retry_after", "server_error", "unavailable", "token_expired", "delay", "accepted_then_reset", "reset_before_processing", "list_unavailable"];
 
     public string Kind { get; set; } = "";
 
@@ -22,6 +23,8 @@ public sealed class FaultSwitch
         "unavailable" => FakeResponse.Unavailable(RetryAfterSeconds),
         "token_expired" => FakeResponse.TokenExpired(),
         "delay" => FakeResponse.Slow(TimeSpan.FromMilliseconds(Math.Clamp(DelayMs ?? 2000, 0, 120_000))),
+        "accepted_then_reset" => FakeResponse.AcceptedThenReset(),
+        "reset_before_processing" => FakeResponse.ResetBeforeAccepting(),
         _ => null,
     };
 }

@@ -30,6 +30,9 @@ public sealed class SandboxOptions
     /// <summary>Pause between the QUEUED_ON_CHANNEL report and the final one.</summary>
     public TimeSpan DeliveryReportDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long after acceptance a message shows in the message list (Sinch lists with a delay).</summary>
+    public TimeSpan ListingDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>Captured sends kept for the page; the oldest go first.</summary>
     public int MaxCaptured { get; set; } = 1000;
 }

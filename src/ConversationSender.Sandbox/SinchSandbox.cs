@@ -28,6 +28,8 @@ public sealed partial class SinchSandbox : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _issuedTokens = new();
     private readonly ConcurrentQueue<string> _deliveries = new();
     private readonly ConcurrentQueue<CapturedMessage> _captured = new();
+    private readonly ConcurrentQueue<ListedMessage> _listed = new();
+    private int _listFailures;
 
     private SinchSandbox(WebApplication app, SandboxOptions options)
     {
@@ -74,6 +76,15 @@ public sealed partial class SinchSandbox : IAsyncDisposable
     /// <summary>Requests refused by the checks (Content-Type, JSON, project, app, stage 1), with the reason: a test of a
     /// correct client expects none.</summary>
     public ConcurrentQueue<string> RefusedRequests { get; } = new();
+
+    /// <summary>Every message the sandbox took, in order: what <c>GET …/messages</c> lists.</summary>
+    public IReadOnlyList<ListedMessage> Listed => [.. _listed];
+
+    /// <summary>Calls of the message list, each with its query string.</summary>
+    public ConcurrentQueue<string> ListRequests { get; } = new();
+
+    /// <summary>The next <paramref name="count"/> calls of the message list answer 503 (reconciliation unavailable).</summary>
+    public void FailListing(int count) => Interlocked.Exchange(ref _listFailures, count);
 
     /// <summary>Captured sends, newest first.</summary>
     public IReadOnlyList<CapturedMessage> Captured => [.. _captured.Reverse()];
@@ -175,12 +186,22 @@ public sealed partial class SinchSandbox : IAsyncDisposable
             return Results.NoContent();
         });
 
+        // The message list (API reference §8.1), with or without a region prefix.
+        _app.MapGet("/v1/projects/{project}/messages", ListMessagesAsync);
+        _app.MapGet("/{region}/v1/projects/{project}/messages", ListMessagesAsync);
+
         // messages:send, with the region in the host (eu.…) or as a path prefix (/eu/v1/…) so one sandbox serves all three.
         _app.MapFallback(HandleSendAsync);
     }
 
     private bool AddFaults(FaultSwitch fault)
     {
+        if (fault.Kind == "list_unavailable")
+        {
+            FailListing(Math.Clamp(fault.Count, 1, 1000));
+            return true;
+        }
+
         if (fault.ToResponse() is not { } response)
         {
             return false;
@@ -325,6 +346,90 @@ public sealed partial class SinchSandbox : IAsyncDisposable
         return null;
     }
 
+    /// <summary>Records a taken message for the list: its first channel identity, metadata and content as sent.</summary>
+    private void Keep(string body, string id, DateTimeOffset acceptedAt)
+    {
+        using var document = JsonDocument.Parse(body);
+        var root = document.RootElement;
+        var identity = root.TryGetProperty("recipient", out var recipient) && recipient.TryGetProperty("identified_by", out var by)
+            && by.TryGetProperty("channel_identities", out var list) && list.GetArrayLength() > 0 ? list[0] : default;
+        string Read(JsonElement parent, string name) =>
+            parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+        _listed.Enqueue(new ListedMessage(
+            id, acceptedAt, Read(root, "app_id"), Read(identity, "channel"), Read(identity, "identity"), Read(root, "message_metadata"),
+            root.TryGetProperty("message", out var message) ? message.GetRawText() : "{}"));
+    }
+
+    /// <summary>
+    /// <c>GET /v1/projects/{project}/messages</c>: filters <c>app_id</c>, <c>channel</c>, <c>channel_identity</c>,
+    /// <c>start_time</c>/<c>end_time</c> (on accept time), pages of <c>page_size</c> (≤ 1000) with <c>page_token</c>.
+    /// </summary>
+    private async Task ListMessagesAsync(HttpContext context, string project)
+    {
+        Record(context.Request, "");
+        ListRequests.Enqueue(context.Request.QueryString.Value ?? "");
+        if (!await AuthenticateAsync(context))
+        {
+            return;
+        }
+
+        if (Options.ProjectId.Length > 0 && project != Options.ProjectId)
+        {
+            await WriteErrorAsync(context, 404, "NOT_FOUND", $"Project '{project}' not found.");
+            return;
+        }
+
+        if (Interlocked.Decrement(ref _listFailures) >= 0)
+        {
+            await WriteErrorAsync(context, 503, "UNAVAILABLE", "The message list is unavailable (injected).");
+            return;
+        }
+
+        Interlocked.Exchange(ref _listFailures, 0);
+        var query = context.Request.Query;
+        var pageSize = int.TryParse(query["page_size"], CultureInfo.InvariantCulture, out var size) ? size : 10;
+        if (pageSize is < 1 or > 1000)
+        {
+            await WriteErrorAsync(context, 400, "INVALID_ARGUMENT", "page_size must be between 1 and 1000.");
+            return;
+        }
+
+        DateTimeOffset? Time(string name) => DateTimeOffset.TryParse(query[name], CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at : null;
+        var (start, end) = (Time("start_time"), Time("end_time"));
+        var listedBefore = DateTimeOffset.UtcNow - Options.ListingDelay;
+        var matching = _listed
+            .Where(m => m.AcceptTime <= listedBefore)
+            .Where(m => string.IsNullOrEmpty(query["app_id"]) || m.AppId == query["app_id"])
+            .Where(m => string.IsNullOrEmpty(query["channel"]) || m.Channel == query["channel"])
+            .Where(m => string.IsNullOrEmpty(query["channel_identity"]) || m.Identity == query["channel_identity"])
+            .Where(m => (start is null || m.AcceptTime >= start) && (end is null || m.AcceptTime <= end))
+            .ToList();
+        var offset = int.TryParse(query["page_token"], CultureInfo.InvariantCulture, out var token) ? token : 0;
+        var page = matching.Skip(offset).Take(pageSize).ToList();
+        var messages = new JsonArray();
+        foreach (var m in page)
+        {
+            messages.Add(new JsonObject
+            {
+                ["id"] = m.Id,
+                ["direction"] = "TO_CONTACT",
+                ["channel_identity"] = new JsonObject { ["channel"] = m.Channel, ["identity"] = m.Identity, ["app_id"] = "" },
+                ["accept_time"] = m.AcceptTime.ToString("O", CultureInfo.InvariantCulture),
+                ["app_message"] = JsonNode.Parse(m.AppMessageJson),
+                ["metadata"] = m.Metadata,
+                ["contact_id"] = "",
+                ["conversation_id"] = "",
+                ["processing_mode"] = "DISPATCH",
+            });
+        }
+
+        await context.Response.WriteAsJsonAsync(new JsonObject
+        {
+            ["messages"] = messages,
+            ["next_page_token"] = offset + page.Count < matching.Count ? (offset + page.Count).ToString(CultureInfo.InvariantCulture) : "",
+        });
+    }
+
     private async Task<bool> AuthenticateAsync(HttpContext context)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
@@ -360,6 +465,7 @@ public sealed partial class SinchSandbox : IAsyncDisposable
         captured.MessageId = Ulid.New(now);
         captured.Outcome = "accepted";
         _deliveries.Enqueue(body);
+        Keep(body, captured.MessageId, now);
         await context.Response.WriteAsJsonAsync(new JsonObject
         {
             ["message_id"] = captured.MessageId,
@@ -405,6 +511,24 @@ public sealed partial class SinchSandbox : IAsyncDisposable
             return;
         }
 
+        if (response.ResetBeforeProcessing)
+        {
+            captured.Outcome = response.Label;
+            context.Abort();
+            return;
+        }
+
+        if (response.AcceptThenReset)
+        {
+            var now = DateTimeOffset.UtcNow;
+            captured.MessageId = Ulid.New(now);
+            captured.Outcome = response.Label;
+            _deliveries.Enqueue(body);
+            Keep(body, captured.MessageId, now);
+            context.Abort();
+            return;
+        }
+
         if (response.Status == 200 && response.Body is null)
         {
             await AcceptAsync(context, body, captured);
@@ -441,10 +565,12 @@ public sealed partial class SinchSandbox : IAsyncDisposable
                 break;
             case SinchFault.ServerErrorAfterProcessing:
                 _deliveries.Enqueue(body);
+                Keep(body, Ulid.New(DateTimeOffset.UtcNow), DateTimeOffset.UtcNow);
                 await WriteErrorAsync(context, 500, "INTERNAL", "injected");
                 break;
             case SinchFault.SlowAfterProcessing:
                 _deliveries.Enqueue(body);
+                Keep(body, Ulid.New(DateTimeOffset.UtcNow), DateTimeOffset.UtcNow);
                 try
                 {
                     await Task.Delay(SlowDelay, context.RequestAborted);
@@ -460,6 +586,7 @@ public sealed partial class SinchSandbox : IAsyncDisposable
                 break;
             case SinchFault.DropAfterProcessing:
                 _deliveries.Enqueue(body);
+                Keep(body, Ulid.New(DateTimeOffset.UtcNow), DateTimeOffset.UtcNow);
                 context.Abort();
                 break;
         }
