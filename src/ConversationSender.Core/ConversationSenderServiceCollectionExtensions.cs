@@ -56,6 +56,7 @@ public static class ConversationSenderServiceCollectionExtensions
         services.TryAddSingleton<DeliveryStatusStore>();
         services.TryAddSingleton<CallbackProcessor>();
         services.TryAddSingleton<SendService>();
+        services.TryAddSingleton<SendReconciler>();
         services.TryAddSingleton<StorageClientFactory>();
         services.TryAddSingleton<DeadLetterWriter>();
         services.TryAddSingleton<DeadLetterReplayer>();

@@ -8,7 +8,11 @@ public abstract record IdempotencyClaim
     }
 
     /// <summary>The key is ours: send, then complete or release it.</summary>
-    public sealed record Claimed(string PartitionKey, string RowKey, Azure.ETag ETag, string Fingerprint, DateTimeOffset FirstUsedAt) : IdempotencyClaim;
+    /// <param name="Unconfirmed">Set when an earlier attempt ended ambiguously: look the message up before sending.</param>
+    public sealed record Claimed(string PartitionKey, string RowKey, Azure.ETag ETag, string Fingerprint, DateTimeOffset FirstUsedAt, UnconfirmedAttempt? Unconfirmed = null) : IdempotencyClaim;
+
+    /// <summary>When an ambiguous attempt ran: Sinch's accept time of the message, if it took it, lies in between.</summary>
+    public sealed record UnconfirmedAttempt(DateTimeOffset Start, DateTimeOffset End);
 
     /// <summary>The key was first used, at <see cref="FirstUsedAt"/>, for a different request: it names that one only.</summary>
     public sealed record UsedForAnotherRequest(DateTimeOffset FirstUsedAt) : IdempotencyClaim;

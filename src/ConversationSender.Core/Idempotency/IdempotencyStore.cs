@@ -21,6 +21,9 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
     // Nothing sent (or nothing known to be): the request may claim it again, and it stays bound to that request.
     private const string ReleasedState = "released";
 
+    // The last attempt ended ambiguously (Sinch may have the message): whoever claims it next must look it up first.
+    private const string UnconfirmedState = "unconfirmed";
+
     private readonly IdempotencyOptions _options = options.Value;
     public bool Enabled => _options.Enabled;
 
@@ -55,7 +58,10 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
                 }
 
                 var abandoned = entity.GetString("State") == InFlightState && claimedAt + _options.InFlightTimeout <= now;
-                var released = entity.GetString("State") == ReleasedState;
+                var unconfirmed = entity.GetString("State") == UnconfirmedState
+                    ? new IdempotencyClaim.UnconfirmedAttempt(entity.GetDateTimeOffset("AttemptStart") ?? claimedAt, entity.GetDateTimeOffset("AttemptEnd") ?? claimedAt)
+                    : null;
+                var released = entity.GetString("State") == ReleasedState || unconfirmed is not null;
                 if (!expired && !abandoned && !released)
                 {
                     return entity.GetString("State") == SentState
@@ -68,7 +74,7 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
                     // Take over an expired or abandoned key; the ETag makes sure only one taker wins.
                     var usedSince = expired ? now : firstUsedAt;
                     var replaced = await table.UpdateEntityAsync(NewClaim(partition, row, fingerprint, usedSince, now), entity.ETag, TableUpdateMode.Replace, cancellationToken);
-                    return new IdempotencyClaim.Claimed(partition, row, replaced.Headers.ETag ?? ETag.All, fingerprint, usedSince);
+                    return new IdempotencyClaim.Claimed(partition, row, replaced.Headers.ETag ?? ETag.All, fingerprint, usedSince, expired ? null : unconfirmed);
                 }
                 catch (RequestFailedException lost) when (lost.Status is 409 or 412)
                 {
@@ -120,6 +126,35 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
             catch (RequestFailedException ex) when (ex.Status is 404 or 412)
             {
                 // Gone or taken over by another sender: nothing of ours to release.
+            }
+
+            return true;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Leaves the key "unconfirmed" after an ambiguous attempt: not released (a blind resend could duplicate), not
+    /// completed (nothing is known); the next claim gets the attempt's time window to look the message up.
+    /// </summary>
+    public Task MarkUnconfirmedAsync(IdempotencyClaim.Claimed claim, IdempotencyClaim.UnconfirmedAttempt attempt, CancellationToken cancellationToken) =>
+        GuardAsync(async table =>
+        {
+            var now = time.GetUtcNow();
+            try
+            {
+                await table.UpdateEntityAsync(new TableEntity(claim.PartitionKey, claim.RowKey)
+                {
+                    ["State"] = UnconfirmedState,
+                    ["ClaimedAt"] = now,
+                    ["ExpiresAt"] = now + _options.Retention,
+                    ["Fingerprint"] = claim.Fingerprint,
+                    ["FirstUsedAt"] = claim.FirstUsedAt,
+                    ["AttemptStart"] = attempt.Start,
+                    ["AttemptEnd"] = attempt.End,
+                }, claim.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+                // Taken over meanwhile: the other attempt decides.
             }
 
             return true;

@@ -26,6 +26,7 @@ public sealed class QueuedMessageProcessor(
     SendQueueWriter queue,
     IOptions<SendQueueOptions> options,
     IOptions<IdempotencyOptions> idempotency,
+    IOptions<Sinch.SinchOptions> sinch,
     TimeProvider time,
     ILogger<QueuedMessageProcessor> logger)
 {
@@ -48,6 +49,8 @@ public sealed class QueuedMessageProcessor(
                 SendOutcome.KeyReused reused => await DeadLetterAsync(message, original, "key_reused", $"Its idempotency key was first used at {reused.FirstUsedAt:O} for a message with other content; not sent.", attempt, null, null, cancellationToken),
                 SendOutcome.Transient transient => await RetryLaterAsync(message, original, key, attempt, firstSeen, transient.Reason, Backoff(attempt, transient.RetryAfter), transient, cancellationToken),
                 SendOutcome.Misconfigured misconfigured => await RetryLaterAsync(message, original, key, attempt, firstSeen, $"Not sent until {misconfigured.SettingName} is fixed: {misconfigured.Reason}", Backoff(attempt, null), null, cancellationToken),
+                SendOutcome.Unconfirmed { CheckAgainLater: true } unconfirmed => await RetryLaterAsync(message, original, key, attempt, firstSeen, unconfirmed.Reason, Max(sinch.Value.ReconcileSettleTime, Backoff(attempt, null)), null, cancellationToken),
+                SendOutcome.Unconfirmed unconfirmed => await DeadLetterAsync(message, original, "unconfirmed", unconfirmed.Reason, attempt, null, null, cancellationToken),
                 SendOutcome.InProgress inProgress => await RetryLaterAsync(message, original, key, attempt, firstSeen, $"Another attempt at this message is in progress since {inProgress.Since:O}.", idempotency.Value.InFlightTimeout, null, cancellationToken),
                 _ => throw new System.Diagnostics.UnreachableException($"Unknown outcome {outcome.GetType().Name}."),
             };
@@ -71,6 +74,8 @@ public sealed class QueuedMessageProcessor(
         var jittered = TimeSpan.FromMilliseconds(capped / 2 + (Random.Shared.NextDouble() * capped / 2));
         return retryAfter is { } asked && asked > jittered ? asked : jittered;
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private async Task<QueueDisposition> RetryLaterAsync(
         QueueMessage message, BinaryData original, string key, int attempt, DateTimeOffset firstSeen, string reason, TimeSpan delay, SendOutcome.Transient? transient, CancellationToken cancellationToken)

@@ -33,6 +33,13 @@ public abstract record SendOutcome
     /// <summary>The idempotency key was first used, at <see cref="FirstUsedAt"/>, for a different message: nothing was sent.</summary>
     public sealed record KeyReused(DateTimeOffset FirstUsedAt) : SendOutcome;
 
+    /// <summary>
+    /// Sinch may or may not have the message (an ambiguous failure), and it is not resent blindly. With
+    /// <see cref="CheckAgainLater"/> it will be looked up in Sinch's message list on the next attempt under the same
+    /// key; without, the list cannot be searched, and a person must decide (replay or discard).
+    /// </summary>
+    public sealed record Unconfirmed(string Reason, bool CheckAgainLater) : SendOutcome;
+
     /// <summary>Another send with the same idempotency key is running; ask again shortly.</summary>
     public sealed record InProgress(DateTimeOffset Since) : SendOutcome;
 

@@ -21,6 +21,8 @@ public sealed class SendService(
     ISinchCredentialStore credentialStore,
     IdempotencyStore idempotency,
     DeliveryStatusStore statuses,
+    SendReconciler reconciler,
+    IOptions<SinchOptions> sinchOptions,
     IOptions<WebhookOptions> webhooks,
     TimeProvider time,
     ILogger<SendService> logger)
@@ -94,9 +96,80 @@ public sealed class SendService(
         }
 
         var claimed = (IdempotencyClaim.Claimed)claim;
+
+        // Our marker in message_metadata (Sinch lists it as metadata), unless the caller set its own: it lets an
+        // ambiguous attempt be found again exactly. Set after the fingerprint, which is of the caller's request.
+        request.MessageMetadata ??= Marker(key);
+        if (claimed.Unconfirmed is { } earlier && await ReconcileAsync(request, claimed, earlier, cancellationToken) is { } settled)
+        {
+            return await RecordAsync(settled, trackingId: message.IdempotencyKey ?? idempotencyKey, request.CorrelationId);
+        }
+
+        var attemptStart = time.GetUtcNow();
         var outcome = Log(await SendValidatedAsync(request, cancellationToken));
+        if (outcome is SendOutcome.Transient { MayHaveBeenSent: true } ambiguous && !sinchOptions.Value.RetryAmbiguousFailures)
+        {
+            // Not released: a blind resend could deliver it twice. The next attempt looks it up first.
+            await KeepUnconfirmedAsync(claimed, new IdempotencyClaim.UnconfirmedAttempt(attemptStart, time.GetUtcNow()));
+            return new SendOutcome.Unconfirmed($"{ambiguous.Reason} Sinch may have taken it; it is looked up in Sinch's message list before any resend.", CheckAgainLater: true);
+        }
+
         await SettleClaimAsync(claimed, outcome, cancellationToken);
         return await RecordAsync(outcome, trackingId: message.IdempotencyKey ?? idempotencyKey, request.CorrelationId);
+    }
+
+    /// <summary>The marker this service puts in <c>message_metadata</c> of keyed sends: derived from the key, never the key.</summary>
+    public static string Marker(string key) => "cs:" + IdempotencyStore.Hash(key)[..24];
+
+    // Before resending a message whose last attempt was ambiguous: found → it was sent (no resend); not listed after the
+    // settle time → it was not (send it, once); the list cannot be searched → do not resend, unless the operator chose to.
+    private async Task<SendOutcome?> ReconcileAsync(SendMessageRequest request, IdempotencyClaim.Claimed claimed, IdempotencyClaim.UnconfirmedAttempt earlier, CancellationToken cancellationToken)
+    {
+        SendReconciler.Result result;
+        try
+        {
+            result = await reconciler.FindAsync(request, await credentialStore.GetAsync(cancellationToken), earlier.Start, earlier.End, cancellationToken);
+        }
+        catch (Exception ex) when (ex is CredentialsUnavailableException or CredentialsMisconfiguredException)
+        {
+            result = new SendReconciler.Result.Unavailable(ex.Message);
+        }
+
+        switch (result)
+        {
+            case SendReconciler.Result.Found found:
+                logger.LogInformation("Reconciled as sent: Sinch took the ambiguous attempt as {MessageId}; not sending again.", found.MessageId);
+                await SettleClaimAsync(claimed, new SendOutcome.Accepted(found.MessageId, found.AcceptTime), cancellationToken);
+                return new SendOutcome.Accepted(found.MessageId, found.AcceptTime, Replayed: true);
+            case SendReconciler.Result.NotFound when time.GetUtcNow() < earlier.End + sinchOptions.Value.ReconcileSettleTime:
+                await KeepUnconfirmedAsync(claimed, earlier);
+                return new SendOutcome.Unconfirmed("Not in Sinch's message list yet; Sinch lists messages with a delay, so it is looked up again later.", CheckAgainLater: true);
+            case SendReconciler.Result.NotFound:
+                logger.LogInformation("Reconciled as not sent: the ambiguous attempt is not in Sinch's message list; sending it now.");
+                return null;
+            case SendReconciler.Result.Unavailable unavailable when sinchOptions.Value.RetryAmbiguousFailures:
+                logger.LogWarning("Sinch's message list cannot be searched ({Reason}); resending as Sinch:RetryAmbiguousFailures allows.", unavailable.Reason);
+                return null;
+            case SendReconciler.Result.Unavailable unavailable:
+                logger.LogWarning("Parked unconfirmed: Sinch's message list cannot be searched ({Reason}); not resending.", unavailable.Reason);
+                await KeepUnconfirmedAsync(claimed, earlier);
+                return new SendOutcome.Unconfirmed($"Sinch may have taken this message, and its message list cannot be searched ({unavailable.Reason}); it is not resent blindly.", CheckAgainLater: false);
+            default:
+                throw new UnreachableException();
+        }
+    }
+
+    private async Task KeepUnconfirmedAsync(IdempotencyClaim.Claimed claimed, IdempotencyClaim.UnconfirmedAttempt attempt)
+    {
+        try
+        {
+            await idempotency.MarkUnconfirmedAsync(claimed, attempt, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The claim stays in flight: after InFlightTimeout it is taken over (and, today, resent: see issue 20).
+            logger.LogError(ex, "Could not mark the idempotency key unconfirmed.");
+        }
     }
 
     // What Sinch would receive, app_id aside (the client fills it in later): the same request always hashes the same,

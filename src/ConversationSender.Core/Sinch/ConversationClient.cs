@@ -97,6 +97,44 @@ public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipe
         }
     }
 
+    /// <summary>
+    /// One page of the messages Sinch took for <paramref name="identity"/> between two accept times (newest Sinch
+    /// sets the order), for reconciling an ambiguous send. No retries: the caller decides what an answer means.
+    /// </summary>
+    /// <exception cref="SinchApiException">The list refused (403/404: reconciliation unavailable) or failed.</exception>
+    public async Task<ListMessagesResponse> ListMessagesAsync(
+        SinchCredentials credentials, string identity, DateTimeOffset from, DateTimeOffset to, string? pageToken, string messagesSource, CancellationToken cancellationToken)
+    {
+        var query = $"app_id={Uri.EscapeDataString(credentials.AppId)}&channel_identity={Uri.EscapeDataString(identity)}"
+            + $"&start_time={Uri.EscapeDataString(from.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}"
+            + $"&end_time={Uri.EscapeDataString(to.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}"
+            + $"&page_size=1000&messages_source={Uri.EscapeDataString(messagesSource)}"
+            + (string.IsNullOrEmpty(pageToken) ? "" : $"&page_token={Uri.EscapeDataString(pageToken)}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"v1/projects/{Uri.EscapeDataString(credentials.ProjectId)}/messages?{query}", UriKind.Relative));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Options.Set(SinchAuthenticationHandler.CredentialsKey, credentials);
+        HttpResponseMessage response;
+        try
+        {
+            response = await httpClient.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new SinchUnavailableException($"Sinch's message list could not be reached ({ex.HttpRequestError}).", null, null, null, ex);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var error = await ReadErrorAsync(response, cancellationToken);
+                throw new SinchUnavailableException($"Sinch's message list answered HTTP {(int)response.StatusCode}.", response.StatusCode, error, null);
+            }
+
+            return await ReadJsonAsync(response, SinchJsonContext.Default.ListMessagesResponse, cancellationToken) ?? new ListMessagesResponse();
+        }
+    }
+
     // A relative URI starting with "v1/": new Uri(base, "messages:send") would read "messages" as a URI scheme.
     // Built once per project, not per send.
     private static Uri SendPath(string projectId)

@@ -11,4 +11,5 @@ namespace ConversationSender.Sinch;
 [JsonSerializable(typeof(SinchErrorEnvelope))]
 [JsonSerializable(typeof(SinchError))]
 [JsonSerializable(typeof(OAuthTokenResponse))]
+[JsonSerializable(typeof(ListMessagesResponse))]
 public sealed partial class SinchJsonContext : JsonSerializerContext;

@@ -75,6 +75,17 @@ public sealed class SinchOptions
     [Range(0.0, 800.0)]
     public double MaxSendsPerSecond { get; set; } = 50;
 
+    /// <summary>
+    /// Where Sinch's message list looks when an ambiguous send is reconciled: <c>DISPATCH_SOURCE</c> for apps in
+    /// Dispatch processing mode (the default for apps created since April 2025), <c>CONVERSATION_SOURCE</c> otherwise.
+    /// </summary>
+    [RegularExpression("^(DISPATCH_SOURCE|CONVERSATION_SOURCE)$", ErrorMessage = "Sinch:MessagesSource must be DISPATCH_SOURCE or CONVERSATION_SOURCE.")]
+    public string MessagesSource { get; set; } = "DISPATCH_SOURCE";
+
+    /// <summary>How long after an ambiguous attempt a message missing from Sinch's list counts as not sent (Sinch lists with a delay).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ReconcileSettleTime { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A cached OAuth token is replaced this long before it expires.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:30:00")]
     public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromSeconds(60);

@@ -43,6 +43,19 @@ public sealed class JsonApiResult(int statusCode, object body, TimeSpan? retryAf
             StatusCodes.Status409Conflict,
             new ProblemDocument { Type = ProblemTypes.InProgress, Title = "A send with this idempotency key is in progress.", Status = 409, Detail = $"Started at {p.Since:O}; ask again to get its result.", TraceId = TraceId() },
             TimeSpan.FromSeconds(1)),
+        SendOutcome.Unconfirmed u => new(
+            StatusCodes.Status502BadGateway,
+            new ProblemDocument
+            {
+                Type = ProblemTypes.SendUnconfirmed,
+                Title = "Sinch may or may not have this message; it will not be resent blindly.",
+                Status = 502,
+                Detail = u.CheckAgainLater
+                    ? $"{u.Reason} Retry with the same Idempotency-Key: the retry looks the message up in Sinch first and sends it only if Sinch does not have it."
+                    : $"{u.Reason} A person must decide: check the recipient, then send it again with a new key, or drop it.",
+                TraceId = TraceId(),
+            },
+            u.CheckAgainLater ? TimeSpan.FromSeconds(5) : null),
         SendOutcome.KeyReused k => new(
             StatusCodes.Status422UnprocessableEntity,
             new ProblemDocument { Type = ProblemTypes.IdempotencyKeyReused, Title = "This idempotency key belongs to another message.", Status = 422, Detail = $"The key was first used at {k.FirstUsedAt:O} for a message with other content; nothing was sent. Use a new key for a new message.", TraceId = TraceId() }),

@@ -48,7 +48,8 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
         JsonAssert.Equal($$"""
             { "app_id": "{{SenderHost.AppId}}",
               "recipient": { "identified_by": { "channel_identities": [ { "channel": "WHATSAPP", "identity": "46701234567" } ] } },
-              "message": { "text_message": { "text": "Your order has shipped" } } }
+              "message": { "text_message": { "text": "Your order has shipped" } },
+              "message_metadata": "{{ConversationSender.Sending.SendService.Marker($"queue:{_queueName}:{message.MessageId}")}}" }
             """, Assert.Single(_sinch.SendRequests).Body);
         Assert.Empty(await ReadDeadLettersAsync($"{_queueName}-failed"));
     }
