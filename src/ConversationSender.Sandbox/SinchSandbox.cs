@@ -83,6 +83,9 @@ public sealed partial class SinchSandbox : IAsyncDisposable
     /// <summary>Calls of the message list, each with its query string.</summary>
     public ConcurrentQueue<string> ListRequests { get; } = new();
 
+    /// <summary>Adds a message to the list as if another sender of the app had sent it (traffic to search through).</summary>
+    public void AddListed(ListedMessage message) => _listed.Enqueue(message);
+
     /// <summary>The next <paramref name="count"/> calls of the message list answer 503 (reconciliation unavailable).</summary>
     public void FailListing(int count) => Interlocked.Exchange(ref _listFailures, count);
 

@@ -81,6 +81,33 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Single(_sinch.SendRequests);
     }
 
+    [Fact]
+    public async Task The_lookup_pages_through_other_traffic_and_waits_for_a_lagging_list()
+    {
+        var key = Guid.NewGuid().ToString();
+        for (var i = 0; i < 1500; i++)
+        {
+            // Earlier sends of the same app to the same number: more than one page (1,000) to search through.
+            _sinch.AddListed(new ListedMessage($"01OTHER{i:D19}", DateTimeOffset.UtcNow, SenderHost.AppId, "SMS", "+46701234567", $"other-{i}", """{ "text_message": { "text": "Your code is 123456" } }"""));
+        }
+
+        _sinch.Options.ListingDelay = TimeSpan.FromHours(1);
+        await using var patient = SenderHost.Create(SettingsWith("Sinch:ReconcileSettleTime", "00:30:00"));
+        _sinch.Script(FakeResponse.AcceptedThenReset());
+        Assert.Equal(502, (await PostAsync(patient, key)).Status);
+
+        // Not listed yet, and the settle time has not passed: still unconfirmed, not resent.
+        var early = await PostAsync(patient, key);
+        _sinch.Options.ListingDelay = TimeSpan.Zero;
+        var later = await PostAsync(patient, key);
+
+        Assert.Equal(502, early.Status);
+        Assert.Equal(200, later.Status);
+        Assert.Equal(_sinch.Listed[^1].Id, later.Json.GetProperty("message_id").GetString());
+        Assert.Single(_sinch.SendRequests);
+        Assert.Contains(_sinch.ListRequests, q => q.Contains("page_token=1000", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(false, 1, 0)]
     [InlineData(true, 1, 1)]
@@ -118,9 +145,20 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
         }
     }
 
-    private async Task<HttpAnswer> PostAsync(string key)
+    private Task<HttpAnswer> PostAsync(string key) => PostAsync(_host, key);
+
+    private static async Task<HttpAnswer> PostAsync(SenderHost host, string key)
     {
-        var context = HttpInvoker.Request(_host, Message, headers: new Dictionary<string, string> { ["Idempotency-Key"] = key });
-        return await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
+        var context = HttpInvoker.Request(host, Message, headers: new Dictionary<string, string> { ["Idempotency-Key"] = key });
+        return await HttpInvoker.ExecuteAsync(context, await host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
+    }
+
+    private Dictionary<string, string?> SettingsWith(string name, string value)
+    {
+        var settings = SenderHost.SettingsFor(_sinch);
+        settings["SendQueueStorage"] = azurite.ConnectionString;
+        settings["SendQueueName"] = _queueName;
+        settings[name] = value;
+        return settings;
     }
 }
