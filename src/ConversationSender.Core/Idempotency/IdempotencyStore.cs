@@ -109,52 +109,40 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
     /// key stays bound to it (another message under this key is still refused, for the retention period).
     /// </summary>
     public Task ReleaseAsync(IdempotencyClaim.Claimed claim, CancellationToken cancellationToken) =>
-        GuardAsync(async table =>
-        {
-            try
-            {
-                var now = time.GetUtcNow();
-                await table.UpdateEntityAsync(new TableEntity(claim.PartitionKey, claim.RowKey)
-                {
-                    ["State"] = ReleasedState,
-                    ["ClaimedAt"] = now,
-                    ["ExpiresAt"] = now + _options.Retention,
-                    ["Fingerprint"] = claim.Fingerprint,
-                    ["FirstUsedAt"] = claim.FirstUsedAt,
-                }, claim.ETag, TableUpdateMode.Replace, cancellationToken);
-            }
-            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
-            {
-                // Gone or taken over by another sender: nothing of ours to release.
-            }
-
-            return true;
-        }, cancellationToken);
+        ReplaceOurClaimAsync(claim, ReleasedState, attempt: null, cancellationToken);
 
     /// <summary>
     /// Leaves the key "unconfirmed" after an ambiguous attempt: not released (a blind resend could duplicate), not
     /// completed (nothing is known); the next claim gets the attempt's time window to look the message up.
     /// </summary>
     public Task MarkUnconfirmedAsync(IdempotencyClaim.Claimed claim, IdempotencyClaim.UnconfirmedAttempt attempt, CancellationToken cancellationToken) =>
+        ReplaceOurClaimAsync(claim, UnconfirmedState, attempt, cancellationToken);
+
+    // Only while the claim is still ours (its ETag): once taken over, the other attempt decides.
+    private Task<bool> ReplaceOurClaimAsync(IdempotencyClaim.Claimed claim, string state, IdempotencyClaim.UnconfirmedAttempt? attempt, CancellationToken cancellationToken) =>
         GuardAsync(async table =>
         {
             var now = time.GetUtcNow();
+            var entity = new TableEntity(claim.PartitionKey, claim.RowKey)
+            {
+                ["State"] = state,
+                ["ClaimedAt"] = now,
+                ["ExpiresAt"] = now + _options.Retention,
+                ["Fingerprint"] = claim.Fingerprint,
+                ["FirstUsedAt"] = claim.FirstUsedAt,
+            };
+            if (attempt is not null)
+            {
+                entity["AttemptStart"] = attempt.Start;
+                entity["AttemptEnd"] = attempt.End;
+            }
+
             try
             {
-                await table.UpdateEntityAsync(new TableEntity(claim.PartitionKey, claim.RowKey)
-                {
-                    ["State"] = UnconfirmedState,
-                    ["ClaimedAt"] = now,
-                    ["ExpiresAt"] = now + _options.Retention,
-                    ["Fingerprint"] = claim.Fingerprint,
-                    ["FirstUsedAt"] = claim.FirstUsedAt,
-                    ["AttemptStart"] = attempt.Start,
-                    ["AttemptEnd"] = attempt.End,
-                }, claim.ETag, TableUpdateMode.Replace, cancellationToken);
+                await table.UpdateEntityAsync(entity, claim.ETag, TableUpdateMode.Replace, cancellationToken);
             }
             catch (RequestFailedException ex) when (ex.Status is 404 or 412)
             {
-                // Taken over meanwhile: the other attempt decides.
             }
 
             return true;
