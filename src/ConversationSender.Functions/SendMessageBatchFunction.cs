@@ -1,5 +1,6 @@
 using ConversationSender.Functions.Http;
 using ConversationSender.Queueing;
+using ConversationSender.Sending;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -27,12 +28,10 @@ public sealed class SendMessageBatchFunction(SendQueueIntake intake)
             return problem;
         }
 
-        string? key = request.Headers[SendMessageHttpFunction.IdempotencyKeyHeader];
-        var keyErrors = new List<ConversationSender.Validation.FieldError>();
-        ConversationSender.Validation.OutboundMessageValidator.ValidateIdempotencyKey(key, keyErrors, SendMessageHttpFunction.IdempotencyKeyHeader);
-        if (keyErrors.Count > 0)
+        var (key, keyProblem) = IdempotencyKeyHeader.Read(request, ProblemTypes.InvalidBatch);
+        if (keyProblem is not null)
         {
-            return JsonApiResult.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidBatch, "The Idempotency-Key header is invalid.", null, keyErrors);
+            return keyProblem;
         }
 
         var (items, batchError) = await intake.AcceptBatchAsync(body!, key, cancellationToken);
@@ -51,6 +50,6 @@ public sealed class SendMessageBatchFunction(SendQueueIntake intake)
         var queuedCount = results.Count(r => r.Status == "queued");
         var notQueuedCount = results.Count(r => r.Status == "not_queued");
         var status = queuedCount > 0 ? StatusCodes.Status202Accepted : notQueuedCount > 0 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status400BadRequest;
-        return new JsonApiResult(status, new BatchResponse(queuedCount, results.Count(r => r.Status == "invalid"), results) { NotQueued = notQueuedCount }, status == StatusCodes.Status503ServiceUnavailable ? TimeSpan.FromSeconds(5) : null);
+        return new JsonApiResult(status, new BatchResponse(queuedCount, results.Count(r => r.Status == "invalid"), results) { NotQueued = notQueuedCount }, status == StatusCodes.Status503ServiceUnavailable ? SendOutcome.Transient.RetryShortly : null);
     }
 }

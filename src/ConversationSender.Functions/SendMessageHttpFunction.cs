@@ -16,7 +16,7 @@ public sealed class SendMessageHttpFunction(SendService sendService, SendQueueIn
     /// <summary>Far above any real message (a queue message holds at most 48 KiB of JSON); stops memory abuse.</summary>
     public const int MaxBodyBytes = 256 * 1024;
 
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string IdempotencyKeyHeader = Http.IdempotencyKeyHeader.Name;
 
     [Function("SendMessage")]
     public async Task<IActionResult> RunAsync(
@@ -29,12 +29,10 @@ public sealed class SendMessageHttpFunction(SendService sendService, SendQueueIn
             return problem;
         }
 
-        string? key = request.Headers[IdempotencyKeyHeader];
-        var keyErrors = new List<ConversationSender.Validation.FieldError>();
-        ConversationSender.Validation.OutboundMessageValidator.ValidateIdempotencyKey(key, keyErrors, IdempotencyKeyHeader);
-        if (keyErrors.Count > 0)
+        var (key, keyProblem) = Http.IdempotencyKeyHeader.Read(request, ProblemTypes.InvalidMessage);
+        if (keyProblem is not null)
         {
-            return JsonApiResult.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidMessage, "The Idempotency-Key header is invalid.", null, keyErrors);
+            return keyProblem;
         }
 
         switch (request.Query["mode"].ToString())
@@ -49,7 +47,7 @@ public sealed class SendMessageHttpFunction(SendService sendService, SendQueueIn
                     QueueIntakeResult.NotQueued notQueued => new JsonApiResult(
                         StatusCodes.Status503ServiceUnavailable,
                         new ProblemDocument { Type = ProblemTypes.Unavailable, Title = "The message could not be queued now; try again later.", Status = 503, Detail = notQueued.Reason },
-                        TimeSpan.FromSeconds(5)),
+                        SendOutcome.Transient.RetryShortly),
                     _ => throw new System.Diagnostics.UnreachableException(),
                 };
             default:

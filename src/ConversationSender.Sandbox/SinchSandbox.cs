@@ -667,6 +667,6 @@ public sealed partial class SinchSandbox : IAsyncDisposable
 
     private string BasicValue() => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Options.KeyId}:{Options.KeySecret}"));
 
-    [GeneratedRegex(@"^(?:/(?<region>us|eu|br))?/v1/projects/(?<project>[^/]+)/messages(?::|%3A)send$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:/(?<region>us|eu|br))?/v1/projects/(?<project>[^/]+)/messages(?::|%3A)send$", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex SendPath();
 }

@@ -207,6 +207,6 @@ public static partial class StageOneValidator
         }
     }
 
-    [GeneratedRegex(@"^\d+s$")]
+    [GeneratedRegex(@"^\d+s$", RegexOptions.NonBacktracking)]
     private static partial Regex Ttl();
 }

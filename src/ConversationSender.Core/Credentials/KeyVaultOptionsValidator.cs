@@ -55,6 +55,6 @@ internal sealed partial class KeyVaultOptionsValidator(IOptions<SinchOptions> si
         ("KeyVault:SecretNames:KeySecret", names.KeySecret),
     ];
 
-    [GeneratedRegex("^[0-9A-Za-z-]{1,127}$")]
+    [GeneratedRegex("^[0-9A-Za-z-]{1,127}$", RegexOptions.NonBacktracking)]
     private static partial Regex SecretName();
 }

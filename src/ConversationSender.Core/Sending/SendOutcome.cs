@@ -27,7 +27,10 @@ public abstract record SendOutcome
         /// When a caller should try again: what Sinch asked for, else a few seconds; nothing after an ambiguous failure,
         /// where a blind retry may deliver the message twice (the caller decides, ideally with an idempotency key).
         /// </summary>
-        public TimeSpan? SuggestedRetryAfter => RetryAfter ?? (MayHaveBeenSent ? null : TimeSpan.FromSeconds(5));
+        public TimeSpan? SuggestedRetryAfter => RetryAfter ?? (MayHaveBeenSent ? null : RetryShortly);
+
+        /// <summary>The wait suggested when an outage of ours says nothing about its length.</summary>
+        public static readonly TimeSpan RetryShortly = TimeSpan.FromSeconds(5);
     }
 
     /// <summary>The idempotency key was first used, at <see cref="FirstUsedAt"/>, for a different message: nothing was sent.</summary>

@@ -351,6 +351,6 @@ public static partial class OutboundMessageValidator
     // Enum-like values are echoed to help the caller, but never at length.
     private static string Shorten(string value) => value.Length <= 32 ? value : value[..32] + "…";
 
-    [GeneratedRegex(@"^\s*(\d{1,15})\s*s?\s*$")]
+    [GeneratedRegex(@"^\s*(\d{1,15})\s*s?\s*$", RegexOptions.NonBacktracking)]
     private static partial Regex Ttl();
 }

@@ -55,7 +55,7 @@ public sealed class JsonApiResult(int statusCode, object body, TimeSpan? retryAf
                     : $"{u.Reason} A person must decide: check the recipient, then send it again with a new key, or drop it.",
                 TraceId = TraceId(),
             },
-            u.CheckAgainLater ? TimeSpan.FromSeconds(5) : null),
+            u.CheckAgainLater ? SendOutcome.Transient.RetryShortly : null),
         SendOutcome.KeyReused k => new(
             StatusCodes.Status422UnprocessableEntity,
             new ProblemDocument { Type = ProblemTypes.IdempotencyKeyReused, Title = "This idempotency key belongs to another message.", Status = 422, Detail = $"The key was first used at {k.FirstUsedAt:O} for a message with other content; nothing was sent. Use a new key for a new message.", TraceId = TraceId() }),
