@@ -57,6 +57,8 @@ public static class ConversationSenderServiceCollectionExtensions
         services.TryAddSingleton<CallbackProcessor>();
         services.TryAddSingleton<SendService>();
         services.TryAddSingleton<SendReconciler>();
+        services.AddMetrics();
+        services.TryAddSingleton<SendMetrics>();
         services.TryAddSingleton<StorageClientFactory>();
         services.TryAddSingleton<DeadLetterWriter>();
         services.TryAddSingleton<DeadLetterReplayer>();

@@ -6,7 +6,9 @@ using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ConversationSender.Sending;
 using OpenTelemetry;
+using OpenTelemetry.Metrics;
 
 namespace ConversationSender.Functions;
 
@@ -48,7 +50,10 @@ public static class SenderApplication
     // 2.x/3.x package pairing to get wrong, and no default log filter to undo.
     private static void AddAzureMonitorTelemetry(IServiceCollection services)
     {
-        services.AddOpenTelemetry().UseFunctionsWorkerDefaults().UseAzureMonitorExporter();
+        services.AddOpenTelemetry()
+            .UseFunctionsWorkerDefaults()
+            .WithMetrics(metrics => metrics.AddMeter(SendMetrics.MeterName))
+            .UseAzureMonitorExporter();
         services.AddOptions<AzureMonitorExporterOptions>().Configure<IConfiguration, IServiceProvider>((options, configuration, sp) =>
         {
             options.ConnectionString = configuration[ConnectionStringSetting];

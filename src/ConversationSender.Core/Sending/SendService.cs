@@ -22,6 +22,7 @@ public sealed class SendService(
     IdempotencyStore idempotency,
     DeliveryStatusStore statuses,
     SendReconciler reconciler,
+    SendMetrics metrics,
     IOptions<SinchOptions> sinchOptions,
     IOptions<WebhookOptions> webhooks,
     TimeProvider time,
@@ -33,6 +34,13 @@ public sealed class SendService(
     /// <param name="idempotencyKey">A key given with the request (the HTTP header); must match the message's own <c>idempotency_key</c> if both are given.</param>
     /// <param name="fallbackKey">Used when neither gives a key (e.g. one derived from a queue message id).</param>
     public async Task<SendOutcome> SendAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, CancellationToken cancellationToken)
+    {
+        var outcome = await SendOnceAsync(body, idempotencyKey, fallbackKey, cancellationToken);
+        metrics.Sent(outcome);
+        return outcome;
+    }
+
+    private async Task<SendOutcome> SendOnceAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, CancellationToken cancellationToken)
     {
         var validation = OutboundMessageValidator.Validate(body, out var message);
         if (!validation.IsValid)
@@ -138,19 +146,24 @@ public sealed class SendService(
         switch (result)
         {
             case SendReconciler.Result.Found found:
+                metrics.Reconciled(ReconciliationResult.Sent);
                 logger.LogInformation("Reconciled as sent: Sinch took the ambiguous attempt as {MessageId}; not sending again.", found.MessageId);
                 await SettleClaimAsync(claimed, new SendOutcome.Accepted(found.MessageId, found.AcceptTime), cancellationToken);
                 return new SendOutcome.Accepted(found.MessageId, found.AcceptTime, Replayed: true);
             case SendReconciler.Result.NotFound when time.GetUtcNow() < earlier.End + sinchOptions.Value.ReconcileSettleTime:
+                metrics.Reconciled(ReconciliationResult.NotListedYet);
                 await KeepUnconfirmedAsync(claimed, earlier);
                 return new SendOutcome.Unconfirmed("Not in Sinch's message list yet; Sinch lists messages with a delay, so it is looked up again later.", CheckAgainLater: true);
             case SendReconciler.Result.NotFound:
+                metrics.Reconciled(ReconciliationResult.NotSent);
                 logger.LogInformation("Reconciled as not sent: the ambiguous attempt is not in Sinch's message list; sending it now.");
                 return null;
             case SendReconciler.Result.Unavailable unavailable when sinchOptions.Value.RetryAmbiguousFailures:
+                metrics.Reconciled(ReconciliationResult.ResentUnreconciled);
                 logger.LogWarning("Sinch's message list cannot be searched ({Reason}); resending as Sinch:RetryAmbiguousFailures allows.", unavailable.Reason);
                 return null;
             case SendReconciler.Result.Unavailable unavailable:
+                metrics.Reconciled(ReconciliationResult.ParkedUnconfirmed);
                 logger.LogWarning("Parked unconfirmed: Sinch's message list cannot be searched ({Reason}); not resending.", unavailable.Reason);
                 await KeepUnconfirmedAsync(claimed, earlier);
                 return new SendOutcome.Unconfirmed($"Sinch may have taken this message, and its message list cannot be searched ({unavailable.Reason}); it is not resent blindly.", CheckAgainLater: false);

@@ -1,9 +1,12 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
+using System.Diagnostics.Metrics;
 using ConversationSender.Functions;
+using ConversationSender.Sending;
 using ConversationSender.Storage;
 using ConversationSender.Tests.Infrastructure;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace ConversationSender.Tests.Reliability;
 
@@ -15,6 +18,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
     private readonly string _queueName = "recon-" + Guid.NewGuid().ToString("N")[..12];
     private SinchSandbox _sinch = null!;
     private SenderHost _host = null!;
+    private MetricCollector<long> _reconciliations = null!;
 
     public async Task InitializeAsync()
     {
@@ -25,10 +29,12 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
         settings["Sinch:ReconcileSettleTime"] = "00:00:00";
         settings["SendQueue:RetryBaseDelay"] = "00:00:00.200";
         _host = SenderHost.Create(settings);
+        _reconciliations = new MetricCollector<long>(_host.Get<IMeterFactory>(), SendMetrics.MeterName, "conversation_sender.reconciliations");
     }
 
     public async Task DisposeAsync()
     {
+        _reconciliations.Dispose();
         await _host.DisposeAsync();
         await _sinch.DisposeAsync();
     }
@@ -38,6 +44,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var key = Guid.NewGuid().ToString();
         _sinch.Script(FakeResponse.AcceptedThenReset());
+        using var sends = new MetricCollector<long>(_host.Get<IMeterFactory>(), SendMetrics.MeterName, "conversation_sender.sends");
 
         var first = await PostAsync(key);
         var retry = await PostAsync(key);
@@ -50,6 +57,8 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Single(_sinch.SendRequests);
         Assert.Single(_sinch.Deliveries);
         Assert.Contains(_host.Logs.Lines, l => l.Contains("Reconciled as sent", StringComparison.Ordinal));
+        Assert.Equal(["reconciled_sent"], ReconciliationResults());
+        Assert.Equal(["unconfirmed", "replayed"], sends.GetMeasurementSnapshot().Select(m => (string?)m.Tags["outcome"]));
     }
 
     [Fact]
@@ -64,6 +73,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(200, retry.Status);
         Assert.Single(_sinch.Deliveries);
         Assert.Contains(_host.Logs.Lines, l => l.Contains("Reconciled as not sent", StringComparison.Ordinal));
+        Assert.Equal(["reconciled_not_sent"], ReconciliationResults());
     }
 
     [Fact]
@@ -79,6 +89,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(502, retry.Status);
         Assert.Contains("A person must decide", retry.Json.GetProperty("detail").GetString()!, StringComparison.Ordinal);
         Assert.Single(_sinch.SendRequests);
+        Assert.Equal(["parked_unconfirmed"], ReconciliationResults());
     }
 
     [Fact]
@@ -93,6 +104,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
 
         _sinch.Options.ListingDelay = TimeSpan.FromHours(1);
         await using var patient = SenderHost.Create(SettingsWith("Sinch:ReconcileSettleTime", "00:30:00"));
+        using var lookups = new MetricCollector<long>(patient.Get<IMeterFactory>(), SendMetrics.MeterName, "conversation_sender.reconciliations");
         _sinch.Script(FakeResponse.AcceptedThenReset());
         Assert.Equal(502, (await PostAsync(patient, key)).Status);
 
@@ -106,6 +118,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(_sinch.Listed[^1].Id, later.Json.GetProperty("message_id").GetString());
         Assert.Single(_sinch.SendRequests);
         Assert.Contains(_sinch.ListRequests, q => q.Contains("page_token=1000", StringComparison.Ordinal));
+        Assert.Equal(["not_listed_yet", "reconciled_sent"], lookups.GetMeasurementSnapshot().Select(m => (string?)m.Tags["result"]));
     }
 
     [Theory]
@@ -161,4 +174,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
         settings[name] = value;
         return settings;
     }
+
+    private List<string?> ReconciliationResults() =>
+        [.. _reconciliations.GetMeasurementSnapshot().Select(m => m.Tags.TryGetValue("result", out var result) ? (string?)result : null)];
 }
