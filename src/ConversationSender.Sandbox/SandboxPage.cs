@@ -18,7 +18,10 @@ internal static class SandboxPage
         form { display: inline-block; margin: .3rem 1rem .8rem 0; } .muted { color: #66707c; }
         """;
 
-    public static string List(IReadOnlyList<CapturedMessage> messages, IReadOnlyList<string> pendingFaults, Uri baseUrl)
+    // Enough of the list to see what a reconciler would find; the API pages through all of it.
+    private const int ListedShown = 50;
+
+    public static string List(IReadOnlyList<CapturedMessage> messages, IReadOnlyList<ListedMessage> listed, IReadOnlyList<string> pendingFaults, Uri baseUrl)
     {
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"""
@@ -43,6 +46,20 @@ internal static class SandboxPage
                 <td class="kind">{Encode(m.Kind)}</td><td class="text">{Encode(m.Text ?? Compact(m.RequestBody))}</td>
                 <td>{Encode(m.CorrelationId ?? "")}</td><td><a href="/messages/{Encode(m.Id)}">{Encode(m.MessageId ?? "—")}</a></td>
                 <td class="{(m.Outcome == "accepted" ? "ok" : "bad")}">{Encode(m.Outcome)}{Reports(m)}</td></tr>
+                """);
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"""
+            </tbody></table>
+            <h2>Message list <span class="muted">— {listed.Count} taken</span></h2>
+            <p class="muted">What <code>GET /v1/projects/…/messages</code> returns, and a sender searches to reconcile an ambiguous send (newest {ListedShown} shown).</p>
+            <table id="listed"><thead><tr><th>Accept time (UTC)</th><th>Message id</th><th>Channel</th><th>Identity</th><th>Metadata</th></tr></thead><tbody>
+            """);
+        foreach (var m in listed.Reverse().Take(ListedShown))
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""
+                <tr class="listed"><td>{m.AcceptTime:HH:mm:ss.fff}</td><td class="id">{Encode(m.Id)}</td><td>{Encode(m.Channel)}</td>
+                <td>{Encode(m.Identity)}</td><td class="metadata"><code>{Encode(m.Metadata)}</code></td></tr>
                 """);
         }
 

@@ -156,7 +156,7 @@ public sealed partial class SinchSandbox : IAsyncDisposable
     {
         _app.MapPost("/oauth2/token", IssueTokenAsync);
         _app.MapGet("/health", () => Results.Text("ok"));
-        _app.MapGet("/", () => Results.Content(SandboxPage.List(Captured, PendingFaults(), BaseUrl), "text/html; charset=utf-8"));
+        _app.MapGet("/", () => Results.Content(SandboxPage.List(Captured, Listed, PendingFaults(), BaseUrl), "text/html; charset=utf-8"));
         _app.MapGet("/messages/{id}", (string id) => Find(id) is { } m ? Results.Content(SandboxPage.Detail(m), "text/html; charset=utf-8") : Results.NotFound());
         _app.MapPost("/faults", async (HttpRequest request) =>
         {
@@ -218,7 +218,11 @@ public sealed partial class SinchSandbox : IAsyncDisposable
         return true;
     }
 
-    private IReadOnlyList<string> PendingFaults() => [.. _scripted.Select(f => f.Label.Length > 0 ? f.Label : f.Status.ToString(CultureInfo.InvariantCulture))];
+    private IReadOnlyList<string> PendingFaults() =>
+    [
+        .. _scripted.Select(f => f.Label.Length > 0 ? f.Label : f.Status.ToString(CultureInfo.InvariantCulture)),
+        .. Enumerable.Repeat("list unavailable (503)", Math.Clamp(Volatile.Read(ref _listFailures), 0, 1000)),
+    ];
 
     private CapturedMessage? Find(string id) => _captured.FirstOrDefault(m => m.Id == id);
 

@@ -45,7 +45,23 @@ public sealed class SandboxPageBrowserTests
         var screenshots = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
         ((ITakesScreenshot)driver).GetScreenshot().SaveAsFile(Path.Combine(screenshots, "sandbox-page.png"));
 
-        rows[0].FindElement(By.CssSelector("a")).Click();
+        // The ambiguous fault from the page's own form: Sinch keeps the message, the sender cannot know, and the
+        // message list (what the sender searches) shows it with the sender's marker.
+        driver.FindElement(By.XPath("//select[@name='kind']/option[.='accepted_then_reset']")).Click();
+        driver.FindElement(By.CssSelector("form[action='/faults'] button")).Click();
+        var ambiguous = """{ "to": { "channel": "SMS", "identity": "+46701234570" }, "text": "Your code is 654321", "message_metadata": "order-4711" }""";
+        Assert.IsType<SendOutcome.Transient>(await host.Get<SendService>().SendAsync(BinaryData.FromString(ambiguous), CancellationToken.None));
+        driver.FindElement(By.XPath("//select[@name='kind']/option[.='list_unavailable']")).Click();
+        driver.FindElement(By.CssSelector("form[action='/faults'] button")).Click();
+
+        var listed = driver.FindElements(By.CssSelector("#listed tr.listed"));
+        Assert.Equal(4, listed.Count);
+        Assert.Equal("order-4711", listed[0].FindElement(By.CssSelector("td.metadata")).Text);
+        Assert.Equal(sandbox.Listed[^1].Id, listed[0].FindElement(By.CssSelector("td.id")).Text);
+        Assert.Contains("list unavailable (503)", driver.FindElement(By.TagName("body")).Text, StringComparison.Ordinal);
+        ((ITakesScreenshot)driver).GetScreenshot().SaveAsFile(Path.Combine(screenshots, "sandbox-list.png"));
+
+        driver.FindElements(By.CssSelector("#captured tr.message"))[1].FindElement(By.CssSelector("a")).Click();
         Assert.Contains("Table for two at 19:00 is confirmed", driver.FindElement(By.Id("body")).Text, StringComparison.Ordinal);
         Assert.Contains("app_id", driver.FindElement(By.Id("body")).Text, StringComparison.Ordinal);
         ((ITakesScreenshot)driver).GetScreenshot().SaveAsFile(Path.Combine(screenshots, "sandbox-detail.png"));
