@@ -16,6 +16,9 @@ public sealed class SendQueueIntake(SendQueueWriter writer, IdempotencyStore ide
 {
     public const int MaxBatchSize = 100;
 
+    /// <summary>The most errors one batch answer lists, over all its items.</summary>
+    public const int MaxBatchErrors = 200;
+
     public async Task<QueueIntakeResult> AcceptAsync(BinaryData body, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var validation = OutboundMessageValidator.Validate(body, out var message);
@@ -101,7 +104,35 @@ public sealed class SendQueueIntake(SendQueueWriter writer, IdempotencyStore ide
         var items = messages.EnumerateArray()
             .Select((item, index) => AcceptAsync(BinaryData.FromString(item.GetRawText()), ItemKey(item, batchKey, index), cancellationToken))
             .ToList();
-        return (await Task.WhenAll(items), null);
+        return (BoundErrors(await Task.WhenAll(items)), null);
+    }
+
+    // A batch answer stays small whatever the batch holds: at most MaxBatchErrors errors over all items (an item past
+    // that is reported invalid without its errors), and the list of channels spelled out once.
+    private static QueueIntakeResult[] BoundErrors(QueueIntakeResult[] items)
+    {
+        var listed = 0;
+        var channelsListed = false;
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (items[i] is not QueueIntakeResult.Invalid invalid)
+            {
+                continue;
+            }
+
+            var errors = invalid.Errors.Take(Math.Max(0, MaxBatchErrors - listed))
+                .Select(e => channelsListed ? ConversationChannels.WithoutListing(e) : e).ToList();
+            channelsListed |= errors.Any(ConversationChannels.ListsChannels);
+            if (errors.Count < invalid.Errors.Count)
+            {
+                errors.Add(new FieldError("$", $"{invalid.Errors.Count - errors.Count} more problems not listed: a batch answer lists at most {MaxBatchErrors}"));
+            }
+
+            listed += errors.Count;
+            items[i] = new QueueIntakeResult.Invalid(errors);
+        }
+
+        return items;
     }
 
     // An item's own key wins; one derived from the batch key is given only to items without one (never both).

@@ -375,7 +375,7 @@ internal static class AppMessageValidator
     {
         if (!ConversationChannels.All.Contains(channel))
         {
-            check.Add(path, $"unknown channel; expected one of {string.Join(", ", ConversationChannels.All)}");
+            check.Add(path, $"unknown channel; expected {check.ExpectedChannel()}");
         }
     }
 }

@@ -6,9 +6,11 @@ namespace ConversationSender.Validation;
 /// Checks fields of raw JSON objects and records each problem under its JSON path. Values are never
 /// quoted back: they may be identities or message texts.
 /// </summary>
-internal readonly struct JsonFieldChecker(List<FieldError> errors)
+internal readonly struct JsonFieldChecker(FieldErrors errors)
 {
     public void Add(string path, string message) => errors.Add(new FieldError(path, message));
+
+    public string ExpectedChannel() => ConversationChannels.Expected(errors);
 
     public bool IsObject(JsonElement value, string path)
     {

@@ -10,6 +10,7 @@ public static class OutboundMessageReader
     {
         message = null;
         error = null;
+        body = Utf8ByteOrderMark.Strip(body);
         if (body.IsEmpty || body.ToMemory().Span.Trim(" \t\r\n"u8).IsEmpty)
         {
             error = new FieldError("$", "the message is empty; expected a JSON object");

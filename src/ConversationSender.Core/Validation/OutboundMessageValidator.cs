@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ConversationSender.Contract;
 using ConversationSender.Sinch;
 
@@ -10,10 +9,15 @@ namespace ConversationSender.Validation;
 /// Checks an <see cref="OutboundMessage"/> against Sinch's first-stage rules before any I/O, and maps it
 /// to the <c>messages:send</c> body. All problems are reported at once, each under its JSON path.
 /// </summary>
-public static partial class OutboundMessageValidator
+public static class OutboundMessageValidator
 {
     private const long MinTtlSeconds = 3;
     private const long MaxTtlSeconds = 315_576_000_000;
+
+    private static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789");
+
+    // Far more than any recipient has; a longer list is refused whole instead of checked item by item.
+    internal const int MaxChannels = 20;
 
     // Closed enums: Sinch's own values are few and stable, and a typo ("NORMAL", "HIGH") would otherwise be
     // refused by Sinch only after the call, or silently fall back to the default.
@@ -30,7 +34,7 @@ public static partial class OutboundMessageValidator
 
     public static MessageValidationResult Validate(OutboundMessage message)
     {
-        var errors = new List<FieldError>();
+        var errors = new FieldErrors();
         var check = new JsonFieldChecker(errors);
         CheckUnknownFields(message, errors);
 
@@ -86,10 +90,10 @@ public static partial class OutboundMessageValidator
         };
         ValidateIdempotencyKey(message.IdempotencyKey, errors);
 
-        return errors.Count == 0 ? new MessageValidationResult(request, errors) : new MessageValidationResult(null, errors);
+        return errors.Count == 0 ? new MessageValidationResult(request, []) : new MessageValidationResult(null, errors.ToReport());
     }
 
-    public static void ValidateIdempotencyKey(string? key, List<FieldError> errors, string field = "idempotency_key")
+    public static void ValidateIdempotencyKey(string? key, FieldErrors errors, string field = "idempotency_key")
     {
         if (key is not null && (string.IsNullOrWhiteSpace(key) || key.Length > 200 || key.Any(char.IsControl)))
         {
@@ -97,7 +101,7 @@ public static partial class OutboundMessageValidator
         }
     }
 
-    private static void CheckUnknownFields(OutboundMessage message, List<FieldError> errors)
+    private static void CheckUnknownFields(OutboundMessage message, FieldErrors errors)
     {
         foreach (var name in message.UnknownFields?.Keys ?? [])
         {
@@ -111,7 +115,7 @@ public static partial class OutboundMessageValidator
     /// The channels a message may travel on: the identities' channels (checking that a priority order names
     /// only those), else the priority order alone (contact_id), else none known.
     /// </summary>
-    private static IReadOnlyCollection<string> TargetChannels(Recipient? recipient, List<string>? channelOrder, List<FieldError> errors)
+    private static IReadOnlyCollection<string> TargetChannels(Recipient? recipient, List<string>? channelOrder, FieldErrors errors)
     {
         if (recipient?.IdentifiedBy?.ChannelIdentities is not { } identityList)
         {
@@ -136,7 +140,7 @@ public static partial class OutboundMessageValidator
         return identities;
     }
 
-    private static Recipient? ValidateShortRecipient(ShortRecipient? to, List<FieldError> errors)
+    private static Recipient? ValidateShortRecipient(ShortRecipient? to, FieldErrors errors)
     {
         if (to is null)
         {
@@ -151,7 +155,7 @@ public static partial class OutboundMessageValidator
             : new Recipient { IdentifiedBy = new IdentifiedBy { ChannelIdentities = new[] { new ChannelIdentity { Channel = channel, Identity = identity } } } };
     }
 
-    private static Recipient? ValidateRecipient(Recipient? recipient, List<FieldError> errors)
+    private static Recipient? ValidateRecipient(Recipient? recipient, FieldErrors errors)
     {
         if (recipient is null)
         {
@@ -177,6 +181,12 @@ public static partial class OutboundMessageValidator
             return null;
         }
 
+        if (identities.Count > MaxChannels)
+        {
+            errors.Add(new FieldError("recipient.identified_by.channel_identities", $"must list at most {MaxChannels} channel identities"));
+            return null;
+        }
+
         var valid = true;
         for (var i = 0; i < identities.Count; i++)
         {
@@ -197,7 +207,7 @@ public static partial class OutboundMessageValidator
         return valid ? recipient : null;
     }
 
-    private static string? ValidateCallbackUrl(string? url, List<FieldError> errors)
+    private static string? ValidateCallbackUrl(string? url, FieldErrors errors)
     {
         if (url is not null && !JsonFieldChecker.IsHttpUrl(url))
         {
@@ -208,10 +218,16 @@ public static partial class OutboundMessageValidator
         return url;
     }
 
-    private static List<string>? ValidateChannelOrder(IList<string>? order, List<FieldError> errors)
+    private static List<string>? ValidateChannelOrder(IList<string>? order, FieldErrors errors)
     {
         if (order is null)
         {
+            return null;
+        }
+
+        if (order.Count > MaxChannels)
+        {
+            errors.Add(new FieldError("channel_priority_order", $"must list at most {MaxChannels} channels"));
             return null;
         }
 
@@ -228,7 +244,7 @@ public static partial class OutboundMessageValidator
     }
 
     // Keys are open: Sinch adds channel properties (SMS_SENDER, MESSENGER_MESSAGING_TYPE, …) more often than channels.
-    private static IDictionary<string, string>? ValidateChannelProperties(IDictionary<string, string>? properties, List<FieldError> errors)
+    private static IDictionary<string, string>? ValidateChannelProperties(IDictionary<string, string>? properties, FieldErrors errors)
     {
         foreach (var (key, value) in properties ?? new Dictionary<string, string>())
         {
@@ -245,7 +261,7 @@ public static partial class OutboundMessageValidator
         return properties;
     }
 
-    private static JsonElement? ValidateConversationMetadata(JsonElement? metadata, List<FieldError> errors)
+    private static JsonElement? ValidateConversationMetadata(JsonElement? metadata, FieldErrors errors)
     {
         if (metadata is not { } value || value.ValueKind == JsonValueKind.Null)
         {
@@ -264,7 +280,7 @@ public static partial class OutboundMessageValidator
         return value;
     }
 
-    private static string? ValidateTtl(JsonElement? ttl, List<FieldError> errors)
+    private static string? ValidateTtl(JsonElement? ttl, FieldErrors errors)
     {
         if (ttl is not { } value || value.ValueKind == JsonValueKind.Null)
         {
@@ -274,8 +290,7 @@ public static partial class OutboundMessageValidator
         long? seconds = value.ValueKind switch
         {
             JsonValueKind.Number when value.TryGetInt64(out var n) => n,
-            JsonValueKind.String when Ttl().Match(value.GetString()!) is { Success: true } m
-                && long.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) => n,
+            JsonValueKind.String => ParseTtlSeconds(value.GetString()!),
             _ => null,
         };
 
@@ -294,7 +309,7 @@ public static partial class OutboundMessageValidator
         return $"{seconds.Value.ToString(CultureInfo.InvariantCulture)}s";
     }
 
-    private static string? ValidateChannel(string? channel, string field, List<FieldError> errors)
+    private static string? ValidateChannel(string? channel, string field, FieldErrors errors)
     {
         if (string.IsNullOrWhiteSpace(channel))
         {
@@ -305,13 +320,13 @@ public static partial class OutboundMessageValidator
         var known = ConversationChannels.Normalize(channel);
         if (known is null)
         {
-            errors.Add(new FieldError(field, $"unknown channel '{Shorten(channel)}'; expected one of {string.Join(", ", ConversationChannels.All)}"));
+            errors.Add(new FieldError(field, $"unknown channel '{Shorten(channel)}'; expected {ConversationChannels.Expected(errors)}"));
         }
 
         return known;
     }
 
-    private static string? OneOf(string? value, string[] allowed, string field, List<FieldError> errors)
+    private static string? OneOf(string? value, string[] allowed, string field, FieldErrors errors)
     {
         if (value is null)
         {
@@ -327,7 +342,7 @@ public static partial class OutboundMessageValidator
         return value;
     }
 
-    private static string? MaxLength(string? value, int max, string field, List<FieldError> errors)
+    private static string? MaxLength(string? value, int max, string field, FieldErrors errors)
     {
         if (value is not null && value.Length > max)
         {
@@ -337,7 +352,7 @@ public static partial class OutboundMessageValidator
         return value;
     }
 
-    private static string? RequireText(string? value, string field, List<FieldError> errors, string message = "is required")
+    private static string? RequireText(string? value, string field, FieldErrors errors, string message = "is required")
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -351,6 +366,16 @@ public static partial class OutboundMessageValidator
     // Enum-like values are echoed to help the caller, but never at length.
     private static string Shorten(string value) => value.Length <= 32 ? value : value[..32] + "…";
 
-    [GeneratedRegex(@"^\s*(\d{1,15})\s*s?\s*$", RegexOptions.NonBacktracking)]
-    private static partial Regex Ttl();
+    // "600", "600s", " 600 s ": digits, an optional unit, spaces around. One pass, no regular expression.
+    internal static long? ParseTtlSeconds(string text)
+    {
+        var span = text.AsSpan().Trim();
+        if (span.EndsWith("s", StringComparison.Ordinal))
+        {
+            span = span[..^1].TrimEnd();
+        }
+
+        return span.Length is >= 1 and <= 15 && !span.ContainsAnyExcept(Digits)
+            && long.TryParse(span, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
+    }
 }

@@ -12,7 +12,7 @@ public static class IdempotencyKeyHeader
     public static (string? Key, JsonApiResult? Problem) Read(HttpRequest request, string problemType)
     {
         string? key = request.Headers[Name];
-        var errors = new List<FieldError>();
+        var errors = new FieldErrors();
         OutboundMessageValidator.ValidateIdempotencyKey(key, errors, Name);
         return errors.Count > 0
             ? (null, JsonApiResult.Problem(StatusCodes.Status400BadRequest, problemType, "The Idempotency-Key header is invalid.", null, errors))

@@ -1,3 +1,4 @@
+using ConversationSender.Validation;
 using Microsoft.AspNetCore.Http;
 
 namespace ConversationSender.Functions.Http;
@@ -7,10 +8,16 @@ public static class JsonRequestBody
 {
     public static async Task<(BinaryData? Body, JsonApiResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
-        if (!IsJson(request.ContentType))
+        if (!IsJson(request.ContentType, out var charset))
         {
             return (null, JsonApiResult.Problem(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedMediaType,
                 "The body must be JSON.", "Send the message with Content-Type: application/json."));
+        }
+
+        if (charset is not null)
+        {
+            return (null, JsonApiResult.Problem(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedMediaType,
+                "The body must be UTF-8.", "JSON is UTF-8 (RFC 8259): send it as UTF-8, with Content-Type: application/json or application/json; charset=utf-8."));
         }
 
         var tooLarge = JsonApiResult.Problem(StatusCodes.Status413PayloadTooLarge, ProblemTypes.TooLarge,
@@ -34,13 +41,31 @@ public static class JsonRequestBody
             buffer.Write(chunk, 0, read);
         }
 
-        return (BinaryData.FromBytes(buffer.ToArray()), null);
+        return (Utf8ByteOrderMark.Strip(BinaryData.FromBytes(buffer.ToArray())), null);
     }
 
-    // No Content-Type is accepted too: curl users forget it, and the body is checked as JSON anyway.
-    private static bool IsJson(string? contentType) =>
-        string.IsNullOrEmpty(contentType)
-        || (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
-            && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-                || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase)));
+    // No Content-Type is accepted too: curl users forget it, and the body is checked as JSON anyway. application/json
+    // and any application/*+json; a charset other than UTF-8 (any spelling) is returned to be refused.
+    private static bool IsJson(string? contentType, out string? unsupportedCharset)
+    {
+        unsupportedCharset = null;
+        if (string.IsNullOrEmpty(contentType))
+        {
+            return true;
+        }
+
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+            || !(media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        var charset = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(media.Charset).ToString();
+        if (charset.Length > 0 && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+        {
+            unsupportedCharset = charset;
+        }
+
+        return true;
+    }
 }

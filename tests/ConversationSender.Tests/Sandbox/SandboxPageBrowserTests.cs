@@ -49,22 +49,39 @@ public sealed class SandboxPageBrowserTests
         // message list (what the sender searches) shows it with the sender's marker.
         driver.FindElement(By.XPath("//select[@name='kind']/option[.='accepted_then_reset']")).Click();
         driver.FindElement(By.CssSelector("form[action='/faults'] button")).Click();
+        await PageShowsAsync(driver, "Pending faults: accepted, then connection reset");
         var ambiguous = """{ "to": { "channel": "SMS", "identity": "+46701234570" }, "text": "Your code is 654321", "message_metadata": "order-4711" }""";
         Assert.IsType<SendOutcome.Transient>(await host.Get<SendService>().SendAsync(BinaryData.FromString(ambiguous), CancellationToken.None));
         driver.FindElement(By.XPath("//select[@name='kind']/option[.='list_unavailable']")).Click();
         driver.FindElement(By.CssSelector("form[action='/faults'] button")).Click();
+        await PageShowsAsync(driver, "Pending faults: list unavailable (503)");
 
         var listed = driver.FindElements(By.CssSelector("#listed tr.listed"));
         Assert.Equal(4, listed.Count);
         Assert.Equal("order-4711", listed[0].FindElement(By.CssSelector("td.metadata")).Text);
         Assert.Equal(sandbox.Listed[^1].Id, listed[0].FindElement(By.CssSelector("td.id")).Text);
-        Assert.Contains("list unavailable (503)", driver.FindElement(By.TagName("body")).Text, StringComparison.Ordinal);
         ((ITakesScreenshot)driver).GetScreenshot().SaveAsFile(Path.Combine(screenshots, "sandbox-list.png"));
 
         driver.FindElements(By.CssSelector("#captured tr.message"))[1].FindElement(By.CssSelector("a")).Click();
         Assert.Contains("Table for two at 19:00 is confirmed", driver.FindElement(By.Id("body")).Text, StringComparison.Ordinal);
         Assert.Contains("app_id", driver.FindElement(By.Id("body")).Text, StringComparison.Ordinal);
         ((ITakesScreenshot)driver).GetScreenshot().SaveAsFile(Path.Combine(screenshots, "sandbox-detail.png"));
+    }
+
+    // A form post navigates in the background: wait for the page it leads to.
+    private static Task<string> PageShowsAsync(ChromeDriver driver, string text) =>
+        Eventually.UntilAsync(() => PageSourceOf(driver), source => source.Contains(text, StringComparison.Ordinal), $"the page showing '{text}'");
+
+    private static string PageSourceOf(ChromeDriver driver)
+    {
+        try
+        {
+            return driver.PageSource;
+        }
+        catch (WebDriverException)
+        {
+            return "(navigating)";
+        }
     }
 
     private static ChromeDriver StartChromium()
