@@ -39,7 +39,6 @@ public sealed class DeliveryStatusStore(StorageClientFactory storage, IOptions<W
             ["Rank"] = 0,
             ["AcceptedTime"] = acceptedTime,
             ["UpdatedAt"] = time.GetUtcNow(),
-            ["TrackingId"] = trackingId,
             ["CorrelationId"] = correlationId,
         };
         try
@@ -49,7 +48,7 @@ public sealed class DeliveryStatusStore(StorageClientFactory storage, IOptions<W
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            await table.UpdateEntityAsync(new TableEntity(messageId, Latest) { ["AcceptedTime"] = acceptedTime, ["TrackingId"] = trackingId, ["CorrelationId"] = correlationId }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            await table.UpdateEntityAsync(new TableEntity(messageId, Latest) { ["AcceptedTime"] = acceptedTime, ["CorrelationId"] = correlationId }, ETag.All, TableUpdateMode.Merge, cancellationToken);
         }
 
         if (trackingId is not null)
@@ -145,7 +144,6 @@ public sealed class DeliveryStatusStore(StorageClientFactory storage, IOptions<W
         var entity = latest.Value!;
         return new MessageStatus(
             messageId,
-            entity.GetString("TrackingId"),
             entity.GetString("CorrelationId"),
             entity.GetString("Status") ?? Accepted,
             entity.GetDateTimeOffset("AcceptedTime"),

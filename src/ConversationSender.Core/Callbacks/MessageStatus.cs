@@ -1,9 +1,11 @@
 namespace ConversationSender.Callbacks;
 
-/// <summary>What is known about one sent message: its latest status and every report received.</summary>
+/// <summary>
+/// What is known about one sent message: its latest status and every report received. Never the caller's key (who
+/// asks by key knows it; who asks by message id need not learn it), an identity or a text.
+/// </summary>
 public sealed record MessageStatus(
     string MessageId,
-    string? TrackingId,
     string? CorrelationId,
     string Status,
     DateTimeOffset? AcceptedTime,

@@ -22,6 +22,9 @@ public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipe
     /// <exception cref="SinchRejectedException">Sinch refused the message for good.</exception>
     /// <exception cref="SinchAuthenticationException">Sinch refused the access key.</exception>
     /// <exception cref="SinchUnavailableException">Sinch was busy, failing or unreachable.</exception>
+    // True while a request is on the wire: only a timeout that interrupts one may have let a message through.
+    private static readonly ResiliencePropertyKey<bool> RequestInFlight = new("conversation-sender.request-in-flight");
+
     public async Task<SendMessageResponse> SendAsync(SendMessageRequest message, SinchCredentials credentials, CancellationToken cancellationToken)
     {
         message.AppId = credentials.AppId;
@@ -41,10 +44,27 @@ public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipe
                     };
                     request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
                     request.Options.Set(SinchAuthenticationHandler.CredentialsKey, state.Credentials);
-                    return await state.Http.SendAsync(request, ctx.CancellationToken);
+                    ctx.Properties.Set(RequestInFlight, true);
+                    try
+                    {
+                        var answer = await state.Http.SendAsync(request, ctx.CancellationToken);
+                        ctx.Properties.Set(RequestInFlight, false);
+                        return answer;
+                    }
+                    catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+                    {
+                        ctx.Properties.Set(RequestInFlight, false);
+                        throw;
+                    }
                 },
                 context,
                 (Http: httpClient, Body: body, Credentials: credentials));
+        }
+        catch (TimeoutRejectedException ex) when (!context.Properties.GetValue(RequestInFlight, false))
+        {
+            // The time ran out while no request was on the wire (waiting for the rate limiter or a retry delay, after
+            // answers that said "not processed"): nothing can have reached Sinch.
+            throw new SinchUnavailableException("Sinch:TotalTimeout ran out while the send waited (for this instance's rate limit or a retry); it was not sent.", null, null, null, ex);
         }
         catch (TimeoutRejectedException ex)
         {

@@ -215,7 +215,8 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         settings["Sinch:TokenRefreshMargin"] = "00:00:01";
         settings["Sinch:MaxSendsPerSecond"] = "0";
         settings["KeyVault:CacheDuration"] = "00:00:01";
-        settings["Idempotency:InFlightTimeout"] = "00:00:15";
+        settings["KeyVault:NetworkTimeout"] = "00:00:02";
+        settings["Idempotency:InFlightTimeout"] = "00:00:23"; // above the longest send: 2 s of vault reads + 2 × 10 s
         settings["SendQueue:RetryBaseDelay"] = "00:00:00.200";
         settings["KeyVault:FailureBackoff"] = "00:00:00.500";
         settings["Sinch:ReconcileSettleTime"] = "00:00:00"; // the sandbox lists a message as soon as it takes it

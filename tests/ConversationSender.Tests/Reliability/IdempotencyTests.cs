@@ -302,10 +302,12 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task A_send_still_in_progress_on_the_last_delivery_is_requeued_under_its_key_not_poisoned()
     {
         var (raw, message) = await ProduceAndReceiveAsync();
-        var function = _host.CreateFunction<SendMessageQueueFunction>();
+        // A short in-flight timeout (and so short send timeouts: it must exceed the longest send) to see the copy soon.
+        await using var host = CreateHost(new() { ["Sinch:AttemptTimeout"] = "00:00:01", ["Sinch:TotalTimeout"] = "00:00:01", ["Idempotency:InFlightTimeout"] = "00:00:03" });
+        var function = host.CreateFunction<SendMessageQueueFunction>();
 
         // Another instance holds the claim (its send is under way) when the host hands over the last delivery.
-        var store = _host.Get<ConversationSender.Idempotency.IdempotencyStore>();
+        var store = host.Get<ConversationSender.Idempotency.IdempotencyStore>();
         var key = $"queue:{_queueName}:{message.MessageId}";
         var other = Assert.IsType<ConversationSender.Idempotency.IdempotencyClaim.Claimed>(await store.ClaimAsync(key, FingerprintOf(Message), CancellationToken.None));
         await function.RunAsync(HostQueueMessages.WithDequeueCount(message, 5), CancellationToken.None);
@@ -339,14 +341,18 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(2, _sinch.SendRequests.Count);
     }
 
-    private SenderHost CreateHost()
+    private SenderHost CreateHost(Dictionary<string, string?>? overrides = null)
     {
         var settings = SenderHost.SettingsFor(_sinch);
         settings["SendQueueStorage"] = azurite.ConnectionString;
         settings["SendQueueName"] = _queueName;
         settings["Idempotency:TableName"] = "idem" + Guid.NewGuid().ToString("N")[..12];
-        settings["Idempotency:InFlightTimeout"] = "00:00:02";
+        settings["Idempotency:InFlightTimeout"] = "00:01:01"; // just above the longest send (2 × Sinch:TotalTimeout)
         settings["Sinch:ReconcileSettleTime"] = "00:00:00";
+        foreach (var (name, value) in overrides ?? [])
+        {
+            settings[name] = value;
+        }
 
         return SenderHost.Create(settings, s => s.AddSingleton<TimeProvider>(_clock));
     }

@@ -38,6 +38,22 @@ public sealed class ResiliencePolicyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Time_spent_waiting_for_the_rate_limiter_is_not_ambiguous_but_a_stalled_answer_is()
+    {
+        // One send per 5 s, 1 s for the whole send: the second waits for a token until its time runs out, never on the wire.
+        await using var host = SenderHost.Create(new(SenderHost.SettingsFor(_sinch)) { ["Sinch:MaxSendsPerSecond"] = "0.2", ["Sinch:AttemptTimeout"] = "00:00:01", ["Sinch:TotalTimeout"] = "00:00:01" });
+        _sinch.Script(FakeResponse.Slow(TimeSpan.FromSeconds(3)));
+
+        var stalled = Assert.IsType<SendOutcome.Transient>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+        var waited = Assert.IsType<SendOutcome.Transient>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+
+        Assert.True(stalled.MayHaveBeenSent);
+        Assert.False(waited.MayHaveBeenSent, waited.Reason);
+        Assert.Contains("not sent", waited.Reason, StringComparison.Ordinal);
+        Assert.Single(_sinch.SendRequests);
+    }
+
+    [Fact]
     public async Task Retrying_ambiguous_failures_is_an_explicit_choice()
     {
         await using var host = SenderHost.Create(new(SenderHost.SettingsFor(_sinch)) { ["Sinch:RetryAmbiguousFailures"] = "true", ["Sinch:AttemptTimeout"] = "00:00:02" });
