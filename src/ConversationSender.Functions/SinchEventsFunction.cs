@@ -34,9 +34,10 @@ public sealed class SinchEventsFunction(CallbackProcessor processor)
         return outcome switch
         {
             CallbackOutcome.Accepted => new StatusCodeResult(StatusCodes.Status200OK),
-            CallbackOutcome.Unauthorized u => JsonApiResult.Problem(StatusCodes.Status401Unauthorized, ProblemTypes.BadSignature, "The callback signature is missing, wrong, stale or replayed.", u.Reason.ToString()),
+            // The caller is anonymous: which check failed, or why we cannot verify now, is for our log, not for them.
+            CallbackOutcome.Unauthorized => JsonApiResult.Problem(StatusCodes.Status401Unauthorized, ProblemTypes.BadSignature, "The callback is not signed as expected.", null),
             CallbackOutcome.Invalid i => JsonApiResult.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidMessage, "The callback is invalid.", i.Reason),
-            CallbackOutcome.Unavailable u => JsonApiResult.Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable, "The callback could not be stored now; send it again.", u.Reason),
+            CallbackOutcome.Unavailable => JsonApiResult.Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable, "Callbacks cannot be taken now; send it again later.", null),
             _ => throw new System.Diagnostics.UnreachableException(),
         };
     }

@@ -22,6 +22,7 @@ public sealed class RefreshingCache<T>(
     private (T Value, DateTimeOffset ReadAt)? _cached;
     private Task<T>? _reading;
     private DateTimeOffset _noReadBefore = DateTimeOffset.MinValue;
+    private Exception? _lastFailure;
 
     public ValueTask<T> GetAsync(CancellationToken cancellationToken)
     {
@@ -41,6 +42,13 @@ public sealed class RefreshingCache<T>(
             }
 
             return ValueTask.FromResult(stale.Value);
+        }
+
+        // Nothing usable held and the last read failed moments ago: fail with its reason rather than read again, so
+        // that a missing secret or a vault outage cannot turn every request (even an anonymous one) into a vault read.
+        if (now < _noReadBefore && _lastFailure is { } failure)
+        {
+            return ValueTask.FromException<T>(failure);
         }
 
         return new ValueTask<T>(StartRead().WaitAsync(cancellationToken));
@@ -76,11 +84,13 @@ public sealed class RefreshingCache<T>(
             var value = await read(CancellationToken.None);
             _cached = (value, time.GetUtcNow());
             _noReadBefore = DateTimeOffset.MinValue;
+            _lastFailure = null;
             return value;
         }
         catch (Exception ex)
         {
             _noReadBefore = time.GetUtcNow() + failureBackoff;
+            _lastFailure = ex;
             if (_cached is { } stale)
             {
                 logger.LogWarning("Could not read {What} from Key Vault ({Error}); still using the value read at {ReadAt:O}.", what, ex.GetType().Name, stale.ReadAt);

@@ -153,6 +153,30 @@ public sealed class CallbackTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task While_the_webhook_secret_is_missing_anonymous_posts_cause_no_vault_reads_and_learn_nothing()
+    {
+        await using var vault = await FakeKeyVaultServer.StartAsync();
+        SinchSecrets.Store(vault, _sandbox, SenderHost.ProjectId, SenderHost.AppId);
+        await using var host = SenderHost.CreateWithKeyVault(_sandbox, vault, settings => settings["KeyVault:FailureBackoff"] = "00:01:00");
+        var body = Report("01MSGMISSING", "DELIVERED", "2026-11-29T10:00:02Z");
+
+        // The state right after deployment: the secret is not in the vault yet, and anyone may post.
+        var answers = new List<HttpAnswer>();
+        for (var i = 0; i < 20; i++)
+        {
+            answers.Add(await PostCallbackAsync(host, body, Sign(body, $"anon-{i}", DateTimeOffset.UtcNow, "guessed")));
+        }
+
+        var unsigned = await PostCallbackAsync(host, body, []);
+
+        Expect.All(answers.Append(unsigned), a => Assert.Equal(503, a.Status));
+        Assert.Equal(1, vault.ReadsOf("sinch-webhook-secret"));
+        Expect.All(answers.Append(unsigned), a => Assert.DoesNotContain("secret", a.Body, StringComparison.OrdinalIgnoreCase));
+        Expect.All(answers.Append(unsigned), a => Assert.DoesNotContain("vault", a.Body, StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(host.Logs.Lines, l => l.Contains("sinch-webhook-secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_products_signature_and_the_sandboxs_agree_byte_for_byte()
     {
         var random = new Random(7);

@@ -190,7 +190,12 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
         _vault.FailWithStatus = 503;
         Assert.IsType<SendOutcome.Transient>(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
 
+        // Within KeyVault:FailureBackoff the failure is answered without another read, even once the vault is back.
         _vault.FailWithStatus = null;
+        var reads = _vault.ReadsOf("sinch-key-secret");
+        Assert.IsType<SendOutcome.Transient>(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+        Assert.Equal(reads, _vault.ReadsOf("sinch-key-secret"));
+        _clock.Advance(TimeSpan.FromSeconds(31));
         Assert.IsType<SendOutcome.Accepted>(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
         _vault.FailWithStatus = 503;
         _clock.Advance(TimeSpan.FromMinutes(10));
