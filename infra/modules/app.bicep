@@ -92,6 +92,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       AzureWebJobsStorage__clientId: identityClientId
       SendQueueStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
       SendQueueStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+      // Dead-letter originals too large to sit beside their reason in a queue message.
+      SendQueueStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
       SendQueueStorage__credential: 'managedidentity'
       SendQueueStorage__clientId: identityClientId
       // Flat names for what the platform reads (the trigger's %SendQueueName%): the scale controller must resolve it.

@@ -3,7 +3,7 @@ using ConversationSender.Validation;
 namespace ConversationSender.Queueing;
 
 /// <summary>What lands on the dead-letter queue: the caller's original message and why it was not sent.</summary>
-public sealed class DeadLetterEntry
+public sealed record DeadLetterEntry
 {
     public required string Reason { get; init; }
 
@@ -27,5 +27,9 @@ public sealed class DeadLetterEntry
     public required DateTimeOffset FailedOn { get; init; }
 
     /// <summary>The message exactly as it was on the queue (decoded text), so it can be fixed and re-queued.</summary>
-    public required string OriginalMessage { get; init; }
+    /// <remarks>Null when the entry would not fit a queue message: the text is then in <see cref="OriginalMessageBlob"/>.</remarks>
+    public string? OriginalMessage { get; init; }
+
+    /// <summary><c>{container}/{blob}</c> in the send queue's account holding the original, when it did not fit here.</summary>
+    public string? OriginalMessageBlob { get; init; }
 }

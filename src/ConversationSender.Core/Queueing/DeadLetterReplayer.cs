@@ -45,7 +45,7 @@ public sealed class DeadLetterReplayer(StorageClientFactory storage, IOptions<Se
             foreach (var letter in batch)
             {
                 scanned++;
-                var (id, original) = request.FromPoison ? (letter.MessageId, letter.Body.ToString()) : ReadEntry(letter);
+                var (id, original) = request.FromPoison ? (letter.MessageId, letter.Body.ToString()) : await ReadEntryAsync(letter, cancellationToken);
                 if (original is null || (request.MessageIds is not null && !request.MessageIds.Contains(id)) || (replayed.Count >= max && !replayed.Contains(id)))
                 {
                     skipped.Add(letter);
@@ -73,11 +73,18 @@ public sealed class DeadLetterReplayer(StorageClientFactory storage, IOptions<Se
         return new ReplayResult(replayed, scanned);
     }
 
-    private (string Id, string? Original) ReadEntry(QueueMessage letter)
+    private async Task<(string Id, string? Original)> ReadEntryAsync(QueueMessage letter, CancellationToken cancellationToken)
     {
         try
         {
             var entry = JsonSerializer.Deserialize(letter.Body.ToMemory().Span, ContractJsonContext.Default.DeadLetterEntry);
+            if (entry is { OriginalMessage: null, OriginalMessageBlob: { } blob } && blob.Split('/', 2) is [var containerName, var blobName])
+            {
+                // An original too large to sit beside its reason was kept in a blob.
+                var container = await storage.GetBlobContainerAsync(containerName, cancellationToken);
+                return (entry.OriginalMessageId, (await container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken)).Value.Content.ToString());
+            }
+
             return entry is null ? (letter.MessageId, null) : (entry.OriginalMessageId, entry.OriginalMessage);
         }
         catch (JsonException)

@@ -4,6 +4,7 @@ using Azure.Storage.Queues.Models;
 using ConversationSender.Idempotency;
 using ConversationSender.Sending;
 using ConversationSender.Storage;
+using ConversationSender.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -98,7 +99,7 @@ public sealed class QueuedMessageProcessor(
         {
             Outcome = outcome,
             Reason = reason,
-            Errors = rejected?.Errors.Count > 0 ? rejected.Errors : null,
+            Errors = rejected?.Errors.Count > 0 ? [.. rejected.Errors.Take(FieldErrors.MaxListed + 1)] : null,
             UpstreamStatus = (int?)(rejected?.UpstreamStatus ?? transient?.UpstreamStatus),
             SinchStatus = rejected?.SinchStatus,
             OriginalMessageId = message.MessageId,

@@ -47,5 +47,12 @@ public sealed class SendQueueOptions
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan MaxRetryAge { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How long a dead letter (and an original kept in a blob beside it) is kept for a person to look at: it holds
+    /// phone numbers and texts, so not forever. Replay or export within it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
+    public TimeSpan DeadLetterRetention { get; set; } = TimeSpan.FromDays(14);
+
     public string ResolvedDeadLetterQueueName => string.IsNullOrWhiteSpace(DeadLetterQueueName) ? $"{QueueName}-failed" : DeadLetterQueueName;
 }

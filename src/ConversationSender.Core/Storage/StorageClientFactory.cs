@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using ConversationSender.Credentials;
 using ConversationSender.Queueing;
@@ -66,6 +67,17 @@ public sealed class StorageClientFactory(IConfiguration configuration, IServiceP
 
         var serviceUri = ServiceUri("queueServiceUri");
         return new QueueClient(new Uri($"{serviceUri.TrimEnd('/')}/{queueName}"), services.GetRequiredService<TokenCredential>(), options);
+    }
+
+    /// <summary>A blob container client (created on first use) in the same account, for what does not fit a queue message.</summary>
+    public async ValueTask<BlobContainerClient> GetBlobContainerAsync(string containerName, CancellationToken cancellationToken)
+    {
+        var options = (BlobClientOptions)components.CreateClientOptions(typeof(BlobClientOptions), null, NoSettings);
+        var container = ConnectionString is { } connectionString
+            ? new BlobContainerClient(connectionString, containerName, options)
+            : new BlobContainerClient(new Uri($"{ServiceUri("blobServiceUri").TrimEnd('/')}/{containerName}"), services.GetRequiredService<TokenCredential>(), options);
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        return container;
     }
 
     public TableClient CreateTable(string tableName)

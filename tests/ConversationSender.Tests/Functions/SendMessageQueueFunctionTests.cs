@@ -77,6 +77,36 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
     }
 
     [Fact]
+    public async Task A_dead_letter_always_fits_a_queue_message_the_original_going_to_a_blob_when_it_must_and_replay_restores_it()
+    {
+        // As large as a queue message may be, full of what JSON escapes: re-encoded inside the entry it cannot fit.
+        var invalid = $$"""{ "to": { "channel": "SMSS", "identity": "+46701234567" }, "text": "{{string.Concat(Enumerable.Repeat("\\\"", 23_000))}}" }""";
+        Assert.InRange(Encoding.UTF8.GetByteCount(invalid), 45_000, 48 * 1024);
+        await ProduceAsync(invalid);
+        var (message, _) = await ReceiveAsTheHostDoesAsync();
+
+        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
+
+        var letters = new QueueClient(azurite.ConnectionString, $"{_queueName}-failed");
+        var letter = Assert.Single((await letters.PeekMessagesAsync(32)).Value);
+        var entry = JsonDocument.Parse(Convert.FromBase64String(letter.Body.ToString())).RootElement;
+        Assert.Equal("rejected", entry.GetProperty("outcome").GetString());
+        Assert.Contains(entry.GetProperty("errors").EnumerateArray(), e => e.GetProperty("field").GetString() == "to.channel");
+        Assert.False(entry.TryGetProperty("original_message", out _));
+        var blob = entry.GetProperty("original_message_blob").GetString()!;
+        Assert.StartsWith($"{_queueName}-failed-originals/", blob, StringComparison.Ordinal);
+        var kept = await new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, blob.Split('/')[0]).GetBlobClient(blob.Split('/', 2)[1]).DownloadContentAsync();
+        Assert.Equal(invalid, kept.Value.Content.ToString());
+        Assert.InRange(letter.ExpiresOn!.Value - letter.InsertedOn!.Value, TimeSpan.FromDays(14) - TimeSpan.FromMinutes(1), TimeSpan.FromDays(14) + TimeSpan.FromMinutes(1));
+
+        // Replayed onto the send queue exactly as it was first written.
+        var replay = await _host.Get<DeadLetterReplayer>().ReplayAsync(new ReplayRequest(FromPoison: false, MessageIds: null, Max: 10), CancellationToken.None);
+        Assert.Equal([message.MessageId], replay.Replayed);
+        var (again, _) = await ReceiveAsTheHostDoesAsync();
+        Assert.Equal(invalid, again.Body.ToString());
+    }
+
+    [Fact]
     public async Task A_message_that_is_not_json_is_dead_lettered_too()
     {
         await ProduceAsync("hello, please send this");
