@@ -6,6 +6,7 @@ using ConversationSender.Callbacks;
 using ConversationSender.Credentials;
 using ConversationSender.Idempotency;
 using ConversationSender.Queueing;
+using ConversationSender.Retention;
 using ConversationSender.Sending;
 using ConversationSender.Sinch;
 using Microsoft.Extensions.Azure;
@@ -66,6 +67,7 @@ public static class ConversationSenderServiceCollectionExtensions
         services.TryAddSingleton<SendQueueWriter>();
         services.TryAddSingleton<SendQueueIntake>();
         services.TryAddSingleton<QueuedMessageProcessor>();
+        services.TryAddSingleton<RetentionPurger>();
         return services;
     }
 

@@ -35,5 +35,9 @@ public sealed class WebhookOptions
     /// <summary>Record sends and reports in the status table (needs the send queue's storage).</summary>
     public bool RecordStatus { get; set; } = true;
 
+    /// <summary>How long status rows are kept; older ones are deleted by the hourly retention purge.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan StatusRetention { get; set; } = TimeSpan.FromDays(30);
+
     public string? CallbackUrl => string.IsNullOrWhiteSpace(PublicBaseUrl) ? null : PublicBaseUrl.TrimEnd('/') + "/api/sinch/events";
 }
