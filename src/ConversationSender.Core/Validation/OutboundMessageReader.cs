@@ -17,6 +17,12 @@ public static class OutboundMessageReader
             return false;
         }
 
+        if (FindUnpairedSurrogate(body.ToMemory().Span) is { } position)
+        {
+            error = new FieldError("$", $"the message has a string with an unpaired UTF-16 surrogate escape (\\uD800-\\uDFFF){position}; JSON text must be valid Unicode");
+            return false;
+        }
+
         try
         {
             message = JsonSerializer.Deserialize(body.ToMemory().Span, ContractJsonContext.Default.OutboundMessage);
@@ -34,6 +40,35 @@ public static class OutboundMessageReader
         }
 
         return true;
+    }
+
+    // RFC 8259 allows "\ud800" escapes the parser accepts but cannot turn into a string; every later read of that
+    // value would throw. Checked once, up front: only escaped strings need it. Syntax errors are left to the parser.
+    private static string? FindUnpairedSurrogate(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+                {
+                    try
+                    {
+                        _ = reader.GetString();
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return $" (byte {reader.TokenStartIndex + 1})";
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return null;
     }
 
     // The exception text may quote the offending value; only its location and kind are reported.

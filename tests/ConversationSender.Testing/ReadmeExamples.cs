@@ -1,16 +1,16 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace ConversationSender.Tests.Infrastructure;
+namespace ConversationSender.Testing;
 
 /// <summary>One example taken from the README, with the line it starts on (what keys a test row, so none can collapse into another).</summary>
-internal sealed record ReadmeExample(int Line, string Json)
+public sealed record ReadmeExample(int Line, string Json)
 {
     public override string ToString() => $"README.md:{Line}";
 }
 
 /// <summary>The message examples of the README (fenced as <c>```json message</c>) and its curl bodies, so tests keep them true.</summary>
-internal static partial class ReadmeExamples
+public static partial class ReadmeExamples
 {
     private static readonly string Text = File.ReadAllText(RepositoryRoot.File("README.md"));
 
