@@ -33,8 +33,18 @@ param environmentName string
 @metadata({ azd: { type: 'location' } })
 param location string
 
-@description('Object id of the deploying user or group, granted the same data roles (and Key Vault Secrets Officer) for local runs; empty for none.')
+@description('Object id of the deploying user or group; given roles only when grantDeployerAccess is on.')
 param principalId string = ''
+
+@allowed([ 'dev', 'prod' ])
+@description('dev (the default) gives the deploying user the roles it needs to try the app; prod gives it none.')
+param environmentType string = 'dev'
+
+@description('Give the deploying user Key Vault Secrets Officer (to set the Sinch secrets) and Storage Queue Data Contributor on the send queue and its dead-letter queue (to drop and inspect messages). On in dev, off in prod.')
+param grantDeployerAccess bool = environmentType == 'dev'
+
+@description('Network isolation: VNet integration for the app, private endpoints (and private DNS) for storage and Key Vault, public network access off on both. Off by default: the app is then reached over the services\' public endpoints with its identity.')
+param vnetEnabled bool = false
 
 @allowed([ 'User', 'Group', 'ServicePrincipal' ])
 param principalType string = 'User'
@@ -61,8 +71,8 @@ param sinchRegion string = 'us'
 @maxLength(56)
 param sendQueueName string = 'outbound-messages'
 
-// No network Deny option for the vault: a Flex app without VNet integration is neither a trusted service nor on fixed
-// IPs, so Deny would lock the app out of its own secrets. That option comes back only with VNet + private endpoint.
+// No network Deny for the vault or storage without a VNet: a Flex app without VNet integration is neither a trusted
+// service nor on fixed IPs, so Deny would lock the app out. With vnetEnabled, both refuse public traffic.
 
 @description('Key Vault purge protection. On (the default) for anything production-like: a deleted vault and its secrets stay recoverable for 90 days, and `azd down --purge` cannot purge it. Set KEY_VAULT_PURGE_PROTECTION=false for a throwaway dev environment. Once on, Azure never lets it be turned off.')
 param keyVaultPurgeProtection bool = true
@@ -113,6 +123,8 @@ module storage 'modules/storage.bicep' = {
     sendQueueName: sendQueueName
     idempotencyTableName: 'sendidempotency'
     statusTableName: 'deliverystatus'
+    workspaceId: monitoring.outputs.workspaceId
+    publicNetworkAccess: !vnetEnabled
   }
 }
 
@@ -124,6 +136,20 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     purgeProtection: keyVaultPurgeProtection
+    workspaceId: monitoring.outputs.workspaceId
+    publicNetworkAccess: !vnetEnabled
+  }
+}
+
+module network 'modules/network.bicep' = if (vnetEnabled) {
+  name: 'network'
+  scope: resourceGroup
+  params: {
+    name: 'vnet-${resourceToken}'
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
   }
 }
 
@@ -149,6 +175,7 @@ module app 'modules/app.bicep' = {
     sendQueueName: sendQueueName
     idempotencyTableName: storage.outputs.idempotencyTableName
     statusTableName: storage.outputs.statusTableName
+    subnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
   }
 }
 
@@ -160,8 +187,9 @@ module rbac 'modules/rbac.bicep' = {
     keyVaultName: keyVault.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     appPrincipalId: identity.outputs.principalId
-    userPrincipalId: principalId
+    userPrincipalId: grantDeployerAccess ? principalId : ''
     userPrincipalType: principalType
+    sendQueueName: sendQueueName
   }
 }
 

@@ -19,6 +19,8 @@ param sinchRegion string
 param sendQueueName string
 param idempotencyTableName string
 param statusTableName string
+@description('The subnet the app is integrated into with network isolation; empty without.')
+param subnetId string
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -54,6 +56,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
     siteConfig: {
       // No ftpsState: Flex Consumption refuses it (FTP is off there anyway), as every property on its deprecation list.
       minTlsVersion: '1.2'

@@ -4,6 +4,10 @@ param name string
 param location string
 param tags object
 param purgeProtection bool
+@description('Log Analytics workspace for the audit trail: who read or changed which secret, when.')
+param workspaceId string
+@description('False with network isolation: reachable only through its private endpoint.')
+param publicNetworkAccess bool
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -17,7 +21,17 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     softDeleteRetentionInDays: 90
     // Off is written as "absent": Azure refuses false on a vault that once had it on.
     enablePurgeProtection: purgeProtection ? true : null
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess ? 'Enabled' : 'Disabled'
+    networkAcls: publicNetworkAccess ? null : { defaultAction: 'Deny', bypass: 'None' }
+  }
+}
+
+resource audit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: workspaceId
+    logs: [ { categoryGroup: 'audit', enabled: true } ]
   }
 }
 

@@ -1,10 +1,13 @@
-// Least-privilege data roles for the app's identity, and optionally the same for the deploying user.
+// Least-privilege data roles for the app's identity, and (dev only) a few for the deploying user. The app's storage
+// roles are account-wide on purpose: it creates its tables, the forward queue and the originals container on first use,
+// and creating a table is an account-level operation that a table-scoped role cannot grant.
 param storageAccountName string
 param keyVaultName string
 param applicationInsightsName string
 param appPrincipalId string
 param userPrincipalId string
 param userPrincipalType string
+param sendQueueName string
 
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
@@ -61,13 +64,19 @@ resource appTelemetry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-resource userStorage 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in storageRoles: if (!empty(userPrincipalId)) {
-  name: guid(storage.id, userPrincipalId, role)
-  scope: storage
+// The deploying user (dev environments only, see grantDeployerAccess): what trying the app needs and no more. Queue
+// rights on the send queue and its dead-letter queue only; no blob, table or account-wide rights.
+resource sendQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' existing = [for queueName in [sendQueueName, '${sendQueueName}-failed']: {
+  name: '${storageAccountName}/default/${queueName}'
+}]
+
+resource userQueues 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (queueName, i) in [sendQueueName, '${sendQueueName}-failed']: if (!empty(userPrincipalId)) {
+  name: guid(sendQueues[i].id, userPrincipalId, roles.storageQueueDataContributor)
+  scope: sendQueues[i]
   properties: {
     principalId: userPrincipalId
     principalType: userPrincipalType
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
   }
 }]
 
@@ -79,15 +88,5 @@ resource userSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (
     principalId: userPrincipalId
     principalType: userPrincipalType
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
-  }
-}
-
-resource userTelemetry 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(userPrincipalId)) {
-  name: guid(applicationInsights.id, userPrincipalId, roles.monitoringMetricsPublisher)
-  scope: applicationInsights
-  properties: {
-    principalId: userPrincipalId
-    principalType: userPrincipalType
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
   }
 }

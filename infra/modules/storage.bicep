@@ -7,6 +7,10 @@ param deploymentContainerName string
 param sendQueueName string
 param idempotencyTableName string
 param statusTableName string
+@description('Log Analytics workspace for reads, writes and deletes on blobs, queues and tables.')
+param workspaceId string
+@description('False with network isolation: reachable only through its private endpoints.')
+param publicNetworkAccess bool
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -22,10 +26,10 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess ? 'Enabled' : 'Disabled'
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      defaultAction: publicNetworkAccess ? 'Allow' : 'Deny'
     }
   }
 }
@@ -65,6 +69,27 @@ resource idempotencyTable 'Microsoft.Storage/storageAccounts/tableServices/table
 resource statusTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
   parent: tableService
   name: statusTableName
+}
+
+// Who touched which queue message, table row or blob: the data plane's own log, kept beside the app's telemetry.
+var storageLogs = [ { category: 'StorageRead', enabled: true }, { category: 'StorageWrite', enabled: true }, { category: 'StorageDelete', enabled: true } ]
+
+resource blobLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'logs-to-log-analytics'
+  scope: blobService
+  properties: { workspaceId: workspaceId, logs: storageLogs }
+}
+
+resource queueLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'logs-to-log-analytics'
+  scope: queueService
+  properties: { workspaceId: workspaceId, logs: storageLogs }
+}
+
+resource tableLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'logs-to-log-analytics'
+  scope: tableService
+  properties: { workspaceId: workspaceId, logs: storageLogs }
 }
 
 output name string = account.name

@@ -56,9 +56,15 @@ internal sealed class ArmTemplate
     {
         var deployment = Resources().Single(r => r["type"]!.GetValue<string>() == "Microsoft.Resources/deployments" && Str(Evaluate(r["name"])) == deploymentName);
         var parameters = (deployment["properties"]!["parameters"]?.AsObject() ?? [])
-            .ToDictionary(p => p.Key, p => Evaluate(p.Value!["value"]), StringComparer.OrdinalIgnoreCase);
+            .ToDictionary(p => p.Key, p => ModuleParameter(p.Value!), StringComparer.OrdinalIgnoreCase);
         return new ArmTemplate(deployment["properties"]!["template"]!.AsObject(), parameters, _resolve);
     }
+
+    // { "value": … } as usual; a whole-parameter expression (Bicep's "cond ? a : b") yields such an object when evaluated.
+    private object? ModuleParameter(JsonNode parameter) =>
+        parameter is JsonObject wrapped ? Evaluate(wrapped["value"])
+        : Materialize(Evaluate(parameter)) is Dictionary<string, object?> computed ? Materialize(computed["value"])
+        : throw new NotSupportedException($"Module parameter {parameter} is neither {{ value }} nor an expression giving one.");
 
     public object? Output(string name) => Evaluate(_template["outputs"]![name]!["value"]);
 

@@ -98,20 +98,104 @@ public sealed partial class InfraTemplateTests
         Assert.Equal("outbound-messages", (await Compiled.Value)["parameters"]!["sendQueueName"]!["defaultValue"]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task Key_vault_uses_rbac_soft_delete_and_no_network_deny_without_a_vnet()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Key_vault_and_storage_accept_public_traffic_only_without_network_isolation(bool vnetEnabled)
     {
-        var vault = Single(AllResources(await Compiled.Value), "Microsoft.KeyVault/vaults")["properties"]!;
+        var main = MainWith(await Compiled.Value, new() { ["vnetEnabled"] = vnetEnabled });
+        var keyVault = main.Module("keyvault");
+        var vault = (Dictionary<string, object?>)keyVault.Evaluate(keyVault.Resource("Microsoft.KeyVault/vaults")["properties"])!;
+        var storageModule = main.Module("storage");
+        var account = (Dictionary<string, object?>)storageModule.Evaluate(storageModule.Resource("Microsoft.Storage/storageAccounts")["properties"])!;
 
-        Assert.True(vault["enableRbacAuthorization"]!.GetValue<bool>());
-        Assert.True(vault["enableSoftDelete"]!.GetValue<bool>());
-        Assert.Null(vault["accessPolicies"]);
+        Assert.True((bool)vault["enableRbacAuthorization"]!);
+        Assert.True((bool)vault["enableSoftDelete"]!);
+        Assert.False(vault.ContainsKey("accessPolicies"));
+        Assert.Equal(vnetEnabled ? "Disabled" : "Enabled", vault["publicNetworkAccess"]);
+        Assert.Equal(vnetEnabled ? "Disabled" : "Enabled", account["publicNetworkAccess"]);
+        Assert.Equal(vnetEnabled ? "Deny" : "Allow", ((Dictionary<string, object?>)account["networkAcls"]!)["defaultAction"]);
 
-        // A Flex app without VNet integration reaches the vault over its public endpoint: a Deny default would lock it out.
-        Assert.Null(vault["networkAcls"]);
-        Assert.Equal("Enabled", vault["publicNetworkAccess"]!.GetValue<string>());
-        Assert.DoesNotContain("keyVaultNetworkDefaultAction", (await Compiled.Value)["parameters"]!.AsObject().Select(p => p.Key));
+        // Without a VNet a Flex app reaches the vault over its public endpoint: a Deny default would lock it out.
+        Assert.Equal(vnetEnabled ? "Deny" : null, (vault["networkAcls"] as Dictionary<string, object?>)?["defaultAction"]);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Network_isolation_integrates_the_app_and_puts_storage_and_the_vault_behind_private_endpoints(bool vnetEnabled)
+    {
+        var compiled = await Compiled.Value;
+        var main = MainWith(compiled, new() { ["vnetEnabled"] = vnetEnabled });
+        var networkDeployment = AllDeployments(compiled).Single(d => d["name"]!.GetValue<string>() == "network");
+        var app = main.Module("app");
+        var site = (Dictionary<string, object?>)app.Evaluate(app.Resource("Microsoft.Web/sites")["properties"])!;
+
+        Assert.Equal(vnetEnabled, main.Evaluate(networkDeployment["condition"]));
+        Assert.Equal(vnetEnabled, site["virtualNetworkSubnetId"] is string { Length: > 0 });
+        var network = networkDeployment["properties"]!["template"]!;
+        var endpoints = network["variables"]!["endpoints"]!.AsArray().Select(e => e!["name"]!.GetValue<string>()).ToList();
+        Assert.Equal(["blob", "queue", "table", "vault"], endpoints);
+        Assert.Contains(Resources(network), r => r["type"]!.GetValue<string>() == "Microsoft.Network/privateEndpoints/privateDnsZoneGroups");
+        Assert.Contains(Resources(network), r => r["type"]!.GetValue<string>() == "Microsoft.Network/privateDnsZones/virtualNetworkLinks");
+        var subnets = Single(Resources(network), "Microsoft.Network/virtualNetworks")["properties"]!["subnets"]!.AsArray();
+        Assert.Contains(subnets, s => s!["properties"]!["delegations"]?[0]?["properties"]?["serviceName"]?.GetValue<string>() == "Microsoft.App/environments");
+        Assert.Equal("${VNET_ENABLED=false}", Parameters()["vnetEnabled"]!["value"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("dev", true)]
+    [InlineData("prod", false)]
+    public async Task The_deploying_user_gets_roles_only_in_a_dev_environment_and_only_what_trying_the_app_needs(string? environmentType, bool granted)
+    {
+        var compiled = await Compiled.Value;
+        var main = MainWith(compiled, environmentType is null ? new() : new() { ["environmentType"] = environmentType });
+        var rbac = main.Module("rbac");
+
+        Assert.Equal(granted ? "00000000-user" : "", rbac.Parameter("userPrincipalId"));
+        var userAssignments = Resources(AllDeployments(compiled).Single(d => d["name"]!.GetValue<string>() == "rbac")["properties"]!["template"]!)
+            .Where(r => r["type"]!.GetValue<string>() == "Microsoft.Authorization/roleAssignments" && r["properties"]!["principalId"]!.GetValue<string>().Contains("userPrincipalId", StringComparison.Ordinal))
+            .ToList();
+        Expect.All(userAssignments, r => Assert.Equal(granted, rbac.Evaluate(r["condition"])));
+
+        // Queue rights on the send queue and its dead-letter queue, Secrets Officer on the vault: no blob, table or account-wide role.
+        var scopes = userAssignments.Select(r => Regex.Match(r["scope"]!.GetValue<string>(), @"resourceId\('([^']+)'").Groups[1].Value).Order().ToList();
+        Assert.Equal(["Microsoft.KeyVault/vaults", "Microsoft.Storage/storageAccounts/queueServices/queues"], scopes);
+        Assert.Equal("${AZURE_ENVIRONMENT_TYPE=dev}", Parameters()["environmentType"]!["value"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Key_vault_audit_events_and_storage_data_access_go_to_log_analytics()
+    {
+        var main = MainWith(await Compiled.Value, new());
+        var keyVault = main.Module("keyvault");
+        var storage = main.Module("storage");
+
+        var audit = (Dictionary<string, object?>)keyVault.Evaluate(keyVault.Resource("Microsoft.Insights/diagnosticSettings")["properties"])!;
+        Assert.Equal("audit", ((Dictionary<string, object?>)((List<object?>)audit["logs"]!).Single()!)["categoryGroup"]);
+        Assert.NotNull(audit["workspaceId"]);
+
+        var storageSettings = storage.Resources().Where(r => r["type"]!.GetValue<string>() == "Microsoft.Insights/diagnosticSettings").ToList();
+        Assert.Equal(["blobService", "queueService", "tableService"], storageSettings.Select(r => r["scope"]!.GetValue<string>()).Select(s => Regex.Match(s, @"'Microsoft.Storage/storageAccounts/(\w+)Services'").Groups[1].Value + "Service").Order());
+        Expect.All(storageSettings, setting =>
+        {
+            var properties = (Dictionary<string, object?>)storage.Evaluate(setting["properties"])!;
+            var categories = ((List<object?>)properties["logs"]!).Select(l => ((Dictionary<string, object?>)l!)["category"]).ToList();
+            Assert.Equal(["StorageRead", "StorageWrite", "StorageDelete"], categories);
+        });
+    }
+
+    private static ArmTemplate MainWith(JsonObject compiled, Dictionary<string, object?> parameters)
+    {
+        parameters.TryAdd("environmentName", "dev");
+        parameters.TryAdd("location", "swedencentral");
+        parameters.TryAdd("principalId", "00000000-user");
+        return new ArmTemplate(compiled, parameters, v => v.ToString());
+    }
+
+    private static JsonObject Parameters() =>
+        JsonNode.Parse(File.ReadAllText(RepositoryRoot.File("infra", "main.parameters.json")))!["parameters"]!.AsObject();
 
     [Theory]
     [InlineData(null, true)]
