@@ -9,6 +9,7 @@ using ConversationSender.Queueing;
 using ConversationSender.Retention;
 using ConversationSender.Sending;
 using ConversationSender.Sinch;
+using ConversationSender.Tracking;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,6 +54,7 @@ public static class ConversationSenderServiceCollectionExtensions
         services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection(IdempotencyOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<IdempotencyStore>();
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StatusTrackingOptions>().Bind(configuration.GetSection(StatusTrackingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<WebhookSecretStore>();
         services.TryAddSingleton<NonceRegistry>();
         services.TryAddSingleton<DeliveryStatusStore>();

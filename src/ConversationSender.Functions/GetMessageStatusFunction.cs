@@ -1,4 +1,4 @@
-using ConversationSender.Callbacks;
+using ConversationSender.Tracking;
 using ConversationSender.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ConversationSender.Sending;
+using ConversationSender.Tracking;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
@@ -30,7 +31,7 @@ public static class SenderApplication
     public static FunctionsApplicationBuilder ConfigureSender(this FunctionsApplicationBuilder builder)
     {
         builder.ConfigureFunctionsWebApplication();
-        builder.Services.AddConversationSender(builder.Configuration);
+        builder.Services.AddSenderServices(builder.Configuration);
 
         // Per-request chatter of the SDKs and HTTP clients; the send service logs each send's outcome once.
         builder.Logging.AddFilter("Azure.Core", LogLevel.Warning);
@@ -65,6 +66,11 @@ public static class SenderApplication
             }
         });
     }
+
+    /// <summary>Core's services plus what only this app knows (the callback receiver's route); the tests' hosts use it too.</summary>
+    public static IServiceCollection AddSenderServices(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddConversationSender(configuration)
+            .Configure<StatusTrackingOptions>(options => options.UseCallbackPath("/api/" + SinchEventsFunction.Route));
 
     internal static bool UsesEntraAuthentication(string? authenticationString) =>
         authenticationString?.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)

@@ -14,9 +14,12 @@ public sealed class SinchEventsFunction(CallbackProcessor processor)
 {
     public const int MaxBodyBytes = 1024 * 1024;
 
+    /// <summary>The route, under the host's <c>/api</c> prefix; Core learns it from here to build the callback URL.</summary>
+    public const string Route = "sinch/events";
+
     [Function("SinchEvents")]
     public async Task<IActionResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "sinch/events")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest request,
         CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonRequestBody.ReadAsync(request, MaxBodyBytes, cancellationToken);

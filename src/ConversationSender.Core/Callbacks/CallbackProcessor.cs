@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ConversationSender.Credentials;
 using ConversationSender.Storage;
+using ConversationSender.Tracking;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

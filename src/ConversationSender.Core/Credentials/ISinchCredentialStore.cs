@@ -1,3 +1,5 @@
+using ConversationSender.Sinch;
+
 namespace ConversationSender.Credentials;
 
 /// <summary>Where the Sinch credentials come from (Key Vault in Azure, configuration on a laptop).</summary>

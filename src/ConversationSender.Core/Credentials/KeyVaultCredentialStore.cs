@@ -4,6 +4,8 @@ using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+using ConversationSender.Sinch;
+
 namespace ConversationSender.Credentials;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using ConversationSender.Contract;
 using ConversationSender.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -77,7 +76,7 @@ public sealed class DeadLetterReplayer(StorageClientFactory storage, IOptions<Se
     {
         try
         {
-            var entry = JsonSerializer.Deserialize(letter.Body.ToMemory().Span, ContractJsonContext.Default.DeadLetterEntry);
+            var entry = JsonSerializer.Deserialize(letter.Body.ToMemory().Span, QueueingJsonContext.Default.DeadLetterEntry);
             if (entry is { OriginalMessage: null, OriginalMessageBlob: { } blob } && blob.Split('/', 2) is [var containerName, var blobName])
             {
                 // An original too large to sit beside its reason was kept in a blob.

@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using ConversationSender.Contract;
 using ConversationSender.Storage;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +17,7 @@ public sealed class DeadLetterWriter(StorageClientFactory clients, IOptions<Send
 
     // The original is JSON text inside a JSON string: escaped as \" rather than \u0022, it stays near its own size.
     // Safe here: the entry is read by programs and people, never embedded in HTML.
-    private static readonly ContractJsonContext Relaxed = new(new JsonSerializerOptions(ContractJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    private static readonly QueueingJsonContext Relaxed = new(new JsonSerializerOptions(QueueingJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     public string QueueName => options.Value.ResolvedDeadLetterQueueName;
 

@@ -1,9 +1,9 @@
 using Azure;
 using Azure.Data.Tables;
-using ConversationSender.Callbacks;
 using ConversationSender.Idempotency;
 using ConversationSender.Queueing;
 using ConversationSender.Storage;
+using ConversationSender.Tracking;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +21,7 @@ public sealed class RetentionPurger(
     DeliveryStatusStore statuses,
     DeadLetterWriter deadLetters,
     IOptions<IdempotencyOptions> idempotencyOptions,
-    IOptions<WebhookOptions> webhookOptions,
+    IOptions<StatusTrackingOptions> trackingOptions,
     IOptions<SendQueueOptions> queueOptions,
     TimeProvider time,
     ILogger<RetentionPurger> logger)
@@ -41,7 +41,7 @@ public sealed class RetentionPurger(
             ? await PurgeTableAsync(idempotencyOptions.Value.TableName, TableClient.CreateQueryFilter($"ExpiresAt lt {now}"), cancellationToken)
             : 0;
         var statusRows = statuses.Enabled
-            ? await PurgeTableAsync(webhookOptions.Value.StatusTableName, TableClient.CreateQueryFilter($"Timestamp lt {now - webhookOptions.Value.StatusRetention}"), cancellationToken)
+            ? await PurgeTableAsync(trackingOptions.Value.StatusTableName, TableClient.CreateQueryFilter($"Timestamp lt {now - trackingOptions.Value.StatusRetention}"), cancellationToken)
             : 0;
         var originals = await PurgeBlobsAsync(deadLetters.OverflowContainerName, now - queueOptions.Value.DeadLetterRetention, cancellationToken);
         logger.LogInformation("Retention purge: {IdempotencyRows} idempotency rows, {StatusRows} status rows, {DeadLetterOriginals} dead-letter originals deleted.", keys, statusRows, originals);

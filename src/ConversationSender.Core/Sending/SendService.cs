@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Net;
-using ConversationSender.Callbacks;
 using ConversationSender.Credentials;
 using ConversationSender.Idempotency;
 using ConversationSender.Sinch;
 using ConversationSender.Storage;
+using ConversationSender.Tracking;
 using ConversationSender.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,7 +24,7 @@ public sealed class SendService(
     SendReconciler reconciler,
     SendMetrics metrics,
     IOptions<SinchOptions> sinchOptions,
-    IOptions<WebhookOptions> webhooks,
+    IOptions<StatusTrackingOptions> tracking,
     TimeProvider time,
     ILogger<SendService> logger)
 {
@@ -56,7 +56,7 @@ public sealed class SendService(
         }
 
         var key = message.IdempotencyKey ?? idempotencyKey ?? fallbackKey;
-        request.CallbackUrl ??= webhooks.Value.CallbackUrl;
+        request.CallbackUrl ??= tracking.Value.CallbackUrl;
         // Built only when someone listens: the scope and the masked recipients cost allocations on every send.
         using var scope = logger.IsEnabled(LogLevel.Information)
             ? logger.BeginScope(new Dictionary<string, object?>

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using ConversationSender.Credentials;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;

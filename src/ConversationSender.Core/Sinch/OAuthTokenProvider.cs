@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using ConversationSender.Credentials;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using ConversationSender.Credentials;
 using Microsoft.Extensions.Options;
 
 namespace ConversationSender.Sinch;

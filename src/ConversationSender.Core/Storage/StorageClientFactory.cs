@@ -4,7 +4,6 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using ConversationSender.Credentials;
-using ConversationSender.Queueing;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +19,14 @@ namespace ConversationSender.Storage;
 /// </summary>
 public sealed class StorageClientFactory(IConfiguration configuration, IServiceProvider services, AzureComponentFactory components)
 {
-    private const string Connection = SendQueueOptions.ConnectionSettingName;
+    /// <summary>
+    /// The app setting holding the storage connection. The queue trigger's attribute names it at compile time, so it is
+    /// fixed; point it at any account (a connection string, or <c>SendQueueStorage__queueServiceUri</c> and the other
+    /// service URIs with a managed identity).
+    /// </summary>
+    public const string ConnectionSettingName = "SendQueueStorage";
+
+    private const string Connection = ConnectionSettingName;
     private static readonly IConfiguration NoSettings = new ConfigurationBuilder().Build();
 
     private readonly ConcurrentDictionary<string, QueueClient> _createdQueues = new(StringComparer.Ordinal);

@@ -12,5 +12,5 @@ namespace ConversationSender.Functions.Http;
 [JsonSerializable(typeof(BatchResponse))]
 [JsonSerializable(typeof(ReplayResponse))]
 [JsonSerializable(typeof(ReplayRequestBody))]
-[JsonSerializable(typeof(ConversationSender.Callbacks.MessageStatus))]
+[JsonSerializable(typeof(ConversationSender.Tracking.MessageStatus))]
 internal sealed partial class HttpJsonContext : JsonSerializerContext;

@@ -4,6 +4,8 @@ using ConversationSender.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
+using ConversationSender.Sinch;
+
 namespace ConversationSender.Tests.Credentials;
 
 /// <summary>The real <c>SecretClient</c> against the fake vault over HTTPS, through the app's DI.</summary>

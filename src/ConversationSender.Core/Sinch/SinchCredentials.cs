@@ -1,4 +1,4 @@
-namespace ConversationSender.Credentials;
+namespace ConversationSender.Sinch;
 
 /// <summary>The four values that identify and authenticate us at Sinch.</summary>
 public sealed record SinchCredentials(string ProjectId, string AppId, string KeyId, string KeySecret)

@@ -5,14 +5,14 @@ using ConversationSender.Idempotency;
 using ConversationSender.Storage;
 using Microsoft.Extensions.Options;
 
-namespace ConversationSender.Callbacks;
+namespace ConversationSender.Tracking;
 
 /// <summary>
 /// Message statuses in Azure Table storage: per message a <c>latest</c> row and one row per report (the history),
 /// plus a row that maps our tracking id to Sinch's message id. A report never moves a message backwards: a late
 /// QUEUED_ON_CHANNEL does not overwrite DELIVERED, and a repeated report lands on the same history row.
 /// </summary>
-public sealed class DeliveryStatusStore(StorageClientFactory storage, IOptions<WebhookOptions> options, TimeProvider time)
+public sealed class DeliveryStatusStore(StorageClientFactory storage, IOptions<StatusTrackingOptions> options, TimeProvider time)
 {
     public const string Accepted = "ACCEPTED";
     private const string Latest = "latest";

@@ -1,4 +1,4 @@
-namespace ConversationSender.Callbacks;
+namespace ConversationSender.Tracking;
 
 /// <summary>
 /// What is known about one sent message: its latest status and every report received. Never the caller's key (who
