@@ -11,7 +11,7 @@ namespace ConversationSender.Callbacks;
 /// Verifies a Sinch callback (signature over the raw body, timestamp window, unused nonce), records delivery
 /// reports in the status store, forwards them if configured, and accepts other event kinds with a log line.
 /// </summary>
-public sealed class CallbackProcessor(
+public sealed partial class CallbackProcessor(
     WebhookSecretStore secrets,
     NonceRegistry nonces,
     DeliveryStatusStore statuses,
@@ -29,7 +29,7 @@ public sealed class CallbackProcessor(
         }
         catch (Exception ex) when (ex is CredentialsMisconfiguredException or CredentialsUnavailableException)
         {
-            logger.LogError("Cannot verify Sinch callbacks: {Reason}", ex.Message);
+            LogCannotVerify(logger, ex.Message);
             return new CallbackOutcome.Unavailable(ex.Message);
         }
 
@@ -41,7 +41,7 @@ public sealed class CallbackProcessor(
 
         if (verification != WebhookVerification.Valid)
         {
-            logger.LogWarning("Refused a Sinch callback: {Reason}.", verification);
+            LogRefused(logger, verification);
             return new CallbackOutcome.Unauthorized(verification);
         }
 
@@ -64,7 +64,7 @@ public sealed class CallbackProcessor(
         if (!root.TryGetProperty("message_delivery_report", out var report))
         {
             var kind = root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n.EndsWith("_notification", StringComparison.Ordinal) || n.EndsWith("_report", StringComparison.Ordinal) || n is "message" or "event") ?? "unknown";
-            logger.LogInformation("Accepted a Sinch {EventKind} callback (not stored).", kind);
+            LogOtherEvent(logger, kind);
             return new CallbackOutcome.Accepted(kind);
         }
 
@@ -94,17 +94,32 @@ public sealed class CallbackProcessor(
         }
         catch (Exception ex) when (StorageFailure.Is(ex, CancellationToken.None) || ex is CredentialsMisconfiguredException)
         {
-            logger.LogError(ex, "Could not record the delivery report of {MessageId}; Sinch will deliver it again.", messageId);
+            LogNotRecorded(logger, ex, messageId);
 
             // Sinch's redelivery carries the same nonce: it must not be refused as a replay.
             nonces.Release(nonce!);
             return new CallbackOutcome.Unavailable("The status store is unavailable.");
         }
 
-        logger.LogInformation("Message {MessageId} is {Status}.", messageId, status);
+        LogStatus(logger, messageId, status);
         return new CallbackOutcome.Accepted("message_delivery_report");
     }
 
     private static string? Read(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot verify Sinch callbacks: {Reason}")]
+    private static partial void LogCannotVerify(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Sinch callback: {Reason}.")]
+    private static partial void LogRefused(ILogger logger, WebhookVerification reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted a Sinch {EventKind} callback (not stored).")]
+    private static partial void LogOtherEvent(ILogger logger, string eventKind);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record the delivery report of {MessageId}; Sinch will deliver it again.")]
+    private static partial void LogNotRecorded(ILogger logger, Exception exception, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} is {Status}.")]
+    private static partial void LogStatus(ILogger logger, string messageId, string status);
 }

@@ -13,7 +13,7 @@ namespace ConversationSender.Credentials;
 /// in the background after <see cref="KeyVaultOptions.CacheDuration"/>, kept through a vault outage, and read again
 /// at once (one read for all callers) when Sinch refuses the key (rotation without a restart).
 /// </summary>
-internal sealed class KeyVaultCredentialStore : ISinchCredentialStore
+internal sealed partial class KeyVaultCredentialStore : ISinchCredentialStore
 {
     private readonly SecretClient _secrets;
     private readonly KeyVaultOptions _options;
@@ -38,7 +38,7 @@ internal sealed class KeyVaultCredentialStore : ISinchCredentialStore
         var refreshed = await _cache.RefreshAsync(rejected, cancellationToken);
         if (!ReferenceEquals(refreshed, rejected))
         {
-            _logger.LogInformation("Read the Sinch credentials from Key Vault (Sinch refused the cached key).");
+            LogReadAfterRefusal(_logger);
         }
 
         return refreshed;
@@ -111,4 +111,7 @@ internal sealed class KeyVaultCredentialStore : ISinchCredentialStore
             ? throw new CredentialsMisconfiguredException($"The Key Vault secret '{secretName}' is empty.", setting)
             : secret.Value.Trim();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Read the Sinch credentials from Key Vault (Sinch refused the cached key).")]
+    private static partial void LogReadAfterRefusal(ILogger logger);
 }

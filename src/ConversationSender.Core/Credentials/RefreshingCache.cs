@@ -8,7 +8,7 @@ namespace ConversationSender.Credentials;
 /// through a vault outage up to <c>maxStaleness</c>, with reads backed off by <c>failureBackoff</c> after a failure.
 /// Callers wait only when there is no value yet (or it is too stale), and then share one read.
 /// </summary>
-public sealed class RefreshingCache<T>(
+public sealed partial class RefreshingCache<T>(
     Func<CancellationToken, Task<T>> read,
     TimeProvider time,
     TimeSpan freshFor,
@@ -93,7 +93,7 @@ public sealed class RefreshingCache<T>(
             _lastFailure = ex;
             if (_cached is { } stale)
             {
-                logger.LogWarning("Could not read {What} from Key Vault ({Error}); still using the value read at {ReadAt:O}.", what, ex.GetType().Name, stale.ReadAt);
+                LogStillUsingStale(logger, what, ex.GetType().Name, stale.ReadAt);
             }
 
             throw;
@@ -106,4 +106,7 @@ public sealed class RefreshingCache<T>(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read {What} from Key Vault ({Error}); still using the value read at {ReadAt:O}.")]
+    private static partial void LogStillUsingStale(ILogger logger, string what, string error, DateTimeOffset readAt);
 }

@@ -12,7 +12,7 @@ namespace ConversationSender.Queueing;
 /// message inside each entry) or from the host's poison queue (raw messages). Each is queued before it is deleted,
 /// so a failure in between leaves a copy rather than none.
 /// </summary>
-public sealed class DeadLetterReplayer(StorageClientFactory storage, IOptions<SendQueueOptions> options, ILogger<DeadLetterReplayer> logger)
+public sealed partial class DeadLetterReplayer(StorageClientFactory storage, IOptions<SendQueueOptions> options, ILogger<DeadLetterReplayer> logger)
 {
     public const int MaxPerRequest = 500;
 
@@ -68,7 +68,7 @@ public sealed class DeadLetterReplayer(StorageClientFactory storage, IOptions<Se
             await source.UpdateMessageAsync(letter.MessageId, letter.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken);
         }
 
-        logger.LogInformation("Replayed {Count} dead letters to {Queue} after scanning {Scanned}.", replayed.Count, queueOptions.QueueName, scanned);
+        LogReplayed(logger, replayed.Count, queueOptions.QueueName, scanned);
         return new ReplayResult(replayed, scanned);
     }
 
@@ -88,8 +88,14 @@ public sealed class DeadLetterReplayer(StorageClientFactory storage, IOptions<Se
         }
         catch (JsonException)
         {
-            logger.LogWarning("Dead letter {QueueMessageId} is not a dead-letter entry; left in place.", letter.MessageId);
+            LogNotAnEntry(logger, letter.MessageId);
             return (letter.MessageId, null);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Count} dead letters to {Queue} after scanning {Scanned}.")]
+    private static partial void LogReplayed(ILogger logger, int count, string queue, int scanned);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead letter {QueueMessageId} is not a dead-letter entry; left in place.")]
+    private static partial void LogNotAnEntry(ILogger logger, string queueMessageId);
 }

@@ -21,7 +21,7 @@ namespace ConversationSender.Queueing;
 /// The copy carries the idempotency key the first attempt used (its own, or one derived from the original queue
 /// message id), so a crash between writing the copy and completing the original can never send twice.
 /// </remarks>
-public sealed class QueuedMessageProcessor(
+public sealed partial class QueuedMessageProcessor(
     SendService sendService,
     DeadLetterWriter deadLetters,
     SendQueueWriter queue,
@@ -59,7 +59,7 @@ public sealed class QueuedMessageProcessor(
         catch (Exception ex) when (StorageFailure.Is(ex, cancellationToken) || ex is MessageTooLargeException)
         {
             // Neither a copy nor a dead letter could be written: the message itself must stay, so the host retries it.
-            logger.LogWarning("Queue message {QueueMessageId}: could not write its next step ({Error}); the host will deliver it again.", message.MessageId, ex.GetType().Name);
+            LogNextStepNotWritten(logger, message.MessageId, ex.GetType().Name);
             return new QueueDisposition.RetryByHost($"{Describe(outcome)}; and its next step could not be written: {ex.Message}");
         }
     }
@@ -88,7 +88,7 @@ public sealed class QueuedMessageProcessor(
         }
 
         await queue.RequeueAsync(new RetryEnvelope(original, key, attempt + 1, firstSeen, reason).ToJson(), delay, cancellationToken);
-        logger.LogInformation("Queue message {QueueMessageId}: attempt {Attempt} failed; attempt {Next} in {Delay}.", message.MessageId, attempt, attempt + 1, delay);
+        LogRetryLater(logger, message.MessageId, attempt, attempt + 1, delay);
         return new QueueDisposition.Completed("requeued");
     }
 
@@ -110,7 +110,7 @@ public sealed class QueuedMessageProcessor(
             OriginalMessage = original.ToString(),
         }, cancellationToken);
 
-        logger.LogWarning("Queue message {QueueMessageId} moved to {DeadLetterQueue} ({Outcome}).", message.MessageId, deadLetters.QueueName, outcome);
+        LogDeadLettered(logger, message.MessageId, deadLetters.QueueName, outcome);
         return new QueueDisposition.Completed("dead-lettered");
     }
 
@@ -163,4 +163,13 @@ public sealed class QueuedMessageProcessor(
             ["message"] = Message.ToString(),
         };
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue message {QueueMessageId}: could not write its next step ({Error}); the host will deliver it again.")]
+    private static partial void LogNextStepNotWritten(ILogger logger, string queueMessageId, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue message {QueueMessageId}: attempt {Attempt} failed; attempt {Next} in {Delay}.")]
+    private static partial void LogRetryLater(ILogger logger, string queueMessageId, int attempt, int next, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue message {QueueMessageId} moved to {DeadLetterQueue} ({Outcome}).")]
+    private static partial void LogDeadLettered(ILogger logger, string queueMessageId, string deadLetterQueue, string outcome);
 }

@@ -15,7 +15,7 @@ namespace ConversationSender.Retention;
 /// and dead-letter originals kept in blobs older than <c>SendQueue:DeadLetterRetention</c> (the dead-letter queue
 /// messages expire by themselves). Deletes in per-partition batches; logs counts, never keys or content.
 /// </summary>
-public sealed class RetentionPurger(
+public sealed partial class RetentionPurger(
     StorageClientFactory storage,
     IdempotencyStore idempotency,
     DeliveryStatusStore statuses,
@@ -44,7 +44,7 @@ public sealed class RetentionPurger(
             ? await PurgeTableAsync(trackingOptions.Value.StatusTableName, TableClient.CreateQueryFilter($"Timestamp lt {now - trackingOptions.Value.StatusRetention}"), cancellationToken)
             : 0;
         var originals = await PurgeBlobsAsync(deadLetters.OverflowContainerName, now - queueOptions.Value.DeadLetterRetention, cancellationToken);
-        logger.LogInformation("Retention purge: {IdempotencyRows} idempotency rows, {StatusRows} status rows, {DeadLetterOriginals} dead-letter originals deleted.", keys, statusRows, originals);
+        LogPurged(logger, keys, statusRows, originals);
         return new PurgeResult(keys, statusRows, originals);
     }
 
@@ -90,4 +90,7 @@ public sealed class RetentionPurger(
 
         return deleted;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention purge: {IdempotencyRows} idempotency rows, {StatusRows} status rows, {DeadLetterOriginals} dead-letter originals deleted.")]
+    private static partial void LogPurged(ILogger logger, int idempotencyRows, int statusRows, int deadLetterOriginals);
 }

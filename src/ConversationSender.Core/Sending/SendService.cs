@@ -16,7 +16,7 @@ namespace ConversationSender.Sending;
 /// key → credentials → Sinch → remember the result. It never throws for a message's own fault or Sinch's
 /// answer; the <see cref="SendOutcome"/> says what happened.
 /// </summary>
-public sealed class SendService(
+public sealed partial class SendService(
     ConversationClient client,
     ISinchCredentialStore credentialStore,
     IdempotencyStore idempotency,
@@ -57,18 +57,9 @@ public sealed class SendService(
 
         var key = message.IdempotencyKey ?? idempotencyKey ?? fallbackKey;
         request.CallbackUrl ??= tracking.Value.CallbackUrl;
-        // Built only when someone listens: the scope and the masked recipients cost allocations on every send.
-        using var scope = logger.IsEnabled(LogLevel.Information)
-            ? logger.BeginScope(new Dictionary<string, object?>
-            {
-                ["CorrelationId"] = request.CorrelationId ?? Activity.Current?.TraceId.ToString(),
-                ["IdempotencyKeyHash"] = key is null ? null : IdempotencyStore.Hash(key)[..16],
-            })
-            : null;
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            logger.LogInformation("Sending to {Recipients}.", DescribeRecipient(request));
-        }
+        // Every line of this send carries the correlation id and the key's hash (never the key).
+        using var scope = SendScope(logger, request.CorrelationId ?? Activity.Current?.TraceId.ToString(), key is null ? null : IdempotencyStore.Hash(key)[..16]);
+        LogSending(logger, new MaskedRecipients(request));
 
         if (key is null || !idempotency.Enabled)
         {
@@ -93,13 +84,13 @@ public sealed class SendService(
         switch (claim)
         {
             case IdempotencyClaim.AlreadySent sent:
-                logger.LogInformation("Already sent under this idempotency key as {MessageId}; not sending again.", sent.MessageId);
+                LogAlreadySent(logger, sent.MessageId);
                 return new SendOutcome.Accepted(sent.MessageId, sent.AcceptedTime, Replayed: true);
             case IdempotencyClaim.InFlight inFlight:
-                logger.LogInformation("Another send with this idempotency key is in progress since {Since:O}.", inFlight.Since);
+                LogInProgress(logger, inFlight.Since);
                 return new SendOutcome.InProgress(inFlight.Since);
             case IdempotencyClaim.UsedForAnotherRequest reused:
-                logger.LogWarning("The idempotency key was first used at {FirstUsedAt:O} for a different message; not sent.", reused.FirstUsedAt);
+                LogKeyReused(logger, reused.FirstUsedAt);
                 return new SendOutcome.KeyReused(reused.FirstUsedAt);
         }
 
@@ -147,7 +138,7 @@ public sealed class SendService(
         {
             case SendReconciler.Result.Found found:
                 metrics.Reconciled(ReconciliationResult.Sent);
-                logger.LogInformation("Reconciled as sent: Sinch took the ambiguous attempt as {MessageId}; not sending again.", found.MessageId);
+                LogReconciledSent(logger, found.MessageId);
                 await SettleClaimAsync(claimed, new SendOutcome.Accepted(found.MessageId, found.AcceptTime), cancellationToken);
                 return new SendOutcome.Accepted(found.MessageId, found.AcceptTime, Replayed: true);
             case SendReconciler.Result.NotFound when time.GetUtcNow() < earlier.End + sinchOptions.Value.ReconcileSettleTime:
@@ -156,15 +147,15 @@ public sealed class SendService(
                 return new SendOutcome.Unconfirmed("Not in Sinch's message list yet; Sinch lists messages with a delay, so it is looked up again later.", CheckAgainLater: true);
             case SendReconciler.Result.NotFound:
                 metrics.Reconciled(ReconciliationResult.NotSent);
-                logger.LogInformation("Reconciled as not sent: the ambiguous attempt is not in Sinch's message list; sending it now.");
+                LogReconciledNotSent(logger);
                 return null;
             case SendReconciler.Result.Unavailable unavailable when sinchOptions.Value.RetryAmbiguousFailures:
                 metrics.Reconciled(ReconciliationResult.ResentUnreconciled);
-                logger.LogWarning("Sinch's message list cannot be searched ({Reason}); resending as Sinch:RetryAmbiguousFailures allows.", unavailable.Reason);
+                LogResendingUnreconciled(logger, unavailable.Reason);
                 return null;
             case SendReconciler.Result.Unavailable unavailable:
                 metrics.Reconciled(ReconciliationResult.ParkedUnconfirmed);
-                logger.LogWarning("Parked unconfirmed: Sinch's message list cannot be searched ({Reason}); not resending.", unavailable.Reason);
+                LogParkedUnconfirmed(logger, unavailable.Reason);
                 await KeepUnconfirmedAsync(claimed, earlier);
                 return new SendOutcome.Unconfirmed($"Sinch may have taken this message, and its message list cannot be searched ({unavailable.Reason}); it is not resent blindly.", CheckAgainLater: false);
             default:
@@ -181,7 +172,7 @@ public sealed class SendService(
         catch (Exception ex)
         {
             // The claim stays in flight: after InFlightTimeout it is taken over (and, today, resent: see issue 20).
-            logger.LogError(ex, "Could not mark the idempotency key unconfirmed.");
+            LogUnconfirmedNotMarked(logger, ex);
         }
     }
 
@@ -204,7 +195,7 @@ public sealed class SendService(
             {
                 // Sinch has the message: whatever the status table does, the caller gets the message id (a failure
                 // here must never turn into an error that makes the caller send again).
-                logger.LogWarning(ex, "Could not record message {MessageId} in the status store.", accepted.MessageId);
+                LogStatusNotRecorded(logger, ex, accepted.MessageId);
             }
         }
 
@@ -235,7 +226,7 @@ public sealed class SendService(
         catch (Exception ex)
         {
             // Accepted but not recorded: the claim stays in flight, and a redelivery after InFlightTimeout may send again.
-            logger.LogError(ex, "Could not record the outcome under the idempotency key ({Outcome}).", outcome.GetType().Name);
+            LogOutcomeNotRecorded(logger, ex, outcome.GetType().Name);
         }
     }
 
@@ -251,7 +242,7 @@ public sealed class SendService(
             catch (SinchAuthenticationException)
             {
                 // The key may have been rotated in the vault since we cached it: read it again, once.
-                logger.LogWarning("Sinch refused the cached access key; reading the credentials again.");
+                LogKeyRefused(logger);
                 var refreshed = await credentialStore.RefreshAsync(credentials, cancellationToken);
                 return Accepted(await client.SendAsync(request, refreshed, cancellationToken));
             }
@@ -289,10 +280,14 @@ public sealed class SendService(
         _ => "",
     };
 
-    private static string DescribeRecipient(SendMessageRequest request) =>
-        request.Recipient?.ContactId is { } contact
-            ? $"contact {IdentityMask.Mask(contact)}"
-            : string.Join(", ", request.Recipient?.IdentifiedBy?.ChannelIdentities?.Select(i => $"{i.Channel} {IdentityMask.Mask(i.Identity)}") ?? []);
+    // Masked only when a log line is written: the generated logger calls ToString after its level check.
+    private readonly record struct MaskedRecipients(SendMessageRequest Request)
+    {
+        public override string ToString() =>
+            Request.Recipient?.ContactId is { } contact
+                ? $"contact {IdentityMask.Mask(contact)}"
+                : string.Join(", ", Request.Recipient?.IdentifiedBy?.ChannelIdentities?.Select(i => $"{i.Channel} {IdentityMask.Mask(i.Identity)}") ?? []);
+    }
 
     // A 2xx is Sinch taking the message, with or without an id: sending it again would deliver it twice.
     private SendOutcome.Accepted Accepted(SendMessageResponse response) =>
@@ -301,7 +296,7 @@ public sealed class SendService(
     // Not the field names either: an unknown field's name is whatever the caller wrote, a phone number included.
     private SendOutcome.Rejected LogRejected(SendOutcome.Rejected rejected)
     {
-        logger.LogWarning("Message rejected before sending with {ErrorCount} field errors.", rejected.Errors.Count);
+        LogRejectedBeforeSending(logger, rejected.Errors.Count);
         return rejected;
     }
 
@@ -311,25 +306,85 @@ public sealed class SendService(
         switch (outcome)
         {
             case SendOutcome.Accepted { MessageId: null }:
-                logger.LogWarning("Sinch accepted the message but answered without a message_id; it is not sent again.");
+                LogAcceptedWithoutId(logger);
                 break;
             case SendOutcome.Accepted accepted:
-                logger.LogInformation("Sinch accepted message {MessageId}.", accepted.MessageId);
+                LogAccepted(logger, accepted.MessageId);
                 break;
             case SendOutcome.Rejected rejected:
-                logger.LogWarning("Sinch rejected the message ({UpstreamStatus} {SinchStatus}) with {ErrorCount} field errors.", (int?)rejected.UpstreamStatus, rejected.SinchStatus, rejected.Errors.Count);
+                LogRejectedBySinch(logger, (int?)rejected.UpstreamStatus, rejected.SinchStatus, rejected.Errors.Count);
                 break;
             case SendOutcome.Transient { MayHaveBeenSent: true } ambiguous:
-                logger.LogWarning("Send failed ambiguously ({UpstreamStatus}): Sinch may have taken it, so a retry may duplicate it. {Reason}", (int?)ambiguous.UpstreamStatus, ambiguous.Reason);
+                LogAmbiguous(logger, (int?)ambiguous.UpstreamStatus, ambiguous.Reason);
                 break;
             case SendOutcome.Transient transient:
-                logger.LogWarning("Send failed for now ({UpstreamStatus}), retry after {RetryAfter}. {Reason}", (int?)transient.UpstreamStatus, transient.RetryAfter, transient.Reason);
+                LogTransient(logger, (int?)transient.UpstreamStatus, transient.RetryAfter, transient.Reason);
                 break;
             case SendOutcome.Misconfigured misconfigured:
-                logger.LogError("Send impossible until {SettingName} is fixed: {Reason}", misconfigured.SettingName, misconfigured.Reason);
+                LogMisconfigured(logger, misconfigured.SettingName, misconfigured.Reason);
                 break;
         }
 
         return outcome;
     }
+
+    private static readonly Func<ILogger, string?, string?, IDisposable?> SendScope =
+        LoggerMessage.DefineScope<string?, string?>("CorrelationId {CorrelationId}, IdempotencyKeyHash {IdempotencyKeyHash}");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sending to {Recipients}.")]
+    private static partial void LogSending(ILogger logger, MaskedRecipients recipients);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Already sent under this idempotency key as {MessageId}; not sending again.")]
+    private static partial void LogAlreadySent(ILogger logger, string? messageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Another send with this idempotency key is in progress since {Since:O}.")]
+    private static partial void LogInProgress(ILogger logger, DateTimeOffset since);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The idempotency key was first used at {FirstUsedAt:O} for a different message; not sent.")]
+    private static partial void LogKeyReused(ILogger logger, DateTimeOffset firstUsedAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled as sent: Sinch took the ambiguous attempt as {MessageId}; not sending again.")]
+    private static partial void LogReconciledSent(ILogger logger, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled as not sent: the ambiguous attempt is not in Sinch's message list; sending it now.")]
+    private static partial void LogReconciledNotSent(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sinch's message list cannot be searched ({Reason}); resending as Sinch:RetryAmbiguousFailures allows.")]
+    private static partial void LogResendingUnreconciled(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Parked unconfirmed: Sinch's message list cannot be searched ({Reason}); not resending.")]
+    private static partial void LogParkedUnconfirmed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not mark the idempotency key unconfirmed.")]
+    private static partial void LogUnconfirmedNotMarked(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record message {MessageId} in the status store.")]
+    private static partial void LogStatusNotRecorded(ILogger logger, Exception exception, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record the outcome under the idempotency key ({Outcome}).")]
+    private static partial void LogOutcomeNotRecorded(ILogger logger, Exception exception, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sinch refused the cached access key; reading the credentials again.")]
+    private static partial void LogKeyRefused(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message rejected before sending with {ErrorCount} field errors.")]
+    private static partial void LogRejectedBeforeSending(ILogger logger, int errorCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sinch accepted the message but answered without a message_id; it is not sent again.")]
+    private static partial void LogAcceptedWithoutId(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sinch accepted message {MessageId}.")]
+    private static partial void LogAccepted(ILogger logger, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sinch rejected the message ({UpstreamStatus} {SinchStatus}) with {ErrorCount} field errors.")]
+    private static partial void LogRejectedBySinch(ILogger logger, int? upstreamStatus, string? sinchStatus, int errorCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Send failed ambiguously ({UpstreamStatus}): Sinch may have taken it, so a retry may duplicate it. {Reason}")]
+    private static partial void LogAmbiguous(ILogger logger, int? upstreamStatus, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Send failed for now ({UpstreamStatus}), retry after {RetryAfter}. {Reason}")]
+    private static partial void LogTransient(ILogger logger, int? upstreamStatus, TimeSpan? retryAfter, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Send impossible until {SettingName} is fixed: {Reason}")]
+    private static partial void LogMisconfigured(ILogger logger, string settingName, string reason);
 }

@@ -13,7 +13,7 @@ namespace ConversationSender.Sinch;
 /// <see cref="SinchOptions.TokenRefreshMargin"/> before they expire. One request for a new token is in
 /// flight at a time, so a burst of sends at expiry costs one token call.
 /// </summary>
-public sealed class OAuthTokenProvider(
+public sealed partial class OAuthTokenProvider(
     IHttpClientFactory httpClientFactory,
     IOptions<SinchOptions> options,
     TimeProvider time,
@@ -116,10 +116,13 @@ public sealed class OAuthTokenProvider(
             }
 
             var lifetime = TimeSpan.FromSeconds(body.ExpiresIn is > 0 ? body.ExpiresIn.Value : 3600);
-            logger.LogDebug("Got a Sinch OAuth token valid for {Lifetime}.", lifetime);
+            LogGotToken(logger, lifetime);
             return new CachedToken(body.AccessToken, time.GetUtcNow() + lifetime);
         }
     }
 
     private sealed record CachedToken(string AccessToken, DateTimeOffset ExpiresAt);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Got a Sinch OAuth token valid for {Lifetime}.")]
+    private static partial void LogGotToken(ILogger logger, TimeSpan lifetime);
 }
