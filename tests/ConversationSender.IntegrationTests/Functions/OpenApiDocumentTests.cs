@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+using ConversationSender.Functions;
+using ConversationSender.IntegrationTests.Infrastructure;
+using ConversationSender.Validation;
+using Json.Schema;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.OpenApi;
+
+namespace ConversationSender.IntegrationTests.Functions;
+
+/// <summary>The OpenAPI document is well formed, served as committed, and agrees with the validator on examples.</summary>
+public sealed class OpenApiDocumentTests
+{
+    private static readonly string DocumentPath = RepositoryRoot.File("src", "ConversationSender.Functions", "openapi.json");
+
+    private static readonly Lazy<JsonSchema> MessageSchema = new(() =>
+    {
+        // The component schemas as one JSON Schema 2020-12 document, the dialect OpenAPI 3.1 uses.
+        var schemas = JsonNode.Parse(File.ReadAllText(DocumentPath))!["components"]!["schemas"]!.ToJsonString()
+            .Replace("#/components/schemas/", "#/$defs/", StringComparison.Ordinal);
+        var root = new JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$id"] = "https://conversation-sender.invalid/openapi-schemas",
+            ["$ref"] = "#/$defs/OutboundMessage",
+            ["$defs"] = JsonNode.Parse(schemas),
+        };
+        return JsonSchema.FromText(root.ToJsonString());
+    });
+
+    /// <summary>Keyed by README line: two identical bodies on different lines are two rows, never one.</summary>
+    public static TheoryData<int, string> ValidExamples()
+    {
+        var data = new TheoryData<int, string>();
+        foreach (var example in ReadmeExamples.MessageExamples.Concat(ReadmeExamples.CurlBodies.Where(b => !ReadmeExamples.IsTheBadRequestExample(b))))
+        {
+            data.Add(example.Line, example.Json);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void The_document_is_valid_openapi_3_1_with_a_function_key()
+    {
+        var result = OpenApiDocument.Parse(File.ReadAllText(DocumentPath), "json");
+
+        Assert.Empty(result.Diagnostic!.Errors);
+        Assert.Equal(OpenApiSpecVersion.OpenApi3_1, result.Diagnostic.SpecificationVersion);
+        var send = result.Document!.Paths["/messages"].Operations![HttpMethod.Post];
+        Assert.Equal(["200", "202", "400", "401", "409", "413", "415", "422", "429", "502", "503"], send.Responses!.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["/dead-letters/replay", "/messages", "/messages/batch", "/messages/{id}", "/openapi.json", "/sinch/events"], result.Document.Paths.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("functionKeyHeader", result.Document.Components!.SecuritySchemes!.Keys);
+    }
+
+    [Fact]
+    public async Task The_function_serves_the_committed_document()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.Response.Body = new MemoryStream();
+
+        await new OpenApiDocumentFunction().Run(context.Request).ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+
+        Assert.Equal(200, context.Response.StatusCode);
+        Assert.Equal("application/json", context.Response.ContentType);
+        Assert.Equal(File.ReadAllBytes(DocumentPath), ((MemoryStream)context.Response.Body).ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(ValidExamples))]
+    public void Readme_examples_satisfy_the_schema_and_the_validator(int readmeLine, string example)
+    {
+        Assert.True(readmeLine > 0);
+        var evaluation = MessageSchema.Value.Evaluate(JsonNode.Parse(example), new EvaluationOptions { OutputFormat = OutputFormat.List });
+
+        Assert.True(evaluation.IsValid, Describe(evaluation));
+        Assert.True(OutboundMessageReader.TryRead(BinaryData.FromString(example), out var message, out var error), error?.ToString());
+        Assert.True(OutboundMessageValidator.Validate(message!).IsValid);
+    }
+
+    [Fact]
+    public void The_readme_has_examples_to_check()
+    {
+        Assert.True(ReadmeExamples.Messages.Count >= 12 && ReadmeExamples.CurlBodies.Count >= 2);
+
+        // Every row of the theory is its own test: none was folded into another because two bodies are alike.
+        var rows = ValidExamples().Select(row => (int)row[0]).ToList();
+        Assert.Equal(rows.Count, rows.Distinct().Count());
+        Assert.Equal(ReadmeExamples.MessageExamples.Count + ReadmeExamples.CurlBodies.Count - 1, rows.Count);
+    }
+
+    [Fact]
+    public void Each_curl_body_comes_from_its_own_command()
+    {
+        // A body is JSON that starts and ends inside its command's -d '…', never text up to a later command's quote.
+        Expect.All(ReadmeExamples.CurlBodies, body => Assert.NotNull(JsonNode.Parse(body.Json)));
+        Expect.All(ReadmeExamples.CurlBodies, body => Assert.DoesNotContain("curl ", body.Json, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{ "to": { "channel": "SMS", "identity": "1" }, "text": "hi", "recipient": { "contact_id": "c" } }""")]
+    [InlineData("""{ "to": { "channel": "SMSS", "identity": "1" }, "text": "hi" }""")]
+    [InlineData("""{ "to": { "channel": "SMS", "identity": "1" }, "text": "hi", "app_id": "x" }""")]
+    [InlineData("""{ "recipient": { "contact_id": "c" }, "message": { "text_message": { "text": "a" }, "media_message": { "url": "https://x" } } }""")]
+    [InlineData("""{ "recipient": { "contact_id": "c" }, "message": { "agent": { "display_name": "A", "type": "BOT" } } }""")]
+    [InlineData("""{ "recipient": { "contact_id": "c" }, "message": { "media_message": { "url": "x.png" } } }""")]
+    [InlineData("""{ "recipient": { "contact_id": "c" }, "message": { "choice_message": { "choices": [] } } }""")]
+    [InlineData("""{ "recipient": { "contact_id": "c" }, "message": { "location_message": { "title": "t", "coordinates": { "latitude": 91, "longitude": 0 } } } }""")]
+    [InlineData("""{ "recipient": { "contact_id": "c" }, "message": { "text_message": { "text": "a" } }, "ttl": 2 }""")]
+    [InlineData("""{ "recipient": { "contact_id": "c" }, "message": { "text_message": { "text": "a" } }, "queue": "NORMAL" }""")]
+    [InlineData("""{ "recipient": { "contact_id": "c" }, "message": { "template_message": {} } }""")]
+    [InlineData("""{ "recipient": { "identified_by": { "channel_identities": [] } }, "message": { "text_message": { "text": "a" } } }""")]
+    public void Invalid_messages_fail_both_the_schema_and_the_validator(string example)
+    {
+        var evaluation = MessageSchema.Value.Evaluate(JsonNode.Parse(example));
+        Assert.False(evaluation.IsValid, "the schema accepted it");
+
+        Assert.True(OutboundMessageReader.TryRead(BinaryData.FromString(example), out var message, out _));
+        Assert.False(OutboundMessageValidator.Validate(message!).IsValid, "the validator accepted it");
+    }
+
+    [Fact]
+    public void The_readmes_bad_request_example_fails_both_as_shown()
+    {
+        var example = Assert.Single(ReadmeExamples.CurlBodies, ReadmeExamples.IsTheBadRequestExample).Json;
+
+        Assert.False(MessageSchema.Value.Evaluate(JsonNode.Parse(example)).IsValid);
+        Assert.True(OutboundMessageReader.TryRead(BinaryData.FromString(example), out var message, out _));
+        var errors = OutboundMessageValidator.Validate(message!).Errors;
+        Assert.Equal(["text", "to.channel"], errors.Select(e => e.Field).Order(StringComparer.Ordinal));
+        var readme = File.ReadAllText(RepositoryRoot.File("README.md"));
+        Expect.All(errors, e => Assert.Contains(e.Message, readme, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_schema_names_every_message_kind_and_channel()
+    {
+        var schemas = JsonNode.Parse(File.ReadAllText(DocumentPath))!["components"]!["schemas"]!;
+        var kinds = schemas["AppMessage"]!["properties"]!.AsObject().Select(p => p.Key);
+        var channels = schemas["Channel"]!["enum"]!.AsArray().Select(c => c!.GetValue<string>());
+
+        Assert.Equal(MessageKinds.Content.Concat(MessageKinds.Overrides).Order(StringComparer.Ordinal), kinds.Order(StringComparer.Ordinal));
+        Assert.Equal(ConversationChannels.All, channels);
+    }
+
+    private static string Describe(EvaluationResults results) =>
+        string.Join("\n", (results.Details ?? []).Where(d => d.Errors is { Count: > 0 }).Select(d => $"{d.InstanceLocation}: {string.Join(", ", d.Errors!.Values)}"));
+}

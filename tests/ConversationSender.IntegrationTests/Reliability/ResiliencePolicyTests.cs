@@ -1,0 +1,106 @@
+using System.Net;
+using ConversationSender.Sending;
+using ConversationSender.IntegrationTests.Infrastructure;
+
+namespace ConversationSender.IntegrationTests.Reliability;
+
+public sealed class ResiliencePolicyTests : IAsyncLifetime
+{
+    private const string Message = """{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "hello" }""";
+    private SinchSandbox _sinch = null!;
+
+    public async Task InitializeAsync() => _sinch = await SinchSandbox.StartAsync();
+
+    public async Task DisposeAsync() => await _sinch.DisposeAsync();
+
+    [Fact]
+    public async Task Ambiguous_failures_are_marked_and_not_retried_by_default()
+    {
+        await using var host = SenderHost.Create(SenderHost.SettingsFor(_sinch));
+        _sinch.Script(FakeResponse.SinchError(500, "INTERNAL", "boom"));
+
+        var transient = Assert.IsType<SendOutcome.Transient>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+
+        Assert.True(transient.MayHaveBeenSent);
+        Assert.Single(_sinch.SendRequests);
+        Assert.Contains(host.Logs.Lines, l => l.Contains("may duplicate", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Rate_limits_are_not_ambiguous()
+    {
+        await using var host = SenderHost.Create(new(SenderHost.SettingsFor(_sinch)) { ["Sinch:MaxRetries"] = "0" });
+        _sinch.Script(FakeResponse.RateLimited(null));
+
+        var transient = Assert.IsType<SendOutcome.Transient>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+
+        Assert.False(transient.MayHaveBeenSent);
+    }
+
+    [Fact]
+    public async Task Time_spent_waiting_for_the_rate_limiter_is_not_ambiguous_but_a_stalled_answer_is()
+    {
+        // One send per 5 s, 1 s for the whole send: the second waits for a token until its time runs out, never on the wire.
+        await using var host = SenderHost.Create(new(SenderHost.SettingsFor(_sinch)) { ["Sinch:MaxSendsPerSecond"] = "0.2", ["Sinch:AttemptTimeout"] = "00:00:01", ["Sinch:TotalTimeout"] = "00:00:01" });
+        _sinch.Script(FakeResponse.Slow(TimeSpan.FromSeconds(3)));
+
+        var stalled = Assert.IsType<SendOutcome.Transient>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+        var waited = Assert.IsType<SendOutcome.Transient>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+
+        Assert.True(stalled.MayHaveBeenSent);
+        Assert.False(waited.MayHaveBeenSent, waited.Reason);
+        Assert.Contains("not sent", waited.Reason, StringComparison.Ordinal);
+        Assert.Single(_sinch.SendRequests);
+    }
+
+    [Fact]
+    public async Task Retrying_ambiguous_failures_is_an_explicit_choice()
+    {
+        await using var host = SenderHost.Create(new(SenderHost.SettingsFor(_sinch)) { ["Sinch:RetryAmbiguousFailures"] = "true", ["Sinch:AttemptTimeout"] = "00:00:02" });
+        _sinch.Script(FakeResponse.SinchError(500, "INTERNAL", "boom"), FakeResponse.Slow(TimeSpan.FromSeconds(5)));
+
+        Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+
+        Assert.Equal(3, _sinch.SendRequests.Count); // 500, timed out after 2 s, then accepted
+    }
+
+    [Fact]
+    public async Task An_open_circuit_fails_fast_without_calling_sinch()
+    {
+        var settings = SenderHost.SettingsFor(_sinch);
+        settings["Sinch:MaxRetries"] = "0";
+        settings["Sinch:CircuitBreakerMinimumThroughput"] = "4";
+        settings["Sinch:CircuitBreakerBreakDuration"] = "00:00:30";
+        await using var host = SenderHost.Create(settings);
+        _sinch.DefaultSendResponse = FakeResponse.SinchError(500, "INTERNAL", "boom");
+        var service = host.Get<SendService>();
+
+        for (var i = 0; i < 4; i++)
+        {
+            await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None);
+        }
+
+        var sendsBefore = _sinch.SendRequests.Count;
+        var outcome = Assert.IsType<SendOutcome.Transient>(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+
+        Assert.Contains("circuit open", outcome.Reason);
+        Assert.False(outcome.MayHaveBeenSent);
+        Assert.Equal(sendsBefore, _sinch.SendRequests.Count);
+    }
+
+    [Fact]
+    public async Task Every_log_line_of_a_send_carries_the_correlation_id_and_identities_are_masked()
+    {
+        await using var host = SenderHost.Create(SenderHost.SettingsFor(_sinch));
+        var message = """{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "hello", "correlation_id": "order-77" }""";
+
+        var accepted = Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(message), CancellationToken.None));
+
+        var lines = host.Logs.Entries.Where(e => e.Category.EndsWith("SendService", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(lines);
+        Expect.All(lines, l => Assert.Equal("order-77", l.Scope["CorrelationId"]));
+        Assert.Contains(lines, l => l.Message.Contains("SMS +4670*****67", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Message.Contains(accepted.MessageId!, StringComparison.Ordinal));
+        Assert.DoesNotContain("+46701234567", string.Join("\n", host.Logs.Lines));
+    }
+}
