@@ -58,9 +58,13 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
                 }
 
                 var abandoned = entity.GetString("State") == InFlightState && claimedAt + _options.InFlightTimeout <= now;
+
+                // A claim abandoned in flight (its sender died: scale-in, deployment, out of memory) is an ambiguous
+                // attempt too: the sender may have reached Sinch before it died. It sent, if at all, between its claim
+                // and the in-flight timeout (which start-up keeps above the longest send); the marker comes from the key.
                 var unconfirmed = entity.GetString("State") == UnconfirmedState
                     ? new IdempotencyClaim.UnconfirmedAttempt(entity.GetDateTimeOffset("AttemptStart") ?? claimedAt, entity.GetDateTimeOffset("AttemptEnd") ?? claimedAt)
-                    : null;
+                    : abandoned ? new IdempotencyClaim.UnconfirmedAttempt(entity.GetDateTimeOffset("AttemptStart") ?? claimedAt, claimedAt + _options.InFlightTimeout) : null;
                 var released = entity.GetString("State") == ReleasedState || unconfirmed is not null;
                 if (!expired && !abandoned && !released)
                 {
@@ -73,8 +77,9 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
                 {
                     // Take over an expired or abandoned key; the ETag makes sure only one taker wins.
                     var usedSince = expired ? now : firstUsedAt;
-                    var replaced = await table.UpdateEntityAsync(NewClaim(partition, row, fingerprint, usedSince, now), entity.ETag, TableUpdateMode.Replace, cancellationToken);
-                    return new IdempotencyClaim.Claimed(partition, row, replaced.Headers.ETag ?? ETag.All, fingerprint, usedSince, expired ? null : unconfirmed);
+                    var carried = expired ? null : unconfirmed;
+                    var replaced = await table.UpdateEntityAsync(NewClaim(partition, row, fingerprint, usedSince, now, carried?.Start), entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                    return new IdempotencyClaim.Claimed(partition, row, replaced.Headers.ETag ?? ETag.All, fingerprint, usedSince, carried);
                 }
                 catch (RequestFailedException lost) when (lost.Status is 409 or 412)
                 {
@@ -178,13 +183,16 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
         return (hash[..2], hash);
     }
 
-    private TableEntity NewClaim(string partition, string row, string fingerprint, DateTimeOffset firstUsedAt, DateTimeOffset now) => new(partition, row)
+    // A claim taken over from an ambiguous attempt keeps that attempt's start: should this claim be abandoned too, the
+    // window to search then still covers the first attempt.
+    private TableEntity NewClaim(string partition, string row, string fingerprint, DateTimeOffset firstUsedAt, DateTimeOffset now, DateTimeOffset? earlierAttemptStart = null) => new(partition, row)
     {
         ["State"] = InFlightState,
         ["ClaimedAt"] = now,
         ["ExpiresAt"] = now + _options.Retention,
         ["Fingerprint"] = fingerprint,
         ["FirstUsedAt"] = firstUsedAt,
+        ["AttemptStart"] = earlierAttemptStart,
     };
 
     private async Task<T> GuardAsync<T>(Func<TableClient, Task<T>> operation, CancellationToken cancellationToken)

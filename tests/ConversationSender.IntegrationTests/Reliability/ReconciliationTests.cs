@@ -2,7 +2,14 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
 using System.Diagnostics.Metrics;
+using ConversationSender.Credentials;
 using ConversationSender.Functions;
+using ConversationSender.Idempotency;
+using ConversationSender.Sinch;
+using ConversationSender.Validation;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using ConversationSender.Sending;
 using ConversationSender.Storage;
 using ConversationSender.IntegrationTests.Infrastructure;
@@ -156,6 +163,75 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
             Assert.Equal("unconfirmed", entry["outcome"]!.GetValue<string>());
             Assert.Contains("cannot be searched", entry["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Over_http_a_retry_after_the_sender_died_mid_send_is_reconciled_not_sent_again(bool listUnavailable)
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = SenderHost.Create(SettingsWith("Sinch:ReconcileSettleTime", "00:00:00"), s => s.AddSingleton<TimeProvider>(clock));
+        var key = Guid.NewGuid().ToString();
+        await SendThenDieAsync(host, key, Message);
+        clock.Advance(host.Get<IOptions<IdempotencyOptions>>().Value.InFlightTimeout + TimeSpan.FromSeconds(1));
+        if (listUnavailable)
+        {
+            _sinch.FailListing(1);
+        }
+
+        var retry = await PostAsync(host, key);
+
+        Assert.Single(_sinch.SendRequests);
+        if (listUnavailable)
+        {
+            Assert.Equal(502, retry.Status);
+            Assert.Equal("urn:conversation-sender:problem:send-unconfirmed", retry.Json.GetProperty("type").GetString());
+        }
+        else
+        {
+            Assert.Equal(200, retry.Status);
+            Assert.Equal(Assert.Single(_sinch.Listed).Id, retry.Json.GetProperty("message_id").GetString());
+        }
+    }
+
+    [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 1)]
+    public async Task On_the_queue_a_redelivery_after_the_worker_died_mid_send_is_reconciled_or_parked(bool listUnavailable, int parked)
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = SenderHost.Create(SettingsWith("Sinch:ReconcileSettleTime", "00:00:00"), s => s.AddSingleton<TimeProvider>(clock));
+        var producer = host.Get<StorageClientFactory>().CreateQueue(_queueName);
+        await producer.CreateIfNotExistsAsync();
+        await producer.SendMessageAsync(Message);
+        var queue = new QueueClient(azurite.ConnectionString, _queueName);
+        var raw = (await queue.ReceiveMessageAsync(TimeSpan.FromSeconds(1))).Value;
+
+        // The worker claimed the message's key and Sinch took it; the worker died before recording that or deleting the message.
+        await SendThenDieAsync(host, $"queue:{_queueName}:{raw.MessageId}", Message);
+        clock.Advance(host.Get<IOptions<IdempotencyOptions>>().Value.InFlightTimeout + TimeSpan.FromSeconds(1));
+        if (listUnavailable)
+        {
+            _sinch.FailListing(1);
+        }
+
+        var redelivered = await Eventually.UntilResultAsync(async () => (await queue.ReceiveMessageAsync()).Value, m => m is not null, "the redelivery");
+        await host.CreateFunction<SendMessageQueueFunction>().RunAsync(HostQueueMessages.Decode(redelivered!), CancellationToken.None);
+
+        Assert.Single(_sinch.SendRequests);
+        var letters = new QueueClient(azurite.ConnectionString, _queueName + "-failed");
+        Assert.Equal(parked, await letters.ExistsAsync() ? (await letters.PeekMessagesAsync(32)).Value.Length : 0);
+        Assert.Contains(host.Logs.Lines, l => l.Contains(listUnavailable ? "Parked unconfirmed" : "Reconciled as sent", StringComparison.Ordinal));
+    }
+
+    /// <summary>What a worker does up to its death: claims the key as the send service does, and Sinch takes the message.</summary>
+    private static async Task SendThenDieAsync(SenderHost host, string key, string json)
+    {
+        var request = OutboundMessageValidator.Validate(BinaryData.FromString(json), out _).Request!;
+        Assert.IsType<IdempotencyClaim.Claimed>(await host.Get<IdempotencyStore>().ClaimAsync(key, SendService.Fingerprint(request), CancellationToken.None));
+        request.MessageMetadata ??= SendService.Marker(key);
+        await host.Get<ConversationClient>().SendAsync(request, await host.Get<ISinchCredentialStore>().GetAsync(CancellationToken.None), CancellationToken.None);
     }
 
     private Task<HttpAnswer> PostAsync(string key) => PostAsync(_host, key);
