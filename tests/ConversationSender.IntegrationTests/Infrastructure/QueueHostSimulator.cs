@@ -13,8 +13,13 @@ namespace ConversationSender.IntegrationTests.Infrastructure;
 /// ("not sent, try again"), so anything else is retried as the host would and also recorded as unexpected (a bug
 /// that a retry would hide).
 /// </summary>
-public sealed class QueueHostSimulator(string connectionString, string queueName, Func<QueueMessage, Task> function)
+public sealed class QueueHostSimulator(string connectionString, string queueName, Func<QueueMessage, CancellationToken, Task> function)
 {
+    public QueueHostSimulator(string connectionString, string queueName, Func<QueueMessage, Task> function)
+        : this(connectionString, queueName, (message, _) => function(message))
+    {
+    }
+
     private readonly QueueClient _queue = new(connectionString, queueName);
     private readonly QueueClient _poison = new(connectionString, queueName + "-poison");
 
@@ -45,6 +50,16 @@ public sealed class QueueHostSimulator(string connectionString, string queueName
 
     /// <summary>Called with the decoded body of each message whose successful run is followed by a crash.</summary>
     public Action<string>? OnCrashAfterSuccess { get; init; }
+
+    /// <summary>Chance that the worker dies between Sinch's answer and its bookkeeping (needs <see cref="MidSendCrash"/> in the host).</summary>
+    public double CrashMidSend { get; init; }
+
+    /// <summary>Called with the decoded body of each message whose worker died mid-send.</summary>
+    public Action<string>? OnCrashMidSend { get; init; }
+
+    public int CrashesMidSend => _crashesMidSend;
+
+    private int _crashesMidSend;
 
     private int _invocations;
     private int _failures;
@@ -117,9 +132,29 @@ public sealed class QueueHostSimulator(string connectionString, string queueName
             var decoded = BinaryData.FromBytes(Convert.FromBase64String(raw.Body.ToString()));
             var message = QueuesModelFactory.QueueMessage(raw.MessageId, raw.PopReceipt, decoded, raw.DequeueCount, raw.NextVisibleOn, raw.InsertedOn, raw.ExpiresOn);
             Interlocked.Increment(ref _invocations);
+            using var invocation = new CancellationTokenSource();
+            bool armed;
+            lock (Random)
+            {
+                armed = Random.NextDouble() < CrashMidSend;
+            }
+
             try
             {
-                await function(message);
+                if (armed)
+                {
+                    MidSendCrash.Arm(invocation);
+                }
+
+                await function(message, invocation.Token);
+            }
+            catch (OperationCanceledException) when (invocation.IsCancellationRequested)
+            {
+                // The worker died mid-send: nothing after Sinch's answer ran; the lease lapses and the message comes back.
+                Interlocked.Increment(ref _crashesMidSend);
+                OnCrashMidSend?.Invoke(decoded.ToString());
+                await _queue.UpdateMessageAsync(raw.MessageId, raw.PopReceipt, visibilityTimeout: VisibilityTimeout);
+                return;
             }
             catch (Exception ex)
             {

@@ -63,7 +63,7 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         };
 
         const string queueName = "fault-run";
-        await using var host = SenderHost.CreateWithKeyVault(sinch, vault, settings => ConfigureForFaultRun(settings, azurite.ConnectionString, queueName));
+        await using var host = SenderHost.CreateWithKeyVault(sinch, vault, settings => ConfigureForFaultRun(settings, azurite.ConnectionString, queueName), MidSendCrash.AddTo);
 
         // Produce with the product's own client settings (base64), some messages invalid, some with their own key.
         var producer = host.Get<StorageClientFactory>().CreateQueue(queueName);
@@ -76,13 +76,17 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         // Per message whose run was followed by a crash: how often Sinch had taken it then, and whether that run's send
         // was accepted cleanly (a resend after that is a real duplicate; after an ambiguous fault it is an explained one).
         var crashes = new ConcurrentDictionary<string, (int Deliveries, bool SentCleanly)>();
+        // Per message whose worker died between Sinch's answer and the bookkeeping: how often Sinch had taken it then.
+        var midSendCrashes = new ConcurrentDictionary<string, int>();
         var function = host.CreateFunction<SendMessageQueueFunction>();
-        var simulator = new QueueHostSimulator(azurite.ConnectionString, queueName, m => function.RunAsync(m, CancellationToken.None))
+        var simulator = new QueueHostSimulator(azurite.ConnectionString, queueName, (m, ct) => function.RunAsync(m, ct))
         {
             VisibilityTimeout = TimeSpan.FromMilliseconds(300),
             Lease = TimeSpan.FromSeconds(30),
             CrashAfterSuccess = 0.03,
             OnCrashAfterSuccess = body => crashes.TryAdd(CorrelationOf(body), (DeliveriesOf(sinch, CorrelationOf(body)), LastFaultOf(sinch, CorrelationOf(body)) == SinchFault.None)),
+            CrashMidSend = 0.01,
+            OnCrashMidSend = body => midSendCrashes.TryAdd(CorrelationOf(body), DeliveriesOf(sinch, CorrelationOf(body))),
         };
 
         var run = simulator.RunUntilDrainedAsync(TimeSpan.FromMinutes(3) * Math.Max(1.0, MessageCount / 2000.0));
@@ -104,6 +108,7 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         var faults = sinch.InjectedFaults;
         var ambiguous = faults.GetValueOrDefault(SinchFault.ServerErrorAfterProcessing) + faults.GetValueOrDefault(SinchFault.SlowAfterProcessing) + faults.GetValueOrDefault(SinchFault.DropAfterProcessing);
         var resentAfterCrash = crashes.Count(c => c.Value.SentCleanly && DeliveriesOf(sinch, c.Key) > c.Value.Deliveries);
+        var resentAfterMidSendCrash = midSendCrashes.Count(c => DeliveriesOf(sinch, c.Key) > c.Value);
         var logs = host.Logs.Lines;
         var ambiguousLogged = logs.Count(l => l.Contains("may duplicate", StringComparison.Ordinal));
         var leaks = logs.Count(l => l.Contains(keySecret, StringComparison.Ordinal) || l.Contains("sandbox-token-", StringComparison.Ordinal)
@@ -132,6 +137,8 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
             ["ambiguous_faults_injected"] = ambiguous,
             ["ambiguous_failures_logged"] = ambiguousLogged,
             ["resent_after_crash"] = resentAfterCrash,
+            ["worker_deaths_mid_send"] = midSendCrashes.Count,
+            ["resent_after_death_mid_send"] = resentAfterMidSendCrash,
             ["log_lines"] = logs.Count,
             ["log_leaks"] = leaks,
             ["table_failures_after_acceptance"] = logs.Count(l => l.Contains("Could not record the outcome under the idempotency key", StringComparison.Ordinal)),
@@ -189,6 +196,10 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         Assert.True(crashes.Count(c => c.Value.SentCleanly) > 20, "too few redeliveries of sent messages to show anything");
         Assert.Equal(0, resentAfterCrash);
 
+        // A worker that died after Sinch took the message and before recording it: reconciled on the redelivery, not resent.
+        Assert.True(midSendCrashes.Count > 5, $"only {midSendCrashes.Count} deaths mid-send: too few to show anything");
+        Assert.Equal(0, resentAfterMidSendCrash);
+
         // The run was what it claims: each planned fault happened, every request was well-formed, and the function
         // failed only deliberately.
         Expect.All(new[] { SinchFault.RateLimitedWithRetryAfter, SinchFault.RateLimitedWithoutRetryAfter, SinchFault.Unavailable, SinchFault.ServerErrorAfterProcessing, SinchFault.SlowAfterProcessing, SinchFault.DropBeforeProcessing, SinchFault.DropAfterProcessing },
@@ -209,7 +220,7 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         settings["SendQueueStorage"] = storage;
         settings["SendQueueName"] = queueName;
         settings["Sinch:AttemptTimeout"] = "00:00:03";
-        settings["Sinch:TotalTimeout"] = "00:00:10";
+        settings["Sinch:TotalTimeout"] = "00:00:05";
         settings["Sinch:MaxRetries"] = "2";
         settings["Sinch:RetryBaseDelay"] = "00:00:00.010";
         settings["Sinch:MaxRetryDelay"] = "00:00:00.200";
@@ -217,7 +228,7 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         settings["Sinch:MaxSendsPerSecond"] = "0";
         settings["KeyVault:CacheDuration"] = "00:00:01";
         settings["KeyVault:NetworkTimeout"] = "00:00:02";
-        settings["Idempotency:InFlightTimeout"] = "00:00:23"; // above the longest send: 2 s of vault reads + 2 × 10 s
+        settings["Idempotency:InFlightTimeout"] = "00:00:13"; // above the longest send: 2 s of vault reads + 2 × 5 s
         settings["SendQueue:RetryBaseDelay"] = "00:00:00.200";
         settings["KeyVault:FailureBackoff"] = "00:00:00.500";
         settings["Sinch:ReconcileSettleTime"] = "00:00:00"; // the sandbox lists a message as soon as it takes it
@@ -346,9 +357,9 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         return $"""
             {GeneratedDocSection.MachineLine()}
 
-            | messages | delivered | lost | duplicates | of them explained by an ambiguous fault | parked, with reason | host crashes after success / resent |
-            | ---: | ---: | ---: | ---: | ---: | ---: | --- |
-            | {N("messages")} | {N("delivered")} | {N("lost")} | {N("duplicates")} | {N("duplicates") - N("unexplained_duplicates")} | {parked} | {N("host_crashes_after_success")} / {N("resent_after_crash")} |
+            | messages | delivered | lost | duplicates | of them explained by an ambiguous fault | parked, with reason | host crashes after success / resent | worker deaths mid-send / resent |
+            | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |
+            | {N("messages")} | {N("delivered")} | {N("lost")} | {N("duplicates")} | {N("duplicates") - N("unexplained_duplicates")} | {parked} | {N("host_crashes_after_success")} / {N("resent_after_crash")} | {N("worker_deaths_mid_send")} / {N("resent_after_death_mid_send")} |
 
             Parked, by reason: {string.Join("; ", report["dead_letter_reasons"]!.AsObject().Select(r => $"{r.Value} × '{r.Key}'"))}.
             Environment: {string.Join("; ", report["environment_events"]!.AsArray().Select(e => e!.GetValue<string>()))}.
