@@ -4,7 +4,7 @@ namespace ConversationSender.Sandbox;
 public sealed class FaultSwitch
 {
     public static readonly IReadOnlyList<string> Kinds =
-        ["rate_limited", "rate_limited_no_retry_after", "server_error", "unavailable", "token_expired", "delay", "accepted_then_reset", "reset_before_processing", "list_unavailable"];
+        ["rate_limited", "rate_limited_no_retry_after", "server_error", "unavailable", "token_expired", "delay", "accepted_then_reset", "reset_before_processing", "list_unavailable", "tokens_revoked"];
 
     public string Kind { get; set; } = "";
 

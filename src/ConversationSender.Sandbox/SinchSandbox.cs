@@ -130,6 +130,12 @@ public sealed partial class SinchSandbox : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Revokes every token issued so far, as Sinch does when an access key is rotated or deleted: the next request
+    /// with one of them gets a plain <c>401 invalid_token</c>, with no word of expiry.
+    /// </summary>
+    public void RevokeIssuedTokens() => _issuedTokens.Clear();
+
     /// <summary>Tokens issued so far are now refused with a 401 that says they expired.</summary>
     public void ExpireIssuedTokens()
     {
@@ -199,6 +205,13 @@ public sealed partial class SinchSandbox : IAsyncDisposable
 
     private bool AddFaults(FaultSwitch fault)
     {
+        if (fault.Kind == "tokens_revoked")
+        {
+            // Not per send: every token issued so far, at once (a key rotated or deleted at Sinch).
+            RevokeIssuedTokens();
+            return true;
+        }
+
         if (fault.Kind == "list_unavailable")
         {
             FailListing(Math.Clamp(fault.Count, 1, 1000));

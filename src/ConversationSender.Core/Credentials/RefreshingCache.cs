@@ -23,6 +23,7 @@ public sealed partial class RefreshingCache<T>(
     private Task<T>? _reading;
     private DateTimeOffset _noReadBefore = DateTimeOffset.MinValue;
     private Exception? _lastFailure;
+    private (T Value, DateTimeOffset ReadAt)? _readAfterRefusal;
 
     public ValueTask<T> GetAsync(CancellationToken cancellationToken)
     {
@@ -65,8 +66,24 @@ public sealed partial class RefreshingCache<T>(
             return held.Value;
         }
 
-        return await StartRead().WaitAsync(cancellationToken);
+        // The very value a refusal read brought is refused again: the vault holds the same wrong value. Until
+        // RereadAfterRefusal has passed, that is answered from memory (a wrong key costs one vault read a minute, not
+        // one per send). A read under way is joined, so concurrent refusals after a rotation cost one read.
+        lock (_gate)
+        {
+            if (_reading is null && _readAfterRefusal is { } last && ReferenceEquals(last.Value, rejected) && time.GetUtcNow() < last.ReadAt + RereadAfterRefusal)
+            {
+                return last.Value;
+            }
+        }
+
+        var value = await StartRead().WaitAsync(cancellationToken);
+        _readAfterRefusal = (value, time.GetUtcNow());
+        return value;
     }
+
+    /// <summary>The least time between two reads forced by a refused value.</summary>
+    public static readonly TimeSpan RereadAfterRefusal = TimeSpan.FromMinutes(1);
 
     private Task<T> StartRead()
     {

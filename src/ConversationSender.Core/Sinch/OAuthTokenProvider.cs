@@ -10,8 +10,10 @@ namespace ConversationSender.Sinch;
 
 /// <summary>
 /// OAuth2 client-credentials tokens from the Sinch auth server, cached per access key and replaced
-/// <see cref="SinchOptions.TokenRefreshMargin"/> before they expire. One request for a new token is in
-/// flight at a time, so a burst of sends at expiry costs one token call.
+/// <see cref="SinchOptions.TokenRefreshMargin"/> before they expire, or at once when Sinch refuses one. One request
+/// for a new token is in flight at a time, so a burst of sends at expiry costs one token call. A key the auth server
+/// refused is not offered again for <see cref="RefusedKeyBackoff"/>: a wrong key costs one token request a minute,
+/// not one per send.
 /// </summary>
 public sealed partial class OAuthTokenProvider(
     IHttpClientFactory httpClientFactory,
@@ -21,12 +23,16 @@ public sealed partial class OAuthTokenProvider(
 {
     public const string HttpClientName = "SinchAuth";
 
+    public static readonly TimeSpan RefusedKeyBackoff = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Until, int Status)> _refusedKeys = new(StringComparer.Ordinal);
+
     private readonly ConcurrentDictionary<string, CachedToken> _tokens = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SinchCredentials, string> _cacheKeys = [];
 
     /// <summary>A valid token for these credentials.</summary>
-    /// <param name="rejectedToken">A token Sinch just refused as expired: a new one is fetched unless another caller already did.</param>
+    /// <param name="rejectedToken">A token Sinch just refused (expired or revoked): it is dropped, and a new one is fetched unless another caller already did.</param>
     public async ValueTask<string> GetTokenAsync(SinchCredentials credentials, string? rejectedToken, CancellationToken cancellationToken)
     {
         var key = CacheKey(credentials);
@@ -34,6 +40,8 @@ public sealed partial class OAuthTokenProvider(
         {
             return token;
         }
+
+        ThrowIfRecentlyRefused(key);
 
         await _refreshGate.WaitAsync(cancellationToken);
         try
@@ -43,7 +51,20 @@ public sealed partial class OAuthTokenProvider(
                 return token;
             }
 
-            var fresh = await RequestTokenAsync(credentials, cancellationToken);
+            ThrowIfRecentlyRefused(key);
+            CachedToken fresh;
+            try
+            {
+                fresh = await RequestTokenAsync(credentials, cancellationToken);
+            }
+            catch (SinchAuthenticationException ex)
+            {
+                _tokens.TryRemove(key, out _);
+                _refusedKeys[key] = (time.GetUtcNow() + RefusedKeyBackoff, (int?)ex.StatusCode ?? 401);
+                throw;
+            }
+
+            _refusedKeys.TryRemove(key, out _);
             _tokens[key] = fresh;
             return fresh.AccessToken;
         }
@@ -54,6 +75,15 @@ public sealed partial class OAuthTokenProvider(
     }
 
     public void Dispose() => _refreshGate.Dispose();
+
+    private void ThrowIfRecentlyRefused(string key)
+    {
+        if (_refusedKeys.TryGetValue(key, out var refused) && time.GetUtcNow() < refused.Until)
+        {
+            throw new SinchAuthenticationException(
+                $"The Sinch auth server refused this access key (HTTP {refused.Status}); it is not offered again before {refused.Until:O}.", (HttpStatusCode)refused.Status, null);
+        }
+    }
 
     private bool TryGetUsable(string key, string? rejectedToken, out string token)
     {

@@ -6,9 +6,11 @@ using Microsoft.Extensions.Options;
 namespace ConversationSender.Sinch;
 
 /// <summary>
-/// Authenticates each Conversation API request with the credentials the caller attached to it:
-/// an OAuth2 bearer token (default) or Basic. A 401 that says the token expired gets one retry
-/// with a new token, as Sinch's own SDKs do.
+/// Authenticates each Conversation API request with the credentials the caller attached to it: an OAuth2 bearer token
+/// (default) or Basic. Any 401 on a bearer token (expired, or revoked when the key was rotated or deleted at Sinch,
+/// which says nothing of expiry) drops that token and retries once with a new one; a concurrent sender that already
+/// fetched a newer token shares it. Only if the token endpoint refuses the key, or the new token is refused too, does
+/// the caller see the refusal (and re-read the credentials): new token first, credentials second.
 /// </summary>
 public sealed class SinchAuthenticationHandler(OAuthTokenProvider tokens, IOptions<SinchOptions> options) : DelegatingHandler
 {
@@ -35,7 +37,7 @@ public sealed class SinchAuthenticationHandler(OAuthTokenProvider tokens, IOptio
         var token = await tokens.GetTokenAsync(credentials, rejectedToken: null, cancellationToken);
         request.Headers.Authorization = BearerHeader(token);
         var response = await base.SendAsync(request, cancellationToken);
-        if (response.StatusCode != HttpStatusCode.Unauthorized || !SaysTokenExpired(response))
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
             return response;
         }
@@ -57,7 +59,4 @@ public sealed class SinchAuthenticationHandler(OAuthTokenProvider tokens, IOptio
 
         return cached;
     }
-
-    private static bool SaysTokenExpired(HttpResponseMessage response) =>
-        response.Headers.WwwAuthenticate.Any(h => h.ToString().Contains("expired", StringComparison.OrdinalIgnoreCase));
 }

@@ -237,6 +237,19 @@ public sealed class SandboxServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Revoking_tokens_from_the_api_gets_a_plain_401_and_the_product_fetches_one_new_token()
+    {
+        await using var host = SenderHost.Create(SenderHost.SettingsFor(_sandbox));
+        Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsJsonAsync(new Uri(_sandbox.BaseUrl, "api/faults"), new { kind = "tokens_revoked", count = 1 })).StatusCode);
+        Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+
+        Assert.Equal(2, _sandbox.TokenRequests.Count);
+        Assert.Equal(3, _sandbox.SendRequests.Count); // the refused one and its retry with the new token
+    }
+
+    [Fact]
     public async Task Fault_switches_from_the_page_form_work_too()
     {
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["kind"] = "unavailable", ["count"] = "1" });
