@@ -1,4 +1,5 @@
 using ConversationSender.Storage;
+using ConversationSender.Telemetry;
 using Azure.Core;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
@@ -62,7 +63,7 @@ public static class ConversationSenderServiceCollectionExtensions
         services.TryAddSingleton<SendService>();
         services.TryAddSingleton<SendReconciler>();
         services.AddMetrics();
-        services.TryAddSingleton<SendMetrics>();
+        services.TryAddSingleton<SenderMetrics>();
         services.TryAddSingleton<StorageClientFactory>();
         services.TryAddSingleton<DeadLetterWriter>();
         services.TryAddSingleton<DeadLetterReplayer>();

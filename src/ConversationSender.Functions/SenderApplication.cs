@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using ConversationSender.Sending;
+using ConversationSender.Telemetry;
 using ConversationSender.Tracking;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -53,7 +53,7 @@ public static class SenderApplication
     {
         services.AddOpenTelemetry()
             .UseFunctionsWorkerDefaults()
-            .WithMetrics(metrics => metrics.AddMeter(SendMetrics.MeterName))
+            .WithMetrics(metrics => metrics.AddMeter(SenderMetrics.MeterName))
             .UseAzureMonitorExporter();
         services.AddOptions<AzureMonitorExporterOptions>().Configure<IConfiguration, IServiceProvider>((options, configuration, sp) =>
         {

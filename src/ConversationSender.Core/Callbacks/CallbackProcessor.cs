@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ConversationSender.Credentials;
 using ConversationSender.Storage;
+using ConversationSender.Telemetry;
 using ConversationSender.Tracking;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,9 +19,23 @@ public sealed partial class CallbackProcessor(
     StorageClientFactory storage,
     IOptions<WebhookOptions> options,
     TimeProvider time,
+    SenderMetrics metrics,
     ILogger<CallbackProcessor> logger)
 {
     public async Task<CallbackOutcome> ProcessAsync(ReadOnlyMemory<byte> rawBody, string? nonce, string? timestamp, string? signature, CancellationToken cancellationToken)
+    {
+        var outcome = await ProcessOnceAsync(rawBody, nonce, timestamp, signature, cancellationToken);
+        metrics.CallbackReceived(outcome switch
+        {
+            CallbackOutcome.Accepted => "accepted",
+            CallbackOutcome.Unauthorized => "unauthorized",
+            CallbackOutcome.Invalid => "invalid",
+            _ => "unavailable",
+        });
+        return outcome;
+    }
+
+    private async Task<CallbackOutcome> ProcessOnceAsync(ReadOnlyMemory<byte> rawBody, string? nonce, string? timestamp, string? signature, CancellationToken cancellationToken)
     {
         string secret;
         try

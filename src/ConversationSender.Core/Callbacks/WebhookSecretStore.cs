@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Security.KeyVault.Secrets;
 using ConversationSender.Credentials;
+using ConversationSender.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,8 +16,11 @@ public sealed class WebhookSecretStore
     private readonly IServiceProvider _services;
     private readonly RefreshingCache<string> _cache;
 
-    public WebhookSecretStore(IOptions<WebhookOptions> webhooks, IOptions<KeyVaultOptions> vault, IServiceProvider services, TimeProvider time, ILogger<WebhookSecretStore> logger)
+    private readonly SenderMetrics _metrics;
+
+    public WebhookSecretStore(IOptions<WebhookOptions> webhooks, IOptions<KeyVaultOptions> vault, IServiceProvider services, TimeProvider time, SenderMetrics metrics, ILogger<WebhookSecretStore> logger)
     {
+        _metrics = metrics;
         _webhooks = webhooks;
         _vault = vault;
         _services = services;
@@ -36,12 +40,25 @@ public sealed class WebhookSecretStore
         return _cache.GetAsync(cancellationToken);
     }
 
+    // Counted where it happens, whatever the failure is classified as below.
+    private bool Failed()
+    {
+        _metrics.KeyVaultRead(succeeded: false);
+        return false;
+    }
+
     private async Task<string> ReadAsync(CancellationToken cancellationToken)
     {
         var name = _webhooks.Value.SecretName;
         try
         {
-            return (await _services.GetRequiredService<SecretClient>().GetSecretAsync(name, cancellationToken: cancellationToken)).Value.Value;
+            var value = (await _services.GetRequiredService<SecretClient>().GetSecretAsync(name, cancellationToken: cancellationToken)).Value.Value;
+            _metrics.KeyVaultRead(succeeded: true);
+            return value;
+        }
+        catch (Exception) when (Failed())
+        {
+            throw;
         }
         catch (RequestFailedException ex) when (ex.Status is 401 or 403 or 404)
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 using ConversationSender.Sinch;
+using ConversationSender.Telemetry;
 
 namespace ConversationSender.Credentials;
 
@@ -19,10 +20,12 @@ internal sealed partial class KeyVaultCredentialStore : ISinchCredentialStore
     private readonly KeyVaultOptions _options;
     private readonly ILogger<KeyVaultCredentialStore> _logger;
     private readonly RefreshingCache<SinchCredentials> _cache;
+    private readonly SenderMetrics _metrics;
 
-    public KeyVaultCredentialStore(SecretClient secrets, IOptions<KeyVaultOptions> options, TimeProvider time, ILogger<KeyVaultCredentialStore> logger)
+    public KeyVaultCredentialStore(SecretClient secrets, IOptions<KeyVaultOptions> options, TimeProvider time, SenderMetrics metrics, ILogger<KeyVaultCredentialStore> logger)
     {
         _secrets = secrets;
+        _metrics = metrics;
         _options = options.Value;
         _logger = logger;
         _cache = new RefreshingCache<SinchCredentials>(ReadFromVaultAsync, time, _options.CacheDuration, _options.MaxStaleness, _options.FailureBackoff, logger, "the Sinch credentials");
@@ -69,12 +72,24 @@ internal sealed partial class KeyVaultCredentialStore : ISinchCredentialStore
         return new SinchCredentials(projectId.Result, appId.Result, keyId.Result, keySecret.Result);
     }
 
+    // Counted where it happens, whatever the failure is classified as below.
+    private bool Failed()
+    {
+        _metrics.KeyVaultRead(succeeded: false);
+        return false;
+    }
+
     private async Task<string> ReadSecretAsync(string setting, string secretName, CancellationToken cancellationToken)
     {
         KeyVaultSecret secret;
         try
         {
             secret = (await _secrets.GetSecretAsync(secretName, cancellationToken: cancellationToken)).Value;
+            _metrics.KeyVaultRead(succeeded: true);
+        }
+        catch (Exception) when (Failed())
+        {
+            throw;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {

@@ -4,6 +4,7 @@ using Azure.Storage.Queues.Models;
 using ConversationSender.Idempotency;
 using ConversationSender.Sending;
 using ConversationSender.Storage;
+using ConversationSender.Telemetry;
 using ConversationSender.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,7 @@ public sealed partial class QueuedMessageProcessor(
     IOptions<IdempotencyOptions> idempotency,
     IOptions<Sinch.SinchOptions> sinch,
     TimeProvider time,
+    SenderMetrics metrics,
     ILogger<QueuedMessageProcessor> logger)
 {
     public async Task<QueueDisposition> ProcessAsync(QueueMessage message, CancellationToken cancellationToken)
@@ -39,6 +41,10 @@ public sealed partial class QueuedMessageProcessor(
         var attempt = retry?.Attempt ?? 1;
         // Counted from the first attempt, not from when it was queued: a backlog that waited is not given up on sooner.
         var firstSeen = retry?.FirstSeen ?? time.GetUtcNow();
+        if (message.InsertedOn is { } inserted)
+        {
+            metrics.QueueMessageProcessed(time.GetUtcNow() - inserted);
+        }
 
         var outcome = await sendService.SendAsync(original, idempotencyKey: null, fallbackKey: key, cancellationToken);
         try
@@ -110,6 +116,7 @@ public sealed partial class QueuedMessageProcessor(
             OriginalMessage = original.ToString(),
         }, cancellationToken);
 
+        metrics.DeadLettered(outcome);
         LogDeadLettered(logger, message.MessageId, deadLetters.QueueName, outcome);
         return new QueueDisposition.Completed("dead-lettered");
     }

@@ -4,6 +4,7 @@ using ConversationSender.Credentials;
 using ConversationSender.Idempotency;
 using ConversationSender.Sinch;
 using ConversationSender.Storage;
+using ConversationSender.Telemetry;
 using ConversationSender.Tracking;
 using ConversationSender.Validation;
 using Microsoft.Extensions.Logging;
@@ -22,7 +23,7 @@ public sealed partial class SendService(
     IdempotencyStore idempotency,
     DeliveryStatusStore statuses,
     SendReconciler reconciler,
-    SendMetrics metrics,
+    SenderMetrics metrics,
     IOptions<SinchOptions> sinchOptions,
     IOptions<StatusTrackingOptions> tracking,
     TimeProvider time,
@@ -35,12 +36,14 @@ public sealed partial class SendService(
     /// <param name="fallbackKey">Used when neither gives a key (e.g. one derived from a queue message id).</param>
     public async Task<SendOutcome> SendAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, CancellationToken cancellationToken)
     {
-        var outcome = await SendOnceAsync(body, idempotencyKey, fallbackKey, cancellationToken);
-        metrics.Sent(outcome);
+        var started = time.GetTimestamp();
+        var channel = new ChannelNote();
+        var outcome = await SendOnceAsync(body, idempotencyKey, fallbackKey, channel, cancellationToken);
+        metrics.Sent(MetricName(outcome), channel.Name, time.GetElapsedTime(started));
         return outcome;
     }
 
-    private async Task<SendOutcome> SendOnceAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, CancellationToken cancellationToken)
+    private async Task<SendOutcome> SendOnceAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, ChannelNote channel, CancellationToken cancellationToken)
     {
         var validation = OutboundMessageValidator.Validate(body, out var message);
         if (!validation.IsValid)
@@ -50,6 +53,7 @@ public sealed partial class SendService(
         }
 
         var request = validation.Request!;
+        channel.Name = request.Recipient?.IdentifiedBy?.ChannelIdentities?.FirstOrDefault()?.Channel ?? "contact";
         if (KeyConflict(message!.IdempotencyKey, idempotencyKey) is { } conflict)
         {
             return LogRejected(new SendOutcome.Rejected("The message is invalid.", [conflict]));
@@ -137,24 +141,24 @@ public sealed partial class SendService(
         switch (result)
         {
             case SendReconciler.Result.Found found:
-                metrics.Reconciled(ReconciliationResult.Sent);
+                metrics.Reconciled("reconciled_sent");
                 LogReconciledSent(logger, found.MessageId);
                 await SettleClaimAsync(claimed, new SendOutcome.Accepted(found.MessageId, found.AcceptTime), cancellationToken);
                 return new SendOutcome.Accepted(found.MessageId, found.AcceptTime, Replayed: true);
             case SendReconciler.Result.NotFound when time.GetUtcNow() < earlier.End + sinchOptions.Value.ReconcileSettleTime:
-                metrics.Reconciled(ReconciliationResult.NotListedYet);
+                metrics.Reconciled("not_listed_yet");
                 await KeepUnconfirmedAsync(claimed, earlier);
                 return new SendOutcome.Unconfirmed("Not in Sinch's message list yet; Sinch lists messages with a delay, so it is looked up again later.", CheckAgainLater: true);
             case SendReconciler.Result.NotFound:
-                metrics.Reconciled(ReconciliationResult.NotSent);
+                metrics.Reconciled("reconciled_not_sent");
                 LogReconciledNotSent(logger);
                 return null;
             case SendReconciler.Result.Unavailable unavailable when sinchOptions.Value.RetryAmbiguousFailures:
-                metrics.Reconciled(ReconciliationResult.ResentUnreconciled);
+                metrics.Reconciled("resent_unreconciled");
                 LogResendingUnreconciled(logger, unavailable.Reason);
                 return null;
             case SendReconciler.Result.Unavailable unavailable:
-                metrics.Reconciled(ReconciliationResult.ParkedUnconfirmed);
+                metrics.Reconciled("parked_unconfirmed");
                 LogParkedUnconfirmed(logger, unavailable.Reason);
                 await KeepUnconfirmedAsync(claimed, earlier);
                 return new SendOutcome.Unconfirmed($"Sinch may have taken this message, and its message list cannot be searched ({unavailable.Reason}); it is not resent blindly.", CheckAgainLater: false);
@@ -278,6 +282,25 @@ public sealed partial class SendService(
         HttpStatusCode.Forbidden => " (Sinch denies access: check the access key's project permissions and the account's billing or trial limits.)",
         HttpStatusCode.NotFound => " (Sinch found no such project or app here: check Sinch:Region matches the app's region, and the project and app ids.)",
         _ => "",
+    };
+
+    // For the metrics: the channel of a validated message's first identity ("contact" for a contact id), else "unknown".
+    private sealed class ChannelNote
+    {
+        public string Name { get; set; } = "unknown";
+    }
+
+    private static string MetricName(SendOutcome outcome) => outcome switch
+    {
+        SendOutcome.Accepted { Replayed: true } => "replayed",
+        SendOutcome.Accepted => "accepted",
+        SendOutcome.Rejected => "rejected",
+        SendOutcome.Transient => "transient",
+        SendOutcome.Unconfirmed => "unconfirmed",
+        SendOutcome.InProgress => "in_progress",
+        SendOutcome.KeyReused => "key_reused",
+        SendOutcome.Misconfigured => "misconfigured",
+        _ => "other",
     };
 
     // Masked only when a log line is written: the generated logger calls ToString after its level check.

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using ConversationSender.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,7 @@ public sealed partial class OAuthTokenProvider(
     IHttpClientFactory httpClientFactory,
     IOptions<SinchOptions> options,
     TimeProvider time,
+    SenderMetrics metrics,
     ILogger<OAuthTokenProvider> logger) : IDisposable
 {
     public const string HttpClientName = "SinchAuth";
@@ -56,9 +58,16 @@ public sealed partial class OAuthTokenProvider(
             try
             {
                 fresh = await RequestTokenAsync(credentials, cancellationToken);
+                metrics.TokenRequested("issued");
+            }
+            catch (SinchUnavailableException)
+            {
+                metrics.TokenRequested("failed");
+                throw;
             }
             catch (SinchAuthenticationException ex)
             {
+                metrics.TokenRequested("refused");
                 _tokens.TryRemove(key, out _);
                 _refusedKeys[key] = (time.GetUtcNow() + RefusedKeyBackoff, (int?)ex.StatusCode ?? 401);
                 throw;

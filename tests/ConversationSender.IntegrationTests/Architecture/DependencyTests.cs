@@ -16,19 +16,20 @@ public sealed class DependencyTests(ITestOutputHelper output)
     /// <summary>The intended graph: each room and the rooms it may use. The root namespace is the composition root.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> Allowed = new Dictionary<string, string[]>
     {
-        ["Sinch"] = [],
-        ["Credentials"] = ["Sinch"],
+        ["Telemetry"] = [],
+        ["Sinch"] = ["Telemetry"],
+        ["Credentials"] = ["Sinch", "Telemetry"],
         ["Storage"] = ["Credentials"],
         ["Contract"] = ["Sinch"],
         ["Validation"] = ["Contract", "Sinch"],
         ["Idempotency"] = ["Storage", "Credentials", "Sinch"],
         ["Tracking"] = ["Storage", "Idempotency"],
-        ["Sending"] = ["Validation", "Contract", "Sinch", "Credentials", "Idempotency", "Tracking"],
-        ["Queueing"] = ["Sending", "Validation", "Contract", "Sinch", "Idempotency", "Storage"],
-        ["Callbacks"] = ["Tracking", "Credentials", "Storage"],
+        ["Sending"] = ["Validation", "Contract", "Sinch", "Credentials", "Idempotency", "Tracking", "Telemetry"],
+        ["Queueing"] = ["Sending", "Validation", "Contract", "Sinch", "Idempotency", "Storage", "Telemetry"],
+        ["Callbacks"] = ["Tracking", "Credentials", "Storage", "Telemetry"],
         ["Retention"] = ["Queueing", "Tracking", "Idempotency", "Storage"],
-        ["(composition root)"] = ["Sinch", "Credentials", "Storage", "Contract", "Validation", "Idempotency", "Tracking", "Sending", "Queueing", "Callbacks", "Retention"],
-        ["Functions"] = ["Sinch", "Credentials", "Storage", "Contract", "Validation", "Idempotency", "Tracking", "Sending", "Queueing", "Callbacks", "Retention", "(composition root)"],
+        ["(composition root)"] = ["Telemetry", "Sinch", "Credentials", "Storage", "Contract", "Validation", "Idempotency", "Tracking", "Sending", "Queueing", "Callbacks", "Retention"],
+        ["Functions"] = ["Telemetry", "Sinch", "Credentials", "Storage", "Contract", "Validation", "Idempotency", "Tracking", "Sending", "Queueing", "Callbacks", "Retention", "(composition root)"],
     };
 
     private static readonly Lazy<Dictionary<string, HashSet<string>>> Actual = new(ReadActualDependencies);

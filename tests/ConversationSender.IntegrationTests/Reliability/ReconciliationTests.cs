@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ConversationSender.Sending;
+using ConversationSender.Telemetry;
 using ConversationSender.Storage;
 using ConversationSender.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -36,7 +37,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
         settings["Sinch:ReconcileSettleTime"] = "00:00:00";
         settings["SendQueue:RetryBaseDelay"] = "00:00:00.200";
         _host = SenderHost.Create(settings);
-        _reconciliations = new MetricCollector<long>(_host.Get<IMeterFactory>(), SendMetrics.MeterName, "conversation_sender.reconciliations");
+        _reconciliations = new MetricCollector<long>(_host.Get<IMeterFactory>(), SenderMetrics.MeterName, "conversation_sender.reconciliations");
     }
 
     public async Task DisposeAsync()
@@ -51,7 +52,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var key = Guid.NewGuid().ToString();
         _sinch.Script(FakeResponse.AcceptedThenReset());
-        using var sends = new MetricCollector<long>(_host.Get<IMeterFactory>(), SendMetrics.MeterName, "conversation_sender.sends");
+        using var sends = new MetricCollector<long>(_host.Get<IMeterFactory>(), SenderMetrics.MeterName, "conversation_sender.sends");
 
         var first = await PostAsync(key);
         var retry = await PostAsync(key);
@@ -111,7 +112,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
 
         _sinch.Options.ListingDelay = TimeSpan.FromHours(1);
         await using var patient = SenderHost.Create(SettingsWith("Sinch:ReconcileSettleTime", "00:30:00"));
-        using var lookups = new MetricCollector<long>(patient.Get<IMeterFactory>(), SendMetrics.MeterName, "conversation_sender.reconciliations");
+        using var lookups = new MetricCollector<long>(patient.Get<IMeterFactory>(), SenderMetrics.MeterName, "conversation_sender.reconciliations");
         _sinch.Script(FakeResponse.AcceptedThenReset());
         Assert.Equal(502, (await PostAsync(patient, key)).Status);
 

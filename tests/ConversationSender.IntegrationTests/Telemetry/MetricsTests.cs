@@ -1,0 +1,92 @@
+using System.Diagnostics.Metrics;
+using Azure.Storage.Queues;
+using ConversationSender.Functions;
+using ConversationSender.IntegrationTests.Infrastructure;
+using ConversationSender.Sending;
+using ConversationSender.Storage;
+using ConversationSender.Telemetry;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+
+namespace ConversationSender.IntegrationTests.Telemetry;
+
+/// <summary>The sender's instruments, read with <see cref="MetricCollector{T}"/> while real sends, queue messages and callbacks go through.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class MetricsTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private readonly string _queueName = "metrics-" + Guid.NewGuid().ToString("N")[..12];
+    private SinchSandbox _sinch = null!;
+    private FakeKeyVaultServer _vault = null!;
+    private SenderHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _sinch = await SinchSandbox.StartAsync();
+        _vault = await FakeKeyVaultServer.StartAsync();
+        SinchSecrets.Store(_vault, _sinch, SenderHost.ProjectId, SenderHost.AppId);
+        _vault.Secrets["sinch-webhook-secret"] = "whsec-metrics";
+        _host = SenderHost.CreateWithKeyVault(_sinch, _vault, settings =>
+        {
+            settings["SendQueueStorage"] = azurite.ConnectionString;
+            settings["SendQueueName"] = _queueName;
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _vault.DisposeAsync();
+        await _sinch.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Sends_are_counted_by_outcome_and_channel_and_timed_and_vault_reads_and_tokens_counted()
+    {
+        using var sends = Collect<long>("conversation_sender.sends");
+        using var durations = Collect<double>("conversation_sender.send.duration");
+        using var reads = Collect<long>("conversation_sender.key_vault.reads");
+        using var tokens = Collect<long>("conversation_sender.sinch.token_requests");
+        var service = _host.Get<SendService>();
+
+        await service.SendAsync(BinaryData.FromString("""{ "to": { "channel": "WHATSAPP", "identity": "46701234567" }, "text": "hi" }"""), CancellationToken.None);
+        await service.SendAsync(BinaryData.FromString("""{ "to": { "channel": "SMS", "identity": "+46701234567" } }"""), CancellationToken.None);
+        await service.SendAsync(BinaryData.FromString("not json"), CancellationToken.None);
+
+        Assert.Equal([("accepted", "WHATSAPP"), ("rejected", "unknown"), ("rejected", "unknown")], // an invalid message has no channel to trust
+            sends.GetMeasurementSnapshot().Select(m => ((string)m.Tags["outcome"]!, (string)m.Tags["channel"]!)));
+        Assert.Equal(3, durations.GetMeasurementSnapshot().Count);
+        Assert.All(durations.GetMeasurementSnapshot(), m => Assert.InRange(m.Value, 0, 60));
+        Assert.Equal(4, reads.GetMeasurementSnapshot().Count(m => (string)m.Tags["result"]! == "ok")); // project, app, key id, key secret
+        Assert.Equal(["issued"], tokens.GetMeasurementSnapshot().Select(m => (string)m.Tags["result"]!));
+    }
+
+    [Fact]
+    public async Task Dead_letters_are_counted_by_outcome_and_queue_messages_by_age()
+    {
+        using var deadLetters = Collect<long>("conversation_sender.dead_letters");
+        using var ages = Collect<double>("conversation_sender.queue.message_age");
+        var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
+        await producer.CreateIfNotExistsAsync();
+        await producer.SendMessageAsync("""{ "to": { "channel": "SMSS", "identity": "+46701234567" }, "text": "hi" }""");
+        var raw = (await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value;
+
+        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(HostQueueMessages.Decode(raw), CancellationToken.None);
+
+        Assert.Equal(["rejected"], deadLetters.GetMeasurementSnapshot().Select(m => (string)m.Tags["outcome"]!));
+        Assert.InRange(Assert.Single(ages.GetMeasurementSnapshot()).Value, 0, 300);
+    }
+
+    [Fact]
+    public async Task Callbacks_are_counted_by_result()
+    {
+        using var callbacks = Collect<long>("conversation_sender.callbacks");
+        var context = HttpInvoker.Request(_host, """{ "message_delivery_report": { "message_id": "01X", "status": "DELIVERED" } }""");
+
+        var answer = await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SinchEventsFunction>().RunAsync(context.Request, CancellationToken.None));
+
+        Assert.Equal(401, answer.Status);
+        Assert.Equal(["unauthorized"], callbacks.GetMeasurementSnapshot().Select(m => (string)m.Tags["result"]!));
+    }
+
+    private MetricCollector<T> Collect<T>(string instrument) where T : struct =>
+        new(_host.Get<IMeterFactory>(), SenderMetrics.MeterName, instrument);
+}
