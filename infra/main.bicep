@@ -43,6 +43,12 @@ param environmentType string = 'dev'
 @description('Give the deploying user Key Vault Secrets Officer (to set the Sinch secrets) and Storage Queue Data Contributor on the send queue and its dead-letter queue (to drop and inspect messages). On in dev, off in prod.')
 param grantDeployerAccess bool = environmentType == 'dev'
 
+@description('E-mail address for the alerts (dead letters, poison messages, send failure ratio, misconfiguration, function errors); empty for none.')
+param alertEmail string = ''
+
+@description('Share of sends ending transient, unconfirmed or misconfigured (over 15 minutes, at least 20 sends) above which an alert fires.')
+param sendFailureRatioThreshold string = '0.2'
+
 @description('Network isolation: VNet integration for the app, private endpoints (and private DNS) for storage and Key Vault, public network access off on both. Off by default: the app is then reached over the services\' public endpoints with its identity.')
 param vnetEnabled bool = false
 
@@ -138,6 +144,19 @@ module keyVault 'modules/keyvault.bicep' = {
     purgeProtection: keyVaultPurgeProtection
     workspaceId: monitoring.outputs.workspaceId
     publicNetworkAccess: !vnetEnabled
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: resourceGroup
+  params: {
+    namePrefix: resourceToken
+    location: location
+    tags: tags
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    alertEmail: alertEmail
+    sendFailureRatioThreshold: sendFailureRatioThreshold
   }
 }
 

@@ -186,6 +186,33 @@ public sealed partial class InfraTemplateTests
         });
     }
 
+    [Theory]
+    [InlineData("", 0)]
+    [InlineData("ops@example.com", 1)]
+    public async Task Alerts_cover_dead_letters_poison_failures_misconfiguration_and_errors_and_mail_the_operator(string email, int receivers)
+    {
+        var compiled = await Compiled.Value;
+        var main = MainWith(compiled, new() { ["alertEmail"] = email });
+        var alerts = main.Module("alerts");
+        var template = AllDeployments(compiled).Single(d => d["name"]!.GetValue<string>() == "alerts")["properties"]!["template"]!;
+
+        var group = (Dictionary<string, object?>)alerts.Evaluate(alerts.Resource("Microsoft.Insights/actionGroups")["properties"])!;
+        Assert.Equal(receivers, ((List<object?>)group["emailReceivers"]!).Count);
+        var rules = template["variables"]!["rules"]!.AsArray().Select(r => (Name: r!["name"]!.GetValue<string>(), Query: r["query"]!.GetValue<string>())).ToList();
+        Assert.Equal(["dead-letters", "poison-messages", "send-failure-ratio", "misconfigured", "function-errors"], rules.Select(r => r.Name));
+        Assert.Contains("conversation_sender.dead_letters", rules[0].Query, StringComparison.Ordinal);
+        Assert.Contains("poison", rules[1].Query, StringComparison.Ordinal);
+        Assert.Contains("conversation_sender.sends", rules[2].Query, StringComparison.Ordinal);
+        Assert.Contains("\"misconfigured\"", rules[3].Query, StringComparison.Ordinal);
+        Assert.Contains("success == false", rules[4].Query, StringComparison.Ordinal);
+
+        // Every rule watches Application Insights and calls the action group.
+        var rule = Single(Resources(template), "Microsoft.Insights/scheduledQueryRules")["properties"]!;
+        Assert.Contains("Microsoft.Insights/components", rule["scopes"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("Microsoft.Insights/actionGroups", rule["actions"]!["actionGroups"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("${ALERT_EMAIL=}", Parameters()["alertEmail"]!["value"]!.GetValue<string>());
+    }
+
     private static ArmTemplate MainWith(JsonObject compiled, Dictionary<string, object?> parameters)
     {
         parameters.TryAdd("environmentName", "dev");
