@@ -122,6 +122,59 @@ public sealed class OpenApiDocumentTests
         Assert.False(OutboundMessageValidator.Validate(message!).IsValid, "the validator accepted it");
     }
 
+    /// <summary>
+    /// The contract lives in two places, the document and the validator; they agree on every case of the invalid-input
+    /// table (both refuse) and on a valid message for every channel (both accept). Rules a JSON Schema cannot state
+    /// (a text's length per channel, a priority order naming the recipient's own channels) are the validator's alone,
+    /// listed here by path with that reason, so the exceptions are few and visible.
+    /// </summary>
+    [Fact]
+    public void The_document_and_the_validator_agree_on_the_whole_invalid_table_and_on_every_channel()
+    {
+        string[] validatorOnly =
+        [
+            "text", "message.text_message.text", // a text's limit depends on the channels it may travel on
+            "channel_priority_order[0]", // it may name only channels the recipient has an identity on
+            "conversation_metadata", // at most 2,048 characters of JSON: a size of the serialized object
+            "message.choice_message.choices[0].calendar_message.event_start", // "format": "date-time" is an annotation in 2020-12, not asserted
+        ];
+        var disagreements = new List<string>();
+        foreach (var (json, path) in InvalidMessageTable.Cases())
+        {
+            var schemaRefuses = ParsedOrNull(json) is not { } node || !MessageSchema.Value.Evaluate(node).IsValid; // not JSON: refused by both
+            var validatorRefuses = !OutboundMessageReader.TryRead(BinaryData.FromString(json), out var message, out _) || !OutboundMessageValidator.Validate(message!).IsValid;
+            if (!validatorRefuses || (!schemaRefuses && !validatorOnly.Contains(path)))
+            {
+                disagreements.Add($"{path}: schema {(schemaRefuses ? "refuses" : "accepts")}, validator {(validatorRefuses ? "refuses" : "accepts")}: {json[..Math.Min(160, json.Length)]}");
+            }
+        }
+
+        foreach (var channel in ConversationChannels.All)
+        {
+            var json = $$"""{ "to": { "channel": "{{channel}}", "identity": "46701234567" }, "text": "Your code is 123456" }""";
+            var schemaAccepts = MessageSchema.Value.Evaluate(JsonNode.Parse(json)).IsValid;
+            var validatorAccepts = OutboundMessageReader.TryRead(BinaryData.FromString(json), out var message, out _) && OutboundMessageValidator.Validate(message!).IsValid;
+            if (!schemaAccepts || !validatorAccepts)
+            {
+                disagreements.Add($"{channel}: schema {(schemaAccepts ? "accepts" : "refuses")}, validator {(validatorAccepts ? "accepts" : "refuses")}");
+            }
+        }
+
+        Assert.True(disagreements.Count == 0, string.Join("\n", disagreements));
+    }
+
+    private static JsonNode? ParsedOrNull(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     [Fact]
     public void The_readmes_bad_request_example_fails_both_as_shown()
     {
