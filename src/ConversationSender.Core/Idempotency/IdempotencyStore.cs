@@ -89,7 +89,11 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
         }, cancellationToken);
     }
 
-    public Task CompleteAsync(IdempotencyClaim.Claimed claim, string? messageId, DateTimeOffset acceptedTime, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Records that Sinch took the message. The row also serves the status lookup by tracking id (the key), so a keyed
+    /// send costs two table writes in all: this and the claim.
+    /// </summary>
+    public Task CompleteAsync(IdempotencyClaim.Claimed claim, string? messageId, DateTimeOffset acceptedTime, string? correlationId, CancellationToken cancellationToken) =>
         GuardAsync(async table =>
         {
             var now = time.GetUtcNow();
@@ -100,6 +104,7 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
                 ["ExpiresAt"] = now + _options.Retention,
                 ["MessageId"] = messageId,
                 ["AcceptedTime"] = acceptedTime,
+                ["CorrelationId"] = correlationId,
                 ["Fingerprint"] = claim.Fingerprint,
                 ["FirstUsedAt"] = claim.FirstUsedAt,
             };
@@ -152,6 +157,17 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
 
             return true;
         }, cancellationToken);
+
+    /// <summary>The completion recorded under this key, if a message was sent under it (and the row has not expired).</summary>
+    public Task<SentRecord?> FindSentAsync(string key, CancellationToken cancellationToken)
+    {
+        var (partition, row) = Locate(key);
+        return GuardAsync(async table =>
+            (await table.GetEntityIfExistsAsync<TableEntity>(partition, row, ["State", "MessageId", "AcceptedTime", "CorrelationId", "ExpiresAt"], cancellationToken)) is { HasValue: true } found
+            && found.Value!.GetString("State") == SentState && found.Value.GetDateTimeOffset("ExpiresAt") > time.GetUtcNow()
+                ? new SentRecord(found.Value.GetString("MessageId"), found.Value.GetDateTimeOffset("AcceptedTime") ?? time.GetUtcNow(), found.Value.GetString("CorrelationId"))
+                : null, cancellationToken);
+    }
 
     /// <summary>Whether a message was already put on the send queue under this key (a retried batch or intake).</summary>
     public Task<bool> WasQueuedAsync(string key, CancellationToken cancellationToken)

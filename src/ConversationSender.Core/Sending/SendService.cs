@@ -117,8 +117,10 @@ public sealed partial class SendService(
             return new SendOutcome.Unconfirmed($"{ambiguous.Reason} Sinch may have taken it; it is looked up in Sinch's message list before any resend.", CheckAgainLater: true);
         }
 
-        await SettleClaimAsync(claimed, outcome, cancellationToken);
-        return await RecordAsync(outcome, trackingId: message.IdempotencyKey ?? idempotencyKey, request.CorrelationId);
+        // A completed key is the status lookup's record too: no second write for the same send.
+        return await SettleClaimAsync(claimed, outcome, request.CorrelationId)
+            ? outcome
+            : await RecordAsync(outcome, trackingId: message.IdempotencyKey ?? idempotencyKey, request.CorrelationId);
     }
 
     /// <summary>The marker this service puts in <c>message_metadata</c> of keyed sends: derived from the key, never the key.</summary>
@@ -143,7 +145,7 @@ public sealed partial class SendService(
             case SendReconciler.Result.Found found:
                 metrics.Reconciled("reconciled_sent");
                 LogReconciledSent(logger, found.MessageId);
-                await SettleClaimAsync(claimed, new SendOutcome.Accepted(found.MessageId, found.AcceptTime), cancellationToken);
+                await SettleClaimAsync(claimed, new SendOutcome.Accepted(found.MessageId, found.AcceptTime), request.CorrelationId);
                 return new SendOutcome.Accepted(found.MessageId, found.AcceptTime, Replayed: true);
             case SendReconciler.Result.NotFound when time.GetUtcNow() < earlier.End + sinchOptions.Value.ReconcileSettleTime:
                 metrics.Reconciled("not_listed_yet");
@@ -214,24 +216,26 @@ public sealed partial class SendService(
 
     // Remembering a sent message matters more than the caller's cancellation: a retry would send it again. Nothing
     // thrown here reaches the caller: after acceptance the answer is the message id, whatever the table does.
-    private async Task SettleClaimAsync(IdempotencyClaim.Claimed claim, SendOutcome outcome, CancellationToken cancellationToken)
+    /// <returns>Whether the key now records an accepted send (and so serves the status lookup by tracking id).</returns>
+    private async Task<bool> SettleClaimAsync(IdempotencyClaim.Claimed claim, SendOutcome outcome, string? correlationId)
     {
         try
         {
             if (outcome is SendOutcome.Accepted accepted)
             {
-                await idempotency.CompleteAsync(claim, accepted.MessageId, accepted.AcceptedTime, CancellationToken.None);
+                await idempotency.CompleteAsync(claim, accepted.MessageId, accepted.AcceptedTime, correlationId, CancellationToken.None);
+                return true;
             }
-            else
-            {
-                await idempotency.ReleaseAsync(claim, CancellationToken.None);
-            }
+
+            await idempotency.ReleaseAsync(claim, CancellationToken.None);
         }
         catch (Exception ex)
         {
             // Accepted but not recorded: the claim stays in flight, and a redelivery after InFlightTimeout may send again.
             LogOutcomeNotRecorded(logger, ex, outcome.GetType().Name);
         }
+
+        return false;
     }
 
     private async Task<SendOutcome> SendValidatedAsync(SendMessageRequest request, CancellationToken cancellationToken)

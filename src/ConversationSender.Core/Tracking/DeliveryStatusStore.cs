@@ -12,7 +12,7 @@ namespace ConversationSender.Tracking;
 /// plus a row that maps our tracking id to Sinch's message id. A report never moves a message backwards: a late
 /// QUEUED_ON_CHANNEL does not overwrite DELIVERED, and a repeated report lands on the same history row.
 /// </summary>
-public sealed class DeliveryStatusStore(StorageClientFactory storage, IOptions<StatusTrackingOptions> options, TimeProvider time)
+public sealed class DeliveryStatusStore(StorageClientFactory storage, IdempotencyStore idempotency, IOptions<StatusTrackingOptions> options, TimeProvider time)
 {
     public const string Accepted = "ACCEPTED";
     private const string Latest = "latest";
@@ -107,7 +107,10 @@ public sealed class DeliveryStatusStore(StorageClientFactory storage, IOptions<S
         }
     }
 
-    /// <summary>By Sinch's message id, or by our tracking id (the idempotency key of an async send).</summary>
+    /// <summary>
+    /// By Sinch's message id, or by our tracking id (the idempotency key): a keyed send is recorded once, in its
+    /// idempotency row (message id, accept time, correlation id), which this reads; reports add to the message's rows.
+    /// </summary>
     public async Task<MessageStatus?> FindAsync(string id, CancellationToken cancellationToken)
     {
         if (!IsValidKey(id))
@@ -116,38 +119,48 @@ public sealed class DeliveryStatusStore(StorageClientFactory storage, IOptions<S
         }
 
         var table = await TableAsync(cancellationToken);
-        var messageId = id;
-        var latest = await table.GetEntityIfExistsAsync<TableEntity>(messageId, Latest, cancellationToken: cancellationToken);
-        if (!latest.HasValue)
+        if (await table.GetEntityIfExistsAsync<TableEntity>(id, Latest, cancellationToken: cancellationToken) is { HasValue: true } byMessageId)
         {
-            var tracking = await table.GetEntityIfExistsAsync<TableEntity>(TrackingPartition, IdempotencyStore.Hash(id), cancellationToken: cancellationToken);
-            if (!tracking.HasValue || tracking.Value!.GetString("MessageId") is not { } found)
-            {
-                return null;
-            }
-
-            messageId = found;
-            latest = await table.GetEntityIfExistsAsync<TableEntity>(messageId, Latest, cancellationToken: cancellationToken);
-            if (!latest.HasValue)
-            {
-                return null;
-            }
+            return await StatusAsync(table, id, byMessageId.Value!, sent: null, cancellationToken);
         }
 
+        // Sends without idempotency (it switched off) left a tracking row; keyed sends left their completion.
+        var tracking = await table.GetEntityIfExistsAsync<TableEntity>(TrackingPartition, IdempotencyStore.Hash(id), cancellationToken: cancellationToken);
+        if (tracking.HasValue && tracking.Value!.GetString("MessageId") is { } tracked)
+        {
+            return await table.GetEntityIfExistsAsync<TableEntity>(tracked, Latest, cancellationToken: cancellationToken) is { HasValue: true } latest
+                ? await StatusAsync(table, tracked, latest.Value!, sent: null, cancellationToken)
+                : null;
+        }
+
+        if (!idempotency.Enabled || await idempotency.FindSentAsync(id, cancellationToken) is not { MessageId: { } messageId } sent)
+        {
+            return null;
+        }
+
+        var reported = await table.GetEntityIfExistsAsync<TableEntity>(messageId, Latest, cancellationToken: cancellationToken);
+        return await StatusAsync(table, messageId, reported.HasValue ? reported.Value! : null, sent, cancellationToken);
+    }
+
+    // The latest row (if any report came) and the history, completed with what the send itself recorded.
+    private async Task<MessageStatus> StatusAsync(TableClient table, string messageId, TableEntity? latest, SentRecord? sent, CancellationToken cancellationToken)
+    {
         var history = new List<StatusEvent>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {messageId} and RowKey ge {"event|"} and RowKey lt {"event}"}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        if (latest is not null)
         {
-            history.Add(new StatusEvent(row.GetString("Status")!, row.GetDateTimeOffset("EventTime")!.Value, row.GetString("Channel"), row.GetString("ReasonCode"), row.GetString("ReasonDescription")));
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {messageId} and RowKey ge {"event|"} and RowKey lt {"event}"}");
+            await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            {
+                history.Add(new StatusEvent(row.GetString("Status")!, row.GetDateTimeOffset("EventTime")!.Value, row.GetString("Channel"), row.GetString("ReasonCode"), row.GetString("ReasonDescription")));
+            }
         }
 
-        var entity = latest.Value!;
         return new MessageStatus(
             messageId,
-            entity.GetString("CorrelationId"),
-            entity.GetString("Status") ?? Accepted,
-            entity.GetDateTimeOffset("AcceptedTime"),
-            entity.GetDateTimeOffset("UpdatedAt") ?? entity.Timestamp ?? time.GetUtcNow(),
+            latest?.GetString("CorrelationId") ?? sent?.CorrelationId,
+            latest?.GetString("Status") ?? Accepted,
+            latest?.GetDateTimeOffset("AcceptedTime") ?? sent?.AcceptedTime,
+            latest?.GetDateTimeOffset("UpdatedAt") ?? latest?.Timestamp ?? sent?.AcceptedTime ?? time.GetUtcNow(),
             history);
     }
 

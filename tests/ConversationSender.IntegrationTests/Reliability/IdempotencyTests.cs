@@ -314,7 +314,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         await new QueueClient(azurite.ConnectionString, _queueName).DeleteMessageAsync(raw.MessageId, raw.PopReceipt); // the host deletes it: the function returned
 
         // The other attempt succeeds; the copy comes back after the in-flight timeout, finds it sent, and stops.
-        await store.CompleteAsync(other, "01OTHERATTEMPT", DateTimeOffset.UtcNow, CancellationToken.None);
+        await store.CompleteAsync(other, "01OTHERATTEMPT", DateTimeOffset.UtcNow, correlationId: null, CancellationToken.None);
         var copy = await ReceiveWhenVisibleAsync();
         Assert.Contains($"\"idempotency_key\":\"{key}\"", copy.Body.ToString(), StringComparison.Ordinal);
         await function.RunAsync(copy, CancellationToken.None);
