@@ -137,10 +137,20 @@ if (azurite is not null)
 }
 
 RunResult? queueRun = null;
+var storageRequests = new StorageRequestCounter();
 if (azurite is not null)
 {
-    queueRun = await RunQueueAsync(provider, azurite.ConnectionString, queueMessages, body);
-    Console.WriteLine($"queue: {queueRun.PerSecond:F0}/s");
+    // The queue path with the product's defaults (status recording on), its storage requests counted on the wire.
+    var queueConfiguration = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(new Dictionary<string, string?> { ["Webhooks:RecordStatus"] = "true" }).Build();
+    var queueServices = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(queueConfiguration).AddSingleton<TokenCredential>(new FakeTokenCredential()).AddConversationSender(queueConfiguration);
+    queueServices.AddAzureClients(clients => clients.ConfigureDefaults(o =>
+    {
+        o.Transport = new HttpClientTransport(vault.CreateTrustingHandler());
+        o.AddPolicy(storageRequests, HttpPipelinePosition.PerCall);
+    }));
+    await using var queueProvider = queueServices.BuildServiceProvider();
+    queueRun = await RunQueueAsync(queueProvider, azurite.ConnectionString, queueMessages, body, storageRequests);
+    Console.WriteLine($"queue: {queueRun.PerSecond:F0}/s; per message {storageRequests.TableWrites / (double)queueRun.Messages:F2} table writes, {storageRequests.TableReads / (double)queueRun.Messages:F2} table reads, {storageRequests.QueueRequests / (double)queueRun.Messages:F2} queue requests");
 }
 
 var report = new StringBuilder();
@@ -166,7 +176,7 @@ if (withStatus is not null)
 
 if (queueRun is not null)
 {
-    report.AppendLine(CultureInfo.InvariantCulture, $"- Queue run: {queueRun.Messages} messages from Azurite through the queue function (16 at a time, idempotency claims in table storage): {queueRun.PerSecond:F0} msg/s, p50 {queueRun.Percentile(0.5):F1} ms, p99 {queueRun.Percentile(0.99):F1} ms per message, {queueRun.Failures} failures.");
+    report.AppendLine(CultureInfo.InvariantCulture, $"- Queue run: {queueRun.Messages} messages from Azurite through the queue function (16 at a time, defaults: idempotency and status recording on): {queueRun.PerSecond:F0} msg/s, p50 {queueRun.Percentile(0.5):F1} ms, p99 {queueRun.Percentile(0.99):F1} ms per message, {queueRun.Failures} failures; the product's own storage requests per message: {storageRequests.TableWrites / (double)queueRun.Messages:F2} table writes, {storageRequests.TableReads / (double)queueRun.Messages:F2} table reads, {storageRequests.QueueRequests / (double)queueRun.Messages:F2} queue requests (the host's receive and delete not included).");
 }
 
 Console.WriteLine();
@@ -190,11 +200,16 @@ static async Task<string> FetchTokenAsync(HttpClient http, SinchSandbox sandbox)
     return json.RootElement.GetProperty("access_token").GetString()!;
 }
 
-static async Task<RunResult> RunQueueAsync(IServiceProvider provider, string connectionString, int count, BinaryData body)
+static async Task<RunResult> RunQueueAsync(IServiceProvider provider, string connectionString, int count, BinaryData body, StorageRequestCounter counter)
 {
     var producer = provider.GetRequiredService<StorageClientFactory>().CreateQueue("load-run");
     await producer.CreateIfNotExistsAsync();
     await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, ct) => await producer.SendMessageAsync(body, cancellationToken: ct));
+
+    // The tables exist before counting starts (created once per process, not per message).
+    await provider.GetRequiredService<StorageClientFactory>().GetTableAsync(provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConversationSender.Idempotency.IdempotencyOptions>>().Value.TableName, CancellationToken.None);
+    await provider.GetRequiredService<StorageClientFactory>().GetTableAsync(provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConversationSender.Tracking.StatusTrackingOptions>>().Value.StatusTableName, CancellationToken.None);
+    counter.Reset();
 
     var raw = new QueueClient(connectionString, "load-run");
     var function = ActivatorUtilities.CreateInstance<SendMessageQueueFunction>(provider);
