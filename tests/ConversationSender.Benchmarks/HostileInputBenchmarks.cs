@@ -21,7 +21,7 @@ public class HostileInputBenchmarks
     public static IEnumerable<string> Kinds => HostileInputCases.Kinds;
 
     /// <summary>The cases of the suite: README messages plus one with every top-level option, 64 KiB values.</summary>
-    public static IReadOnlyList<HostileInputCase> Cases() => HostileInputCases.For(ReadmeExamples.Messages.Prepend(HostileInputTriage.EveryOption), 64 * 1024);
+    public static IReadOnlyList<HostileInputCase> Cases() => HostileInputCases.For(ReadmeExamples.Messages.Prepend(HostileInputCases.EveryOption), 64 * 1024);
 
     [GlobalSetup]
     public void Setup() => _bodies = [.. Cases().Where(c => c.Kind == Kind).Select(c => BinaryData.FromString(c.Json))];

@@ -12,14 +12,6 @@ namespace ConversationSender.Benchmarks;
 /// </summary>
 public static class HostileInputTriage
 {
-    public const string EveryOption = """
-        { "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "Your code is 123456",
-          "correlation_id": "order-1", "message_metadata": "meta", "ttl": "600s", "callback_url": "https://example.com/cb",
-          "queue": "HIGH_PRIORITY", "processing_strategy": "DEFAULT", "idempotency_key": "key-1",
-          "channel_properties": { "SMS_SENDER": "Shop" }, "conversation_metadata_update_strategy": "REPLACE",
-          "message_content_type": "CONTENT_NOTIFICATION", "channel_priority_order": ["SMS"] }
-        """;
-
     public static string Run(int top = 15)
     {
         var cases = HostileInputBenchmarks.Cases();

@@ -18,6 +18,15 @@ public sealed record HostileInputCase(string Field, string Kind, string Json)
 /// </summary>
 public static class HostileInputCases
 {
+    /// <summary>A valid message with every optional top-level string of the contract, beside the README's message kinds.</summary>
+    public const string EveryOption = """
+        { "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "Your code is 123456",
+          "correlation_id": "order-1", "message_metadata": "meta", "ttl": "600s", "callback_url": "https://example.com/cb",
+          "queue": "HIGH_PRIORITY", "processing_strategy": "DEFAULT", "idempotency_key": "key-1",
+          "channel_properties": { "SMS_SENDER": "Shop" }, "conversation_metadata_update_strategy": "REPLACE",
+          "message_content_type": "CONTENT_NOTIFICATION", "channel_priority_order": ["SMS"] }
+        """;
+
     public static readonly IReadOnlyList<string> Kinds = ["spaces", "digits", "separators", "deep nesting", "huge number", "lone surrogates", "control characters"];
 
     public static IReadOnlyList<HostileInputCase> For(IEnumerable<string> validMessages, int payloadChars)

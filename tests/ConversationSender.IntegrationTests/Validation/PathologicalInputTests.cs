@@ -17,20 +17,11 @@ namespace ConversationSender.IntegrationTests.Validation;
 [Trait("Category", "Slow")]
 public sealed class PathologicalInputTests(AzuriteFixture azurite, ITestOutputHelper output) : IAsyncLifetime
 {
-    /// <summary>Every optional top-level string the contract has, beside the README's message kinds.</summary>
-    private const string EveryOption = """
-        { "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "Your code is 123456",
-          "correlation_id": "order-1", "message_metadata": "meta", "ttl": "600s", "callback_url": "https://example.com/cb",
-          "queue": "HIGH_PRIORITY", "processing_strategy": "DEFAULT", "idempotency_key": "key-1",
-          "channel_properties": { "SMS_SENDER": "Shop" }, "conversation_metadata_update_strategy": "REPLACE",
-          "message_content_type": "CONTENT_NOTIFICATION", "channel_priority_order": ["SMS"] }
-        """;
-
     private readonly string _queueName = "hostile-" + Guid.NewGuid().ToString("N")[..12];
     private SinchSandbox _sinch = null!;
     private SenderHost _host = null!;
 
-    public static IEnumerable<string> BaseMessages => ReadmeExamples.Messages.Prepend(EveryOption);
+    public static IEnumerable<string> BaseMessages => ReadmeExamples.Messages.Prepend(HostileInputCases.EveryOption);
 
     public async Task InitializeAsync()
     {
