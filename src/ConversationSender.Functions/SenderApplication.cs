@@ -10,6 +10,7 @@ using ConversationSender.Telemetry;
 using ConversationSender.Tracking;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace ConversationSender.Functions;
 
@@ -54,6 +55,7 @@ public static class SenderApplication
         services.AddOpenTelemetry()
             .UseFunctionsWorkerDefaults()
             .WithMetrics(metrics => metrics.AddMeter(SenderMetrics.MeterName))
+            .WithTracing(tracing => tracing.AddSource(SenderTracing.SourceName))
             .UseAzureMonitorExporter();
         services.AddOptions<AzureMonitorExporterOptions>().Configure<IConfiguration, IServiceProvider>((options, configuration, sp) =>
         {

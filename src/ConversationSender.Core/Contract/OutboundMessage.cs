@@ -47,6 +47,12 @@ public sealed class OutboundMessage
     /// </summary>
     public string? IdempotencyKey { get; set; }
 
+    /// <summary>
+    /// Ours, never sent to Sinch as a field: the W3C trace context of whoever queued the message (the intake sets it),
+    /// so that its send continues that trace.
+    /// </summary>
+    public string? Traceparent { get; set; }
+
     /// <summary>Fields this contract does not know; the validator rejects them by name.</summary>
     [JsonExtensionData]
     public IDictionary<string, JsonElement>? UnknownFields { get; set; }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using ConversationSender.Storage;
+using ConversationSender.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace ConversationSender.Queueing;
@@ -23,6 +24,12 @@ public sealed class SendQueueWriter(StorageClientFactory storage, IOptions<SendQ
     {
         var key = message["idempotency_key"]?.GetValue<string>() ?? idempotencyKey ?? NewTrackingId();
         message["idempotency_key"] = key;
+        if (message["traceparent"] is null && SenderTracing.CurrentTraceparent() is { } traceparent)
+        {
+            // Its send, whenever the trigger runs it, continues the trace of the request that queued it.
+            message["traceparent"] = traceparent;
+        }
+
         var json = message.ToJsonString();
         var encodedLength = (Encoding.UTF8.GetByteCount(json) + 2) / 3 * 4;
         if (encodedLength > MaxEncodedBytes)

@@ -53,6 +53,7 @@ public sealed partial class SendService(
         }
 
         var request = validation.Request!;
+        using var activity = SenderTracing.StartSend(message!.Traceparent);
         channel.Name = request.Recipient?.IdentifiedBy?.ChannelIdentities?.FirstOrDefault()?.Channel ?? "contact";
         if (KeyConflict(message!.IdempotencyKey, idempotencyKey) is { } conflict)
         {

@@ -89,6 +89,10 @@ public static class OutboundMessageValidator
             MessageContentType = OneOf(message.MessageContentType, ContentTypes, "message_content_type", errors),
         };
         ValidateIdempotencyKey(message.IdempotencyKey, errors);
+        if (message.Traceparent is { } traceparent && !System.Diagnostics.ActivityContext.TryParse(traceparent, null, out _))
+        {
+            errors.Add(new FieldError("traceparent", "must be a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)"));
+        }
 
         return errors.Count == 0 ? new MessageValidationResult(request, []) : new MessageValidationResult(null, errors.ToReport());
     }
