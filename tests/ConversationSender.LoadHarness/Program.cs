@@ -20,28 +20,37 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-// dotnet run -c Release --project tests/ConversationSender.LoadHarness -- [--messages 20000] [--concurrency 1,16,64] [--queue-messages 2000] [--markdown run.md] [--update-docs]
-// --update-docs writes the report below into docs/performance.md (its "load-harness" section), as printed.
+// dotnet run -c Release --project tests/ConversationSender.LoadHarness -- [--messages 20000] [--concurrency 1,16,64] [--queue-messages 2000] [--sandbox-process] [--markdown run.md] [--update-docs]
+// --update-docs writes the report below into docs/performance.md (its "load-harness" section, or
+// "load-harness-out-of-process" with --sandbox-process), as printed.
+// --sandbox-process runs the sandbox in its own process: in-process it competes with the client for the two cores.
 var arguments = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal)).ToDictionary(p => p.a[2..], p => p.i + 1 < args.Length ? args[p.i + 1] : "");
 var messages = int.Parse(arguments.GetValueOrDefault("messages", "20000"), CultureInfo.InvariantCulture);
 var concurrencies = arguments.GetValueOrDefault("concurrency", "1,16,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
 var queueMessages = int.Parse(arguments.GetValueOrDefault("queue-messages", "2000"), CultureInfo.InvariantCulture);
 
-await using var sandbox = await SinchSandbox.StartAsync(configure: o => o.MaxCaptured = 100);
+var outOfProcess = arguments.ContainsKey("sandbox-process");
+var sandboxOptions = new SandboxOptions { MaxCaptured = 100, ProjectId = "load-project", AppId = "01LOADAPP00000000000000001" };
+await using var sandbox = outOfProcess ? null : await SinchSandbox.StartAsync(configure: o =>
+{
+    o.MaxCaptured = sandboxOptions.MaxCaptured;
+    o.ProjectId = sandboxOptions.ProjectId;
+    o.AppId = sandboxOptions.AppId;
+});
+using var sandboxProcess = outOfProcess ? await SandboxProcess.StartAsync(sandboxOptions) : null;
+var sandboxUrl = sandbox?.BaseUrl ?? sandboxProcess!.BaseUrl;
 await using var vault = await FakeKeyVaultServer.StartAsync();
-vault.Secrets["sinch-project-id"] = "load-project";
-vault.Secrets["sinch-app-id"] = "01LOADAPP00000000000000001";
-sandbox.Options.ProjectId = "load-project";
-sandbox.Options.AppId = "01LOADAPP00000000000000001";
-vault.Secrets["sinch-key-id"] = sandbox.Options.KeyId;
-vault.Secrets["sinch-key-secret"] = sandbox.KeySecret;
+vault.Secrets["sinch-project-id"] = sandboxOptions.ProjectId;
+vault.Secrets["sinch-app-id"] = sandboxOptions.AppId;
+vault.Secrets["sinch-key-id"] = sandboxOptions.KeyId;
+vault.Secrets["sinch-key-secret"] = sandboxOptions.KeySecret;
 vault.ReadDelay = TimeSpan.FromMilliseconds(100);
 await using var azurite = queueMessages > 0 ? await AzuriteProcess.StartAsync() : null;
 
 var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
 {
-    ["Sinch:ConversationBaseUrl"] = sandbox.BaseUrl.ToString(),
-    ["Sinch:AuthBaseUrl"] = sandbox.BaseUrl.ToString(),
+    ["Sinch:ConversationBaseUrl"] = sandboxUrl.ToString(),
+    ["Sinch:AuthBaseUrl"] = sandboxUrl.ToString(),
     ["Sinch:MaxSendsPerSecond"] = "0",
     ["KeyVault:VaultUri"] = vault.VaultUri.ToString(),
     ["SendQueueStorage"] = azurite?.ConnectionString,
@@ -85,8 +94,8 @@ var wire = JsonSerializer.SerializeToUtf8Bytes(new SendMessageRequest
     Recipient = OutboundMessageValidator.Validate(body, out _).Request!.Recipient,
     Message = AppMessage.FromText("Your code is 123456"),
 }, SinchJsonContext.Default.SendMessageRequest);
-using var bare = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { BaseAddress = sandbox.BaseUrl };
-var token = await FetchTokenAsync(bare, sandbox);
+using var bare = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { BaseAddress = sandboxUrl };
+var token = await FetchTokenAsync(bare, sandboxOptions);
 var sendPath = new Uri("v1/projects/load-project/messages:send", UriKind.Relative);
 async Task<bool> BaselineSend(int _)
 {
@@ -156,7 +165,7 @@ if (azurite is not null)
 var report = new StringBuilder();
 report.AppendLine(GeneratedDocSection.MachineLine());
 report.AppendLine();
-report.AppendLine(CultureInfo.InvariantCulture, $"{messages} messages per throughput run, baseline and product alternated three times per C (medians shown); added latency from {Math.Min(messages, 5000)} paired requests per C (product − bare, per pair); sandbox on loopback in the same process; Key Vault fake with 100 ms reads.");
+report.AppendLine(CultureInfo.InvariantCulture, $"{messages} messages per throughput run, baseline and product alternated three times per C (medians shown); added latency from {Math.Min(messages, 5000)} paired requests per C (product − bare, per pair); sandbox on loopback {(outOfProcess ? "in its own process" : "in the same process (it competes with the client for the cores)")}; Key Vault fake with 100 ms reads.");
 report.AppendLine();
 report.AppendLine("| C | bare HttpClient msg/s | send service msg/s | ratio | added per request p50 / p95 / p99 (ms) | bytes/msg bare | bytes/msg product | added bytes/msg | failures |");
 report.AppendLine("|---:|---:|---:|---:|---|---:|---:|---:|---:|");
@@ -168,7 +177,7 @@ foreach (var (baseline, product, added) in rows)
 
 report.AppendLine();
 report.AppendLine(CultureInfo.InvariantCulture, $"- First send after start: {first.Elapsed.TotalMilliseconds:F0} ms ({firstOutcome.GetType().Name}, JIT and first connections included); the four secret reads alone on a fresh store: {credentialRead.TotalMilliseconds:F0} ms with 100 ms per read (one after another would be ≥ 400 ms).");
-report.AppendLine(CultureInfo.InvariantCulture, $"- Key Vault reads during all runs, by {(azurite is null ? 2 : 3)} separate service providers (the main one, the fresh store timed above{(azurite is null ? "" : ", the status run")}): {string.Join(", ", new[] { "sinch-project-id", "sinch-app-id", "sinch-key-id", "sinch-key-secret" }.Select(s => $"{s} {vault.ReadsOf(s)}"))}, i.e. one per secret per provider; OAuth token requests: {sandbox.TokenRequests.Count - 1} by the product's providers that sent (+1 by the baseline's own client).");
+report.AppendLine(CultureInfo.InvariantCulture, $"- Key Vault reads during all runs, by {(azurite is null ? 2 : 3)} separate service providers (the main one, the fresh store timed above{(azurite is null ? "" : ", the status run")}): {string.Join(", ", new[] { "sinch-project-id", "sinch-app-id", "sinch-key-id", "sinch-key-secret" }.Select(s => $"{s} {vault.ReadsOf(s)}"))}, i.e. one per secret per provider{(sandbox is null ? "" : $"; OAuth token requests: {sandbox.TokenRequests.Count - 1} by the product's providers that sent (+1 by the baseline's own client)")}.");
 if (withStatus is not null)
 {
     report.AppendLine(CultureInfo.InvariantCulture, $"- With each send recorded for the status lookup (one Azurite table write per send), C = 16: {withStatus.PerSecond:F0} msg/s, p50 {withStatus.Percentile(0.5):F2} ms, p99 {withStatus.Percentile(0.99):F2} ms ({withStatus.Messages} messages).");
@@ -188,13 +197,13 @@ if (arguments.TryGetValue("markdown", out var markdownPath) && markdownPath.Leng
 
 if (arguments.ContainsKey("update-docs"))
 {
-    GeneratedDocSection.Replace(RepositoryRoot.File("docs", "performance.md"), "load-harness", report.ToString());
+    GeneratedDocSection.Replace(RepositoryRoot.File("docs", "performance.md"), outOfProcess ? "load-harness-out-of-process" : "load-harness", report.ToString());
 }
 
-static async Task<string> FetchTokenAsync(HttpClient http, SinchSandbox sandbox)
+static async Task<string> FetchTokenAsync(HttpClient http, SandboxOptions sandbox)
 {
     using var request = new HttpRequestMessage(HttpMethod.Post, "oauth2/token") { Content = new FormUrlEncodedContent([new("grant_type", "client_credentials")]) };
-    request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{sandbox.Options.KeyId}:{sandbox.KeySecret}")));
+    request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{sandbox.KeyId}:{sandbox.KeySecret}")));
     using var response = await http.SendAsync(request);
     using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
     return json.RootElement.GetProperty("access_token").GetString()!;

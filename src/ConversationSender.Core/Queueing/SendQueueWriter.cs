@@ -54,8 +54,11 @@ public sealed class SendQueueWriter(StorageClientFactory storage, IOptions<SendQ
             throw new MessageTooLargeException($"The retry copy is {encodedLength} bytes once base64-encoded; a queue message holds at most {MaxEncodedBytes}.");
         }
 
+        // The queue counts visibility in whole seconds and drops the rest: 800 ms would become "now". Rounded up, a
+        // wait is never shorter than asked.
+        var visibility = TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds));
         var queue = await storage.GetQueueAsync(options.Value.QueueName, cancellationToken);
-        await queue.SendMessageAsync(json, visibilityTimeout: delay, cancellationToken: cancellationToken);
+        await queue.SendMessageAsync(json, visibilityTimeout: visibility, cancellationToken: cancellationToken);
     }
 
     private static string NewTrackingId() => "trk_" + Guid.CreateVersion7().ToString("N");
