@@ -91,26 +91,7 @@ internal sealed class DeliveryReportSender : IAsyncDisposable
             ["message_delivery_report"] = report,
         }.ToJsonString();
 
-        var nonce = Ulid.New(now);
-        var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add(CallbackSigner.NonceHeader, nonce);
-        request.Headers.Add(CallbackSigner.TimestampHeader, timestamp);
-        request.Headers.Add(CallbackSigner.AlgorithmHeader, "HmacSHA256");
-        request.Headers.Add(CallbackSigner.SignatureHeader, CallbackSigner.Compute(_options.WebhookSecret, body, nonce, timestamp));
-        int? answered = null;
-        try
-        {
-            using var response = await _http.SendAsync(request, _stop.Token);
-            answered = (int)response.StatusCode;
-        }
-        catch (HttpRequestException)
-        {
-        }
-        catch (TaskCanceledException) when (!_stop.IsCancellationRequested)
-        {
-        }
-
+        var answered = await SignedCallback.PostAsync(_http, url, _options.WebhookSecret, body, _stop.Token);
         message.DeliveryReports.Enqueue(new DeliveryReportRecord(status, now, url, answered));
     }
 }

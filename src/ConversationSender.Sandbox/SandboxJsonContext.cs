@@ -6,5 +6,6 @@ namespace ConversationSender.Sandbox;
 [JsonSerializable(typeof(IReadOnlyList<CapturedMessage>))]
 [JsonSerializable(typeof(CapturedMessage))]
 [JsonSerializable(typeof(FaultSwitch))]
+[JsonSerializable(typeof(InboundReply))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 internal sealed partial class SandboxJsonContext : JsonSerializerContext;

@@ -18,6 +18,8 @@ internal static class SandboxPage
         form { display: inline-block; margin: .3rem 1rem .8rem 0; } .muted { color: #66707c; }
         """;
 
+    private static readonly string[] ReplyChannels = ["SMS", "WHATSAPP", "RCS", "MESSENGER", "VIBER", "TELEGRAM"];
+
     // Enough of the list to see what a reconciler would find; the API pages through all of it.
     private const int ListedShown = 50;
 
@@ -35,6 +37,10 @@ internal static class SandboxPage
               delay ms <input name="delay_ms" type="number" value="2000" style="width:5rem">
               <button>Inject</button></form>
             <form method="post" action="/clear"><button>Clear</button></form>
+            <form method="post" action="/inbound">Reply as the recipient:
+              <select name="channel">{string.Concat(ReplyChannels.Select(c => $"<option>{c}</option>"))}</select>
+              <input name="identity" placeholder="+46701234567" style="width:9rem"> <input name="text" placeholder="Yes, confirm" style="width:14rem">
+              <button>Send to the webhook</button></form>
             <span class="muted">Pending faults: {(pendingFaults.Count == 0 ? "none" : Encode(string.Join(", ", pendingFaults)))}</span>
             <table id="captured"><thead><tr><th>Time (UTC)</th><th>Channel</th><th>Identity</th><th>Kind</th><th>Text / content</th><th>Correlation id</th><th>Message id</th><th>Outcome</th></tr></thead><tbody>
             """);

@@ -76,12 +76,13 @@ public sealed partial class CallbackProcessor(
             return new CallbackOutcome.Invalid("The callback body is not a JSON object.");
         }
 
-        if (!root.TryGetProperty("message_delivery_report", out var report))
+        var (trigger, payloadKey) = CallbackTrigger.Of(root);
+        if (trigger != CallbackTrigger.MessageDelivery)
         {
-            var kind = root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n.EndsWith("_notification", StringComparison.Ordinal) || n.EndsWith("_report", StringComparison.Ordinal) || n is "message" or "event") ?? "unknown";
-            LogOtherEvent(logger, kind);
-            return new CallbackOutcome.Accepted(kind);
+            return await ForwardAsync(root, trigger, payloadKey, nonce!, cancellationToken);
         }
+
+        var report = root.GetProperty("message_delivery_report");
 
         var messageId = Read(report, "message_id");
         var status = Read(report, "status");
@@ -120,6 +121,31 @@ public sealed partial class CallbackProcessor(
         return new CallbackOutcome.Accepted("message_delivery_report");
     }
 
+    // Inbound messages, events and notifications: onto the inbound queue for the user's own consumer, if configured.
+    private async Task<CallbackOutcome> ForwardAsync(JsonElement root, string trigger, string? payloadKey, string nonce, CancellationToken cancellationToken)
+    {
+        if (!options.Value.Forwards(trigger) || !storage.IsConfigured)
+        {
+            LogOtherEvent(logger, trigger);
+            return new CallbackOutcome.Accepted(trigger);
+        }
+
+        try
+        {
+            var queue = await storage.GetQueueAsync(options.Value.InboundQueueName!, cancellationToken);
+            await queue.SendMessageAsync(BinaryData.FromString(InboundEnvelope.For(root, trigger, payloadKey, time.GetUtcNow()).ToJsonString()), cancellationToken: cancellationToken);
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex, CancellationToken.None) || ex is CredentialsMisconfiguredException)
+        {
+            LogNotForwarded(logger, ex, trigger);
+            nonces.Release(nonce); // Sinch sends it again with the same nonce
+            return new CallbackOutcome.Unavailable("The inbound queue is unavailable.");
+        }
+
+        LogForwarded(logger, trigger, options.Value.InboundQueueName!);
+        return new CallbackOutcome.Accepted(trigger);
+    }
+
     private static string? Read(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
@@ -129,7 +155,13 @@ public sealed partial class CallbackProcessor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Sinch callback: {Reason}.")]
     private static partial void LogRefused(ILogger logger, WebhookVerification reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted a Sinch {EventKind} callback (not stored).")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Forwarded a Sinch {Trigger} callback to {Queue}.")]
+    private static partial void LogForwarded(ILogger logger, string trigger, string queue);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not forward a Sinch {Trigger} callback; Sinch will deliver it again.")]
+    private static partial void LogNotForwarded(ILogger logger, Exception exception, string trigger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted a Sinch {EventKind} callback (not forwarded: not in Webhooks:InboundTriggers).")]
     private static partial void LogOtherEvent(ILogger logger, string eventKind);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not record the delivery report of {MessageId}; Sinch will deliver it again.")]

@@ -20,4 +20,17 @@ public sealed class WebhookOptions
 
     /// <summary>When set, every delivery report is also put on this queue (base64) for your own consumers.</summary>
     public string? ForwardQueueName { get; set; }
+
+    /// <summary>
+    /// Where verified callbacks of <see cref="InboundTriggers"/> go (base64 JSON, <c>InboundEnvelope</c> version 1),
+    /// in the send queue's account; empty: not forwarded.
+    /// </summary>
+    public string? InboundQueueName { get; set; } = "inbound-messages";
+
+    /// <summary>Comma-separated triggers forwarded to <see cref="InboundQueueName"/>; UNKNOWN stands for any trigger this version does not know.</summary>
+    public string InboundTriggers { get; set; } = "MESSAGE_INBOUND,EVENT_INBOUND,EVENT_DELIVERY,MESSAGE_SUBMIT,CONVERSATION_START,CONVERSATION_STOP,UNKNOWN";
+
+    public bool Forwards(string trigger) =>
+        !string.IsNullOrWhiteSpace(InboundQueueName)
+        && InboundTriggers.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Contains(trigger, StringComparer.OrdinalIgnoreCase);
 }

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ConversationSender.Callbacks;
 using ConversationSender.Functions;
 using ConversationSender.IntegrationTests.Infrastructure;
@@ -203,6 +205,72 @@ public sealed class CallbackTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal("DELIVERED", status.GetProperty("status").GetString());
         Assert.Equal(["QUEUED_ON_CHANNEL", "DELIVERED"], status.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("status").GetString()));
+    }
+
+    [Fact]
+    public async Task An_inbound_message_is_forwarded_to_the_inbound_queue_in_a_versioned_envelope_and_never_logged_with_its_identity()
+    {
+        var inbound = "inbound-" + Guid.NewGuid().ToString("N")[..8];
+        await using var host = CreateHost(s => s["Webhooks:InboundQueueName"] = inbound);
+        const string body = """{ "app_id": "01APP", "project_id": "p", "accepted_time": "2026-11-29T10:00:00Z", "event_time": "2026-11-29T10:00:01Z", "message": { "id": "01INBOUND", "direction": "TO_APP", "channel_identity": { "channel": "WHATSAPP", "identity": "46709876543", "app_id": "01APP" }, "contact_message": { "text_message": { "text": "Yes, confirm" } }, "conversation_id": "01CONV", "contact_id": "01CONTACT" } }""";
+
+        Assert.Equal(200, (await PostCallbackAsync(host, body)).Status);
+
+        var envelope = JsonNode.Parse(Assert.Single(await ReadQueueAsync(inbound)))!;
+        Assert.Equal(1, envelope["version"]!.GetValue<int>());
+        Assert.Equal("MESSAGE_INBOUND", envelope["trigger"]!.GetValue<string>());
+        Assert.Equal(("01INBOUND", "01CONTACT", "01CONV", "WHATSAPP", "01APP"), (envelope["message_id"]!.GetValue<string>(), envelope["contact_id"]!.GetValue<string>(), envelope["conversation_id"]!.GetValue<string>(), envelope["channel"]!.GetValue<string>(), envelope["app_id"]!.GetValue<string>()));
+        Assert.Equal("46709876543", envelope["callback"]!["message"]!["channel_identity"]!["identity"]!.GetValue<string>());
+        Assert.Equal("Yes, confirm", envelope["callback"]!["message"]!["contact_message"]!["text_message"]!["text"]!.GetValue<string>());
+        Assert.DoesNotContain(host.Logs.Lines, l => l.Contains("46709876543", StringComparison.Ordinal) || l.Contains("Yes, confirm", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_unknown_trigger_is_forwarded_as_received_and_a_trigger_not_configured_is_only_accepted()
+    {
+        var inbound = "inbound-" + Guid.NewGuid().ToString("N")[..8];
+        await using var host = CreateHost(s =>
+        {
+            s["Webhooks:InboundQueueName"] = inbound;
+            s["Webhooks:InboundTriggers"] = "MESSAGE_INBOUND, UNKNOWN";
+        });
+        const string unknown = """{ "app_id": "a", "project_id": "p", "brand_new_notification": { "id": "x" } }""";
+        const string notConfigured = """{ "app_id": "a", "project_id": "p", "event": { "id": "01EVENT", "contact_event": { "composing_event": {} } } }""";
+
+        Assert.Equal(200, (await PostCallbackAsync(host, unknown)).Status);
+        Assert.Equal(200, (await PostCallbackAsync(host, notConfigured)).Status);
+
+        var forwarded = Assert.Single(await ReadQueueAsync(inbound));
+        Assert.Equal("UNKNOWN", JsonNode.Parse(forwarded)!["trigger"]!.GetValue<string>());
+        Assert.Equal("x", JsonNode.Parse(forwarded)!["callback"]!["brand_new_notification"]!["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_sandbox_replies_as_the_recipient_and_the_reply_reaches_the_inbound_queue()
+    {
+        var inbound = "inbound-" + Guid.NewGuid().ToString("N")[..8];
+        SenderHost? loopHost = null;
+        await using var bridge = await FunctionBridge.StartAsync(() => loopHost!);
+        loopHost = CreateHost(s => s["Webhooks:InboundQueueName"] = inbound);
+        await using var disposeLoopHost = loopHost;
+        _sandbox.Options.WebhookUrl = bridge.BaseUrl.TrimEnd('/') + "/api/sinch/events";
+        using var http = new HttpClient();
+
+        using var answer = await http.PostAsJsonAsync(new Uri(_sandbox.BaseUrl, "api/inbound"), new { channel = "SMS", identity = "+46701234567", text = "Stop" });
+
+        Assert.True(answer.StatusCode == System.Net.HttpStatusCode.Accepted, await answer.Content.ReadAsStringAsync());
+        Assert.Equal(200, JsonNode.Parse(await answer.Content.ReadAsStringAsync())!["webhook_status"]!.GetValue<int>());
+        var envelope = JsonNode.Parse(Assert.Single(await ReadQueueAsync(inbound)))!;
+        Assert.Equal("MESSAGE_INBOUND", envelope["trigger"]!.GetValue<string>());
+        Assert.Equal("Stop", envelope["callback"]!["message"]!["contact_message"]!["text_message"]!["text"]!.GetValue<string>());
+    }
+
+    private async Task<List<string>> ReadQueueAsync(string queueName)
+    {
+        var queue = new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, queueName);
+        return await queue.ExistsAsync()
+            ? [.. (await queue.ReceiveMessagesAsync(32)).Value.Select(m => Encoding.UTF8.GetString(Convert.FromBase64String(m.Body.ToString())))]
+            : [];
     }
 
     [Fact]
