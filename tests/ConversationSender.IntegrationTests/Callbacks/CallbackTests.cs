@@ -226,6 +226,21 @@ public sealed class CallbackTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_badly_signed_inbound_message_never_reaches_the_inbound_queue()
+    {
+        var inbound = "inbound-" + Guid.NewGuid().ToString("N")[..8];
+        await using var host = CreateHost(s => s["Webhooks:InboundQueueName"] = inbound);
+        const string body = """{ "app_id": "01APP", "project_id": "p", "message": { "id": "01FORGED", "direction": "TO_APP", "channel_identity": { "channel": "SMS", "identity": "+46701234567" }, "contact_message": { "text_message": { "text": "forged" } } } }""";
+
+        var forged = await PostCallbackAsync(host, body, Sign(body, "forged-1", DateTimeOffset.UtcNow, "not-the-secret"));
+        var unsigned = await PostCallbackAsync(host, body, []);
+        var stale = await PostCallbackAsync(host, body, Sign(body, "stale-1", DateTimeOffset.UtcNow.AddHours(-1), Secret));
+
+        Assert.Equal([401, 401, 401], new[] { forged.Status, unsigned.Status, stale.Status });
+        Assert.Empty(await ReadQueueAsync(inbound));
+    }
+
+    [Fact]
     public async Task An_unknown_trigger_is_forwarded_as_received_and_a_trigger_not_configured_is_only_accepted()
     {
         var inbound = "inbound-" + Guid.NewGuid().ToString("N")[..8];
