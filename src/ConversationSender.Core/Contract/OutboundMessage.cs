@@ -53,6 +53,12 @@ public sealed class OutboundMessage
     /// </summary>
     public string? Traceparent { get; set; }
 
+    /// <summary>
+    /// Ours, never sent to Sinch: for a queued send, the time (RFC 3339 with an offset) before which it is not sent,
+    /// at most seven days ahead.
+    /// </summary>
+    public string? SendAt { get; set; }
+
     /// <summary>Fields this contract does not know; the validator rejects them by name.</summary>
     [JsonExtensionData]
     public IDictionary<string, JsonElement>? UnknownFields { get; set; }

@@ -46,7 +46,25 @@ public sealed partial class QueuedMessageProcessor(
             metrics.QueueMessageProcessed(time.GetUtcNow() - inserted);
         }
 
-        var outcome = await sendService.SendAsync(original, idempotencyKey: null, fallbackKey: key, cancellationToken);
+        // Scheduled and visible too early (clock skew, a redelivery, a message put on the queue by hand): never sent
+        // before send_at; it waits again, its retry age counted from send_at.
+        if (ScheduledFor(original) is { } sendAt && sendAt - time.GetUtcNow() > ScheduledTime.SendNowWithin)
+        {
+            var wait = sendAt - time.GetUtcNow();
+            try
+            {
+                await queue.RequeueAsync(new RetryEnvelope(original, key, attempt, Later(firstSeen, sendAt), $"Scheduled for {sendAt:O}.").ToJson(), wait < ScheduledTime.MaxAhead ? wait : ScheduledTime.MaxAhead, cancellationToken);
+            }
+            catch (Exception ex) when (StorageFailure.Is(ex, cancellationToken))
+            {
+                LogNextStepNotWritten(logger, message.MessageId, ex.GetType().Name);
+                return new QueueDisposition.RetryByHost($"Scheduled for {sendAt:O}, and its wait could not be written: {ex.Message}");
+            }
+
+            return new QueueDisposition.Completed("scheduled");
+        }
+
+        var outcome = await sendService.SendAsync(original, idempotencyKey: null, fallbackKey: key, cancellationToken, scheduled: true);
         try
         {
             return outcome switch
@@ -83,6 +101,24 @@ public sealed partial class QueuedMessageProcessor(
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    // Only the top-level send_at, without reading the whole message: the send service validates it fully later.
+    private static DateTimeOffset? ScheduledFor(BinaryData message)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(Utf8ByteOrderMark.Strip(message).ToMemory());
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("send_at", out var value) && value.ValueKind == JsonValueKind.String
+                && ScheduledTime.TryParse(value.GetString(), out var at) ? at : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     private async Task<QueueDisposition> RetryLaterAsync(
         QueueMessage message, BinaryData original, string key, int attempt, DateTimeOffset firstSeen, string reason, TimeSpan delay, SendOutcome.Transient? transient, CancellationToken cancellationToken)

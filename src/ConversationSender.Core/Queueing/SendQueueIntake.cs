@@ -12,7 +12,7 @@ namespace ConversationSender.Queueing;
 /// ones are queued. A batch is judged item by item: one bad item, or one that storage could not take, never blocks
 /// the others. With a key, a message already queued under it is not queued again (a retried request or batch).
 /// </summary>
-public sealed class SendQueueIntake(SendQueueWriter writer, IdempotencyStore idempotency)
+public sealed class SendQueueIntake(SendQueueWriter writer, IdempotencyStore idempotency, TimeProvider time)
 {
     public const int MaxBatchSize = 100;
 
@@ -32,6 +32,13 @@ public sealed class SendQueueIntake(SendQueueWriter writer, IdempotencyStore ide
             return new QueueIntakeResult.Invalid([conflict]);
         }
 
+        // Scheduled: invisible on the queue until send_at (the queue's limit: seven days); the past or the next second is now.
+        var delay = message.SendAt is not null && ScheduledTime.TryParse(message.SendAt, out var sendAt) ? sendAt - time.GetUtcNow() : TimeSpan.Zero;
+        if (delay > ScheduledTime.MaxAhead)
+        {
+            return new QueueIntakeResult.Invalid([new FieldError("send_at", $"may be at most 7 days ahead (until {time.GetUtcNow() + ScheduledTime.MaxAhead:O})")]);
+        }
+
         var key = message.IdempotencyKey ?? idempotencyKey;
         try
         {
@@ -42,7 +49,7 @@ public sealed class SendQueueIntake(SendQueueWriter writer, IdempotencyStore ide
                 return new QueueIntakeResult.Queued(key);
             }
 
-            var trackingId = await writer.EnqueueAsync(JsonNode.Parse(body.ToMemory().Span)!.AsObject(), key, cancellationToken);
+            var trackingId = await writer.EnqueueAsync(JsonNode.Parse(Utf8ByteOrderMark.Strip(body).ToMemory().Span)!.AsObject(), key, delay > ScheduledTime.SendNowWithin ? delay : null, cancellationToken);
             if (key is not null && idempotency.Enabled)
             {
                 await MarkQueuedAsync(key);

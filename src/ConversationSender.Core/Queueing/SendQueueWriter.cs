@@ -20,7 +20,8 @@ public sealed class SendQueueWriter(StorageClientFactory storage, IOptions<SendQ
 
     /// <returns>The message's idempotency key, which is also its tracking id.</returns>
     /// <exception cref="MessageTooLargeException">The message does not fit in a queue message.</exception>
-    public async Task<string> EnqueueAsync(JsonObject message, string? idempotencyKey, CancellationToken cancellationToken)
+    /// <param name="visibleAfter">For a scheduled send: how long the message stays invisible (its lifetime grows by as much).</param>
+    public async Task<string> EnqueueAsync(JsonObject message, string? idempotencyKey, TimeSpan? visibleAfter, CancellationToken cancellationToken)
     {
         var key = message["idempotency_key"]?.GetValue<string>() ?? idempotencyKey ?? NewTrackingId();
         message["idempotency_key"] = key;
@@ -38,7 +39,16 @@ public sealed class SendQueueWriter(StorageClientFactory storage, IOptions<SendQ
         }
 
         var queue = await storage.GetQueueAsync(options.Value.QueueName, cancellationToken);
-        await queue.SendMessageAsync(json, cancellationToken);
+        if (visibleAfter is { } delay)
+        {
+            // It must outlive its wait, and then its retries.
+            await queue.SendMessageAsync(json, visibilityTimeout: TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds)), timeToLive: delay + options.Value.MaxRetryAge + TimeSpan.FromDays(1), cancellationToken: cancellationToken);
+        }
+        else
+        {
+            await queue.SendMessageAsync(json, cancellationToken);
+        }
+
         return key;
     }
 
@@ -58,7 +68,8 @@ public sealed class SendQueueWriter(StorageClientFactory storage, IOptions<SendQ
         // wait is never shorter than asked.
         var visibility = TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds));
         var queue = await storage.GetQueueAsync(options.Value.QueueName, cancellationToken);
-        await queue.SendMessageAsync(json, visibilityTimeout: visibility, cancellationToken: cancellationToken);
+        // It must outlive its wait, and then its retries (a scheduled copy may wait up to seven days).
+        await queue.SendMessageAsync(json, visibilityTimeout: visibility, timeToLive: visibility + options.Value.MaxRetryAge + TimeSpan.FromDays(1), cancellationToken: cancellationToken);
     }
 
     private static string NewTrackingId() => "trk_" + Guid.CreateVersion7().ToString("N");

@@ -34,16 +34,17 @@ public sealed partial class SendService(
 
     /// <param name="idempotencyKey">A key given with the request (the HTTP header); must match the message's own <c>idempotency_key</c> if both are given.</param>
     /// <param name="fallbackKey">Used when neither gives a key (e.g. one derived from a queue message id).</param>
-    public async Task<SendOutcome> SendAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, CancellationToken cancellationToken)
+    /// <param name="scheduled">True for a queued send whose <c>send_at</c> (if any) has been waited for; a send now refuses one.</param>
+    public async Task<SendOutcome> SendAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, CancellationToken cancellationToken, bool scheduled = false)
     {
         var started = time.GetTimestamp();
         var channel = new ChannelNote();
-        var outcome = await SendOnceAsync(body, idempotencyKey, fallbackKey, channel, cancellationToken);
+        var outcome = await SendOnceAsync(body, idempotencyKey, fallbackKey, scheduled, channel, cancellationToken);
         metrics.Sent(MetricName(outcome), channel.Name, time.GetElapsedTime(started));
         return outcome;
     }
 
-    private async Task<SendOutcome> SendOnceAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, ChannelNote channel, CancellationToken cancellationToken)
+    private async Task<SendOutcome> SendOnceAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, bool scheduled, ChannelNote channel, CancellationToken cancellationToken)
     {
         var validation = OutboundMessageValidator.Validate(body, out var message);
         if (!validation.IsValid)
@@ -58,6 +59,12 @@ public sealed partial class SendService(
         if (KeyConflict(message!.IdempotencyKey, idempotencyKey) is { } conflict)
         {
             return LogRejected(new SendOutcome.Rejected("The message is invalid.", [conflict]));
+        }
+
+        if (message.SendAt is not null && !scheduled)
+        {
+            return LogRejected(new SendOutcome.Rejected("The message is invalid.",
+                [new FieldError("send_at", "schedules a queued send (?mode=queue, the batch route, or a message on the send queue); this route sends now")]));
         }
 
         var key = message.IdempotencyKey ?? idempotencyKey ?? fallbackKey;

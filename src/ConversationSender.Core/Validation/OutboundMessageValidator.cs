@@ -89,6 +89,11 @@ public static class OutboundMessageValidator
             MessageContentType = OneOf(message.MessageContentType, ContentTypes, "message_content_type", errors),
         };
         ValidateIdempotencyKey(message.IdempotencyKey, errors);
+        if (message.SendAt is not null && !ScheduledTime.TryParse(message.SendAt, out _))
+        {
+            errors.Add(new FieldError("send_at", "must be an RFC 3339 time with an offset, e.g. 2026-12-01T09:00:00+01:00"));
+        }
+
         if (message.Traceparent is { } traceparent && !System.Diagnostics.ActivityContext.TryParse(traceparent, null, out _))
         {
             errors.Add(new FieldError("traceparent", "must be a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)"));

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Azure.Storage.Queues;
+using ConversationSender.Functions;
+using ConversationSender.IntegrationTests.Infrastructure;
+using ConversationSender.Storage;
+
+namespace ConversationSender.IntegrationTests.Reliability;
+
+/// <summary>Scheduled sends (<c>send_at</c>) on real Azurite and the sandbox: never before their time, at most seven days ahead.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ScheduledSendTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private readonly string _queueName = "sched-" + Guid.NewGuid().ToString("N")[..12];
+    private SinchSandbox _sinch = null!;
+    private SenderHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _sinch = await SinchSandbox.StartAsync();
+        var settings = SenderHost.SettingsFor(_sinch);
+        settings["SendQueueStorage"] = azurite.ConnectionString;
+        settings["SendQueueName"] = _queueName;
+        _host = SenderHost.Create(settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _sinch.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_message_scheduled_in_five_seconds_is_invisible_until_then_and_sent_after()
+    {
+        var sendAt = DateTimeOffset.UtcNow.AddSeconds(5);
+
+        var answer = await QueueAsync(Message(sendAt));
+
+        Assert.Equal(202, answer.Status);
+        var queue = new QueueClient(azurite.ConnectionString, _queueName);
+        Assert.Null((await queue.ReceiveMessageAsync()).Value); // nothing to take before send_at
+        var raw = await Eventually.UntilResultAsync(async () => (await queue.ReceiveMessageAsync()).Value, m => m is not null, "the scheduled message");
+        var takenAt = DateTimeOffset.UtcNow;
+        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(HostQueueMessages.Decode(raw!), CancellationToken.None);
+
+        Assert.True(takenAt >= sendAt.AddMilliseconds(-500), $"taken at {takenAt:O}, scheduled for {sendAt:O}");
+        Assert.Single(_sinch.SendRequests);
+        Assert.DoesNotContain("send_at", Assert.Single(_sinch.SendRequests).Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Beyond_seven_days_is_refused_with_the_limit_and_a_time_in_the_past_is_sent_now()
+    {
+        var tooFar = await QueueAsync(Message(DateTimeOffset.UtcNow.AddDays(8)));
+        var past = await QueueAsync(Message(DateTimeOffset.UtcNow.AddMinutes(-5)));
+
+        Assert.Equal(400, tooFar.Status);
+        Assert.Contains("at most 7 days ahead", tooFar.Json.GetProperty("errors").GetProperty("send_at")[0].GetString()!, StringComparison.Ordinal);
+        Assert.Equal(202, past.Status);
+        Assert.NotNull((await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value); // visible at once
+    }
+
+    [Fact]
+    public async Task A_message_visible_before_its_time_is_not_sent_early_but_waits_again()
+    {
+        // Put on the queue by hand, visible at once, scheduled for an hour from now (or redelivered early after a skew).
+        var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
+        await producer.CreateIfNotExistsAsync();
+        await producer.SendMessageAsync(Message(DateTimeOffset.UtcNow.AddHours(1)));
+        var queue = new QueueClient(azurite.ConnectionString, _queueName);
+        var raw = (await queue.ReceiveMessageAsync()).Value;
+
+        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(HostQueueMessages.Decode(raw), CancellationToken.None);
+        await queue.DeleteMessageAsync(raw.MessageId, raw.PopReceipt); // the host deletes it: the function completed
+
+        Assert.Empty(_sinch.SendRequests);
+        var waiting = (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+        Assert.Equal(1, waiting); // a copy, invisible until send_at
+        Assert.Null((await queue.ReceiveMessageAsync()).Value);
+    }
+
+    [Fact]
+    public async Task A_direct_send_refuses_send_at()
+    {
+        var context = HttpInvoker.Request(_host, Message(DateTimeOffset.UtcNow.AddMinutes(5)));
+        var answer = await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
+
+        Assert.Equal(400, answer.Status);
+        Assert.Contains("?mode=queue", answer.Json.GetProperty("errors").GetProperty("send_at")[0].GetString()!, StringComparison.Ordinal);
+        Assert.Empty(_sinch.Requests);
+    }
+
+    private static string Message(DateTimeOffset sendAt) =>
+        $$"""{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "Your table is ready", "send_at": "{{sendAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture)}}" }""";
+
+    private async Task<HttpAnswer> QueueAsync(string json)
+    {
+        var context = HttpInvoker.Request(_host, json, query: "?mode=queue");
+        return await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
+    }
+}
