@@ -20,6 +20,9 @@ public abstract record IdempotencyClaim
     /// <summary>A message was already sent under this key.</summary>
     public sealed record AlreadySent(string? MessageId, DateTimeOffset AcceptedTime) : IdempotencyClaim;
 
+    /// <summary>The message under this key was cancelled before it was sent: it must not be sent.</summary>
+    public sealed record Cancelled(DateTimeOffset At) : IdempotencyClaim;
+
     /// <summary>Another sender holds the key right now.</summary>
     public sealed record InFlight(DateTimeOffset Since) : IdempotencyClaim;
 }

@@ -24,6 +24,11 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
     // The last attempt ended ambiguously (Sinch may have the message): whoever claims it next must look it up first.
     private const string UnconfirmedState = "unconfirmed";
 
+    // Cancelled before it was sent (a scheduled message): never claimed again while the row lives, which is at least
+    // as long as a message can wait on the queue.
+    private const string CancelledState = "cancelled";
+    private static readonly TimeSpan CancelledRetention = TimeSpan.FromDays(8);
+
     private readonly IdempotencyOptions _options = options.Value;
     public bool Enabled => _options.Enabled;
 
@@ -50,6 +55,11 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
 
                 var entity = existing.Value!;
                 var expired = entity.GetDateTimeOffset("ExpiresAt") is { } expiresAt && expiresAt <= now;
+                if (!expired && entity.GetString("State") == CancelledState)
+                {
+                    return new IdempotencyClaim.Cancelled(entity.GetDateTimeOffset("ClaimedAt") ?? now);
+                }
+
                 var claimedAt = entity.GetDateTimeOffset("ClaimedAt") ?? now;
                 var firstUsedAt = entity.GetDateTimeOffset("FirstUsedAt") ?? claimedAt;
                 if (!expired && entity.GetString("Fingerprint") is { } first && first != fingerprint)
@@ -167,6 +177,61 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
             && found.Value!.GetString("State") == SentState && found.Value.GetDateTimeOffset("ExpiresAt") > time.GetUtcNow()
                 ? new SentRecord(found.Value.GetString("MessageId"), found.Value.GetDateTimeOffset("AcceptedTime") ?? time.GetUtcNow(), found.Value.GetString("CorrelationId"))
                 : null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Cancels the message queued under this key unless it was sent or is being sent: one conditional write, so a
+    /// sender and a canceller never both win. Idempotent: cancelling again answers the first cancellation.
+    /// </summary>
+    public Task<Cancellation> CancelAsync(string key, CancellationToken cancellationToken)
+    {
+        var (partition, row) = Locate(key);
+        return GuardAsync<Cancellation>(async table =>
+        {
+            var now = time.GetUtcNow();
+            var cancelled = new TableEntity(partition, row) { ["State"] = CancelledState, ["ClaimedAt"] = now, ["ExpiresAt"] = now + CancelledRetention };
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
+            if (!existing.HasValue)
+            {
+                if (!await WasQueuedAsync(key, cancellationToken))
+                {
+                    return new Cancellation.Unknown();
+                }
+
+                try
+                {
+                    await table.AddEntityAsync(cancelled, cancellationToken);
+                    return new Cancellation.Cancelled(now);
+                }
+                catch (RequestFailedException ex) when (ex.Status == 409)
+                {
+                    return new Cancellation.InProgress(now); // a sender claimed it a moment ago
+                }
+            }
+
+            var entity = existing.Value!;
+            var claimedAt = entity.GetDateTimeOffset("ClaimedAt") ?? now;
+            switch (entity.GetString("State"))
+            {
+                case CancelledState:
+                    return new Cancellation.Cancelled(claimedAt);
+                case SentState:
+                    return new Cancellation.AlreadySent(entity.GetString("MessageId"), entity.GetDateTimeOffset("AcceptedTime") ?? claimedAt);
+                case InFlightState or UnconfirmedState:
+                    return new Cancellation.InProgress(claimedAt);
+            }
+
+            try
+            {
+                // Released (an attempt failed and it waits for the next): cancelled while it waits.
+                await table.UpdateEntityAsync(cancelled, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                return new Cancellation.Cancelled(now);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                return new Cancellation.InProgress(now);
+            }
+        }, cancellationToken);
     }
 
     /// <summary>Whether a message was already put on the send queue under this key (a retried batch or intake).</summary>

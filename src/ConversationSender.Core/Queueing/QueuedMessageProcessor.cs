@@ -70,6 +70,7 @@ public sealed partial class QueuedMessageProcessor(
             return outcome switch
             {
                 SendOutcome.Accepted => new QueueDisposition.Completed("sent"),
+                SendOutcome.Cancelled => new QueueDisposition.Completed("cancelled"),
                 SendOutcome.Rejected rejected => await DeadLetterAsync(message, original, "rejected", rejected.Reason, attempt, rejected, null, cancellationToken),
                 SendOutcome.KeyReused reused => await DeadLetterAsync(message, original, "key_reused", $"Its idempotency key was first used at {reused.FirstUsedAt:O} for a message with other content; not sent.", attempt, null, null, cancellationToken),
                 SendOutcome.Transient transient => await RetryLaterAsync(message, original, key, attempt, firstSeen, transient.Reason, Backoff(attempt, transient.RetryAfter), transient, cancellationToken),

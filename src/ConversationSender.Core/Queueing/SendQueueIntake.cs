@@ -50,9 +50,11 @@ public sealed class SendQueueIntake(SendQueueWriter writer, IdempotencyStore ide
             }
 
             var trackingId = await writer.EnqueueAsync(JsonNode.Parse(Utf8ByteOrderMark.Strip(body).ToMemory().Span)!.AsObject(), key, delay > ScheduledTime.SendNowWithin ? delay : null, cancellationToken);
-            if (key is not null && idempotency.Enabled)
+            // Remembered under the caller's key (a retried request queues nothing twice) and for a scheduled message
+            // under its tracking id too (so that it can be cancelled while it waits).
+            if (idempotency.Enabled && (key is not null || delay > ScheduledTime.SendNowWithin))
             {
-                await MarkQueuedAsync(key);
+                await MarkQueuedAsync(trackingId);
             }
 
             return new QueueIntakeResult.Queued(trackingId);
@@ -65,6 +67,16 @@ public sealed class SendQueueIntake(SendQueueWriter writer, IdempotencyStore ide
         {
             return new QueueIntakeResult.NotQueued("The send queue's storage is unavailable now; offer the message again (with the same key, it is queued once).");
         }
+    }
+
+    /// <summary>Cancels a queued (typically scheduled) message by its tracking id, unless it was sent or is being sent.</summary>
+    /// <returns>Null when the id cannot be a tracking id; the store's answer otherwise.</returns>
+    /// <exception cref="IdempotencyStoreUnavailableException">Storage cannot be reached now.</exception>
+    public async Task<Cancellation?> CancelAsync(string trackingId, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        OutboundMessageValidator.ValidateIdempotencyKey(trackingId, errors, "trackingId");
+        return errors.Count > 0 || !idempotency.Enabled ? null : await idempotency.CancelAsync(trackingId, cancellationToken);
     }
 
     // The message is on the queue: failing to remember that costs at most a second copy, never the caller's answer.

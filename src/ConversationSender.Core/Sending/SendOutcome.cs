@@ -43,6 +43,9 @@ public abstract record SendOutcome
     /// </summary>
     public sealed record Unconfirmed(string Reason, bool CheckAgainLater) : SendOutcome;
 
+    /// <summary>The message under this key was cancelled (at <see cref="At"/>) before it was sent: nothing was sent.</summary>
+    public sealed record Cancelled(DateTimeOffset At) : SendOutcome;
+
     /// <summary>Another send with the same idempotency key is running; ask again shortly.</summary>
     public sealed record InProgress(DateTimeOffset Since) : SendOutcome;
 

@@ -101,6 +101,8 @@ public sealed partial class SendService(
             case IdempotencyClaim.InFlight inFlight:
                 LogInProgress(logger, inFlight.Since);
                 return new SendOutcome.InProgress(inFlight.Since);
+            case IdempotencyClaim.Cancelled cancelled:
+                return new SendOutcome.Cancelled(cancelled.At);
             case IdempotencyClaim.UsedForAnotherRequest reused:
                 LogKeyReused(logger, reused.FirstUsedAt);
                 return new SendOutcome.KeyReused(reused.FirstUsedAt);
@@ -311,6 +313,7 @@ public sealed partial class SendService(
         SendOutcome.Unconfirmed => "unconfirmed",
         SendOutcome.InProgress => "in_progress",
         SendOutcome.KeyReused => "key_reused",
+        SendOutcome.Cancelled => "cancelled",
         SendOutcome.Misconfigured => "misconfigured",
         _ => "other",
     };

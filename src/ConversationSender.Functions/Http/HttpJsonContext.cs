@@ -9,6 +9,7 @@ namespace ConversationSender.Functions.Http;
 [JsonSerializable(typeof(AcceptedResponse))]
 [JsonSerializable(typeof(ProblemDocument))]
 [JsonSerializable(typeof(QueuedResponse))]
+[JsonSerializable(typeof(CancelResponse))]
 [JsonSerializable(typeof(BatchResponse))]
 [JsonSerializable(typeof(ReplayResponse))]
 [JsonSerializable(typeof(ReplayRequestBody))]

@@ -56,6 +56,9 @@ public sealed class JsonApiResult(int statusCode, object body, TimeSpan? retryAf
                 TraceId = TraceId(),
             },
             u.CheckAgainLater ? SendOutcome.Transient.RetryShortly : null),
+        SendOutcome.Cancelled c => new(
+            StatusCodes.Status409Conflict,
+            new ProblemDocument { Type = ProblemTypes.Cancelled, Title = "The message under this idempotency key was cancelled.", Status = 409, Detail = $"It was cancelled at {c.At:O}, before it was sent; nothing was sent. Use a new key for a new message.", TraceId = TraceId() }),
         SendOutcome.KeyReused k => new(
             StatusCodes.Status422UnprocessableEntity,
             new ProblemDocument { Type = ProblemTypes.IdempotencyKeyReused, Title = "This idempotency key belongs to another message.", Status = 422, Detail = $"The key was first used at {k.FirstUsedAt:O} for a message with other content; nothing was sent. Use a new key for a new message.", TraceId = TraceId() }),

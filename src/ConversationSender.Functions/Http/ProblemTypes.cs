@@ -12,6 +12,7 @@ public static class ProblemTypes
     public const string TooLarge = "urn:conversation-sender:problem:too-large";
     public const string InProgress = "urn:conversation-sender:problem:in-progress";
     public const string IdempotencyKeyReused = "urn:conversation-sender:problem:idempotency-key-reused";
+    public const string Cancelled = "urn:conversation-sender:problem:cancelled";
     public const string SendUnconfirmed = "urn:conversation-sender:problem:send-unconfirmed";
     public const string InvalidBatch = "urn:conversation-sender:problem:invalid-batch";
     public const string BadSignature = "urn:conversation-sender:problem:bad-signature";

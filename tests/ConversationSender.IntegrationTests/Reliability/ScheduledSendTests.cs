@@ -91,6 +91,48 @@ public sealed class ScheduledSendTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Empty(_sinch.Requests);
     }
 
+    [Fact]
+    public async Task A_scheduled_message_cancelled_in_time_is_never_sent_and_cancelling_again_says_so_again()
+    {
+        var queued = await QueueAsync(Message(DateTimeOffset.UtcNow.AddSeconds(2)));
+        var trackingId = queued.Json.GetProperty("tracking_id").GetString()!;
+
+        var cancelled = await CancelAsync(trackingId);
+        var again = await CancelAsync(trackingId);
+        var raw = await Eventually.UntilResultAsync(async () => (await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value, m => m is not null, "the scheduled message");
+        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(HostQueueMessages.Decode(raw!), CancellationToken.None);
+
+        Assert.Equal(200, cancelled.Status);
+        Assert.Equal("cancelled", cancelled.Json.GetProperty("status").GetString());
+        Assert.Equal(200, again.Status);
+        Assert.Equal(cancelled.Json.GetProperty("cancelled_at").GetString(), again.Json.GetProperty("cancelled_at").GetString());
+        Assert.Empty(_sinch.SendRequests);
+    }
+
+    [Fact]
+    public async Task Cancelling_after_the_send_says_it_was_already_sent_with_the_message_id_and_an_unknown_id_is_404()
+    {
+        var queued = await QueueAsync(Message(DateTimeOffset.UtcNow.AddMinutes(-1)));
+        var trackingId = queued.Json.GetProperty("tracking_id").GetString()!;
+        var raw = (await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value;
+        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(HostQueueMessages.Decode(raw), CancellationToken.None);
+
+        var late = await CancelAsync(trackingId);
+        var unknown = await CancelAsync("trk_never-queued");
+
+        Assert.Equal(409, late.Status);
+        Assert.Equal("already_sent", late.Json.GetProperty("status").GetString());
+        Assert.Equal(_sinch.Captured.Single().MessageId, late.Json.GetProperty("message_id").GetString());
+        Assert.Equal(404, unknown.Status);
+    }
+
+    private async Task<HttpAnswer> CancelAsync(string trackingId)
+    {
+        var context = HttpInvoker.Request(_host, "");
+        context.Request.Method = "DELETE";
+        return await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<CancelMessageFunction>().RunAsync(context.Request, trackingId, CancellationToken.None));
+    }
+
     private static string Message(DateTimeOffset sendAt) =>
         $$"""{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "Your table is ready", "send_at": "{{sendAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture)}}" }""";
 
