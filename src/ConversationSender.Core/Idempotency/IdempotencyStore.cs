@@ -243,13 +243,37 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
     }
 
     /// <summary>Remembers that a message was queued under this key, for <see cref="IdempotencyOptions.Retention"/>.</summary>
-    public Task MarkQueuedAsync(string key, CancellationToken cancellationToken)
+    /// <param name="sendAt">For a scheduled message: when it is due (the marker then lives until a retention after that).</param>
+    public Task MarkQueuedAsync(string key, DateTimeOffset? sendAt, CancellationToken cancellationToken)
     {
         var (partition, row) = Locate(QueuedMarker(key));
+        var now = time.GetUtcNow();
+        var expires = (sendAt is { } due && due > now ? due : now) + _options.Retention;
         return GuardAsync(async table =>
         {
-            await table.UpsertEntityAsync(new TableEntity(partition, row) { ["ExpiresAt"] = time.GetUtcNow() + _options.Retention }, TableUpdateMode.Replace, cancellationToken);
+            await table.UpsertEntityAsync(new TableEntity(partition, row) { ["ExpiresAt"] = expires, ["QueuedAt"] = now, ["SendAt"] = sendAt }, TableUpdateMode.Replace, cancellationToken);
             return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>A message queued under this key and not sent: cancelled (its time), or scheduled (when it is due); else null.</summary>
+    public Task<PendingRecord?> FindPendingAsync(string key, CancellationToken cancellationToken)
+    {
+        var (partition, row) = Locate(key);
+        var (markerPartition, markerRow) = Locate(QueuedMarker(key));
+        return GuardAsync(async table =>
+        {
+            var now = time.GetUtcNow();
+            if (await table.GetEntityIfExistsAsync<TableEntity>(partition, row, ["State", "ClaimedAt", "ExpiresAt"], cancellationToken) is { HasValue: true } claim
+                && claim.Value!.GetString("State") == CancelledState && claim.Value.GetDateTimeOffset("ExpiresAt") > now)
+            {
+                return new PendingRecord("CANCELLED", claim.Value.GetDateTimeOffset("ClaimedAt") ?? now, null);
+            }
+
+            return await table.GetEntityIfExistsAsync<TableEntity>(markerPartition, markerRow, ["QueuedAt", "SendAt", "ExpiresAt"], cancellationToken) is { HasValue: true } marker
+                && marker.Value!.GetDateTimeOffset("SendAt") is { } sendAt && marker.Value.GetDateTimeOffset("ExpiresAt") > now
+                    ? new PendingRecord("SCHEDULED", marker.Value.GetDateTimeOffset("QueuedAt") ?? now, sendAt)
+                    : null;
         }, cancellationToken);
     }
 

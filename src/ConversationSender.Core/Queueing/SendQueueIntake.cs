@@ -54,7 +54,7 @@ public sealed class SendQueueIntake(SendQueueWriter writer, IdempotencyStore ide
             // under its tracking id too (so that it can be cancelled while it waits).
             if (idempotency.Enabled && (key is not null || delay > ScheduledTime.SendNowWithin))
             {
-                await MarkQueuedAsync(trackingId);
+                await MarkQueuedAsync(trackingId, delay > ScheduledTime.SendNowWithin ? time.GetUtcNow() + delay : null);
             }
 
             return new QueueIntakeResult.Queued(trackingId);
@@ -80,11 +80,11 @@ public sealed class SendQueueIntake(SendQueueWriter writer, IdempotencyStore ide
     }
 
     // The message is on the queue: failing to remember that costs at most a second copy, never the caller's answer.
-    private async Task MarkQueuedAsync(string key)
+    private async Task MarkQueuedAsync(string key, DateTimeOffset? sendAt)
     {
         try
         {
-            await idempotency.MarkQueuedAsync(key, CancellationToken.None);
+            await idempotency.MarkQueuedAsync(key, sendAt, CancellationToken.None);
         }
         catch (IdempotencyStoreUnavailableException)
         {

@@ -133,9 +133,17 @@ public sealed class DeliveryStatusStore(StorageClientFactory storage, Idempotenc
                 : null;
         }
 
-        if (!idempotency.Enabled || await idempotency.FindSentAsync(id, cancellationToken) is not { MessageId: { } messageId } sent)
+        if (!idempotency.Enabled)
         {
             return null;
+        }
+
+        if (await idempotency.FindSentAsync(id, cancellationToken) is not { MessageId: { } messageId } sent)
+        {
+            // Not sent: scheduled (and when), or cancelled.
+            return await idempotency.FindPendingAsync(id, cancellationToken) is { } pending
+                ? new MessageStatus(null, null, pending.Status, null, pending.Since, [], pending.SendAt)
+                : null;
         }
 
         var reported = await table.GetEntityIfExistsAsync<TableEntity>(messageId, Latest, cancellationToken: cancellationToken);

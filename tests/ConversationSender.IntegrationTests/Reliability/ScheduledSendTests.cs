@@ -94,14 +94,21 @@ public sealed class ScheduledSendTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task A_scheduled_message_cancelled_in_time_is_never_sent_and_cancelling_again_says_so_again()
     {
-        var queued = await QueueAsync(Message(DateTimeOffset.UtcNow.AddSeconds(2)));
+        var sendAt = DateTimeOffset.UtcNow.AddSeconds(2);
+        var queued = await QueueAsync(Message(sendAt));
         var trackingId = queued.Json.GetProperty("tracking_id").GetString()!;
+        var scheduled = await LookupAsync(trackingId);
 
         var cancelled = await CancelAsync(trackingId);
+        var afterCancel = await LookupAsync(trackingId);
         var again = await CancelAsync(trackingId);
         var raw = await Eventually.UntilResultAsync(async () => (await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value, m => m is not null, "the scheduled message");
         await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(HostQueueMessages.Decode(raw!), CancellationToken.None);
 
+        Assert.Equal("SCHEDULED", scheduled.Json.GetProperty("status").GetString());
+        Assert.Equal(sendAt.ToUnixTimeSeconds(), scheduled.Json.GetProperty("send_at").GetDateTimeOffset().ToUnixTimeSeconds());
+        Assert.False(scheduled.Json.TryGetProperty("message_id", out _));
+        Assert.Equal("CANCELLED", afterCancel.Json.GetProperty("status").GetString());
         Assert.Equal(200, cancelled.Status);
         Assert.Equal("cancelled", cancelled.Json.GetProperty("status").GetString());
         Assert.Equal(200, again.Status);
@@ -124,6 +131,13 @@ public sealed class ScheduledSendTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("already_sent", late.Json.GetProperty("status").GetString());
         Assert.Equal(_sinch.Captured.Single().MessageId, late.Json.GetProperty("message_id").GetString());
         Assert.Equal(404, unknown.Status);
+    }
+
+    private async Task<HttpAnswer> LookupAsync(string id)
+    {
+        var context = HttpInvoker.Request(_host, "");
+        context.Request.Method = "GET";
+        return await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<GetMessageStatusFunction>().RunAsync(context.Request, id, CancellationToken.None));
     }
 
     private async Task<HttpAnswer> CancelAsync(string trackingId)
