@@ -34,9 +34,7 @@ public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : IAsyncLifet
     public async Task InitializeAsync()
     {
         _sinch = await SinchSandbox.StartAsync();
-        var settings = SenderHost.SettingsFor(_sinch);
-        settings["SendQueueStorage"] = azurite.ConnectionString;
-        settings["SendQueueName"] = _queueName;
+        var settings = SenderHost.SettingsFor(_sinch, azurite.ConnectionString, _queueName);
         _host = SenderHost.Create(settings);
     }
 

@@ -169,9 +169,7 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
     {
         _sinch.DefaultSendResponse = FakeResponse.Unavailable();
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        var settings = SenderHost.SettingsFor(_sinch);
-        settings["SendQueueStorage"] = azurite.ConnectionString;
-        settings["SendQueueName"] = _queueName;
+        var settings = SenderHost.SettingsFor(_sinch, azurite.ConnectionString, _queueName);
         settings["SendQueue:RetryBaseDelay"] = "00:00:00.200";
         settings["SendQueue:MaxRetryAge"] = "01:00:00";
         await using var host = SenderHost.Create(settings, s => s.AddSingleton<TimeProvider>(clock));
@@ -245,9 +243,7 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
 
     private SenderHost CreateHost(Action<Dictionary<string, string?>>? adjust = null)
     {
-        var settings = SenderHost.SettingsFor(_sinch);
-        settings["SendQueueStorage"] = azurite.ConnectionString;
-        settings["SendQueueName"] = _queueName;
+        var settings = SenderHost.SettingsFor(_sinch, azurite.ConnectionString, _queueName);
         adjust?.Invoke(settings);
         return SenderHost.Create(settings);
     }

@@ -35,6 +35,15 @@ public sealed class SenderHost : IAsyncDisposable
     public IServiceProvider Services => _provider;
 
     /// <summary>Settings that point at the sandbox, with the project and app it expects (it refuses others).</summary>
+    /// <summary><see cref="SettingsFor(SinchSandbox)"/> plus the send queue on a storage account (Azurite).</summary>
+    public static Dictionary<string, string?> SettingsFor(SinchSandbox sinch, string storage, string queueName)
+    {
+        var settings = SettingsFor(sinch);
+        settings["SendQueueStorage"] = storage;
+        settings["SendQueueName"] = queueName;
+        return settings;
+    }
+
     public static Dictionary<string, string?> SettingsFor(SinchSandbox sinch)
     {
         return new()

@@ -343,9 +343,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private SenderHost CreateHost(Dictionary<string, string?>? overrides = null)
     {
-        var settings = SenderHost.SettingsFor(_sinch);
-        settings["SendQueueStorage"] = azurite.ConnectionString;
-        settings["SendQueueName"] = _queueName;
+        var settings = SenderHost.SettingsFor(_sinch, azurite.ConnectionString, _queueName);
         settings["Idempotency:TableName"] = "idem" + Guid.NewGuid().ToString("N")[..12];
         settings["Idempotency:InFlightTimeout"] = "00:01:01"; // just above the longest send (2 × Sinch:TotalTimeout)
         settings["Sinch:ReconcileSettleTime"] = "00:00:00";

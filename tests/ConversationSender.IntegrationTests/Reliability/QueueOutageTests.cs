@@ -25,9 +25,7 @@ public sealed class QueueOutageTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task An_outage_is_ridden_out_every_message_sent_once_none_parked_and_attempts_bounded_by_the_back_off()
     {
-        var settings = SenderHost.SettingsFor(_sinch);
-        settings["SendQueueStorage"] = azurite.ConnectionString;
-        settings["SendQueueName"] = _queueName;
+        var settings = SenderHost.SettingsFor(_sinch, azurite.ConnectionString, _queueName);
         settings["Sinch:MaxRetries"] = "0"; // one request per attempt, so requests count attempts
         settings["Sinch:CircuitBreakerMinimumThroughput"] = "10000"; // every attempt reaches Sinch, so requests count them all
         settings["SendQueue:RetryBaseDelay"] = "00:00:00.250";

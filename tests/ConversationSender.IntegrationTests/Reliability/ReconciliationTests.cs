@@ -31,9 +31,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _sinch = await SinchSandbox.StartAsync();
-        var settings = SenderHost.SettingsFor(_sinch);
-        settings["SendQueueStorage"] = azurite.ConnectionString;
-        settings["SendQueueName"] = _queueName;
+        var settings = SenderHost.SettingsFor(_sinch, azurite.ConnectionString, _queueName);
         settings["Sinch:ReconcileSettleTime"] = "00:00:00";
         settings["SendQueue:RetryBaseDelay"] = "00:00:00.200";
         _host = SenderHost.Create(settings);
@@ -245,9 +243,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private Dictionary<string, string?> SettingsWith(string name, string value)
     {
-        var settings = SenderHost.SettingsFor(_sinch);
-        settings["SendQueueStorage"] = azurite.ConnectionString;
-        settings["SendQueueName"] = _queueName;
+        var settings = SenderHost.SettingsFor(_sinch, azurite.ConnectionString, _queueName);
         settings[name] = value;
         return settings;
     }

@@ -26,9 +26,7 @@ public sealed class StorageRoundTripTests(AzuriteFixture azurite) : IAsyncLifeti
     public async Task InitializeAsync()
     {
         _sinch = await SinchSandbox.StartAsync();
-        var settings = SenderHost.SettingsFor(_sinch);
-        settings["SendQueueStorage"] = azurite.ConnectionString;
-        settings["SendQueueName"] = _queueName;
+        var settings = SenderHost.SettingsFor(_sinch, azurite.ConnectionString, _queueName);
         settings["Idempotency:TableName"] = "idem" + Guid.NewGuid().ToString("N")[..12];
         settings["Webhooks:StatusTableName"] = "status" + Guid.NewGuid().ToString("N")[..12];
         _host = SenderHost.Create(settings, s => s.AddAzureClients(c => c.ConfigureDefaults(o => o.AddPolicy(_requests, HttpPipelinePosition.PerCall))));

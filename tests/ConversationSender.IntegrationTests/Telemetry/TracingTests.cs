@@ -32,9 +32,7 @@ public sealed class TracingTests(AzuriteFixture azurite) : IAsyncLifetime
         };
         ActivitySource.AddActivityListener(_listener);
         _sinch = await SinchSandbox.StartAsync();
-        var settings = SenderHost.SettingsFor(_sinch);
-        settings["SendQueueStorage"] = azurite.ConnectionString;
-        settings["SendQueueName"] = _queueName;
+        var settings = SenderHost.SettingsFor(_sinch, azurite.ConnectionString, _queueName);
         _host = SenderHost.Create(settings);
     }
 
