@@ -23,7 +23,7 @@ public sealed partial class RefreshingCache<T>(
     private Task<T>? _reading;
     private DateTimeOffset _noReadBefore = DateTimeOffset.MinValue;
     private Exception? _lastFailure;
-    private (T Value, DateTimeOffset ReadAt)? _readAfterRefusal;
+    private RefusalRead? _readAfterRefusal;
 
     public ValueTask<T> GetAsync(CancellationToken cancellationToken)
     {
@@ -78,7 +78,7 @@ public sealed partial class RefreshingCache<T>(
         }
 
         var value = await StartRead().WaitAsync(cancellationToken);
-        _readAfterRefusal = (value, time.GetUtcNow());
+        _readAfterRefusal = new RefusalRead(value, time.GetUtcNow());
         return value;
     }
 
@@ -126,4 +126,7 @@ public sealed partial class RefreshingCache<T>(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read {What} from Key Vault ({Error}); still using the value read at {ReadAt:O}.")]
     private static partial void LogStillUsingStale(ILogger logger, string what, string error, DateTimeOffset readAt);
+
+    // A class, so that the value and its time are swapped together (a struct of both could be read half-written).
+    private sealed record RefusalRead(T Value, DateTimeOffset ReadAt);
 }
