@@ -168,17 +168,6 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
             return true;
         }, cancellationToken);
 
-    /// <summary>The completion recorded under this key, if a message was sent under it (and the row has not expired).</summary>
-    public Task<SentRecord?> FindSentAsync(string key, CancellationToken cancellationToken)
-    {
-        var (partition, row) = Locate(key);
-        return GuardAsync(async table =>
-            (await table.GetEntityIfExistsAsync<TableEntity>(partition, row, ["State", "MessageId", "AcceptedTime", "CorrelationId", "ExpiresAt"], cancellationToken)) is { HasValue: true } found
-            && found.Value!.GetString("State") == SentState && found.Value.GetDateTimeOffset("ExpiresAt") > time.GetUtcNow()
-                ? new SentRecord(found.Value.GetString("MessageId"), found.Value.GetDateTimeOffset("AcceptedTime") ?? time.GetUtcNow(), found.Value.GetString("CorrelationId"))
-                : null, cancellationToken);
-    }
-
     /// <summary>
     /// Cancels the message queued under this key unless it was sent or is being sent: one conditional write, so a
     /// sender and a canceller never both win. Idempotent: cancelling again answers the first cancellation.
@@ -256,18 +245,29 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
         }, cancellationToken);
     }
 
-    /// <summary>A message queued under this key and not sent: cancelled (its time), or scheduled (when it is due); else null.</summary>
-    public Task<PendingRecord?> FindPendingAsync(string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the status lookup knows under a key, from one read of its row (and of its queued marker only when nothing
+    /// was sent): the completion (message id, accept time, correlation id), or a message not sent yet: cancelled, or
+    /// scheduled (when it is due). Null when none of these, or past its retention.
+    /// </summary>
+    public Task<KeyRecord?> FindRecordAsync(string key, CancellationToken cancellationToken)
     {
         var (partition, row) = Locate(key);
         var (markerPartition, markerRow) = Locate(QueuedMarker(key));
-        return GuardAsync(async table =>
+        return GuardAsync<KeyRecord?>(async table =>
         {
             var now = time.GetUtcNow();
-            if (await table.GetEntityIfExistsAsync<TableEntity>(partition, row, ["State", "ClaimedAt", "ExpiresAt"], cancellationToken) is { HasValue: true } claim
-                && claim.Value!.GetString("State") == CancelledState && claim.Value.GetDateTimeOffset("ExpiresAt") > now)
+            if (await table.GetEntityIfExistsAsync<TableEntity>(partition, row, ["State", "MessageId", "AcceptedTime", "CorrelationId", "ClaimedAt", "ExpiresAt"], cancellationToken) is { HasValue: true } found
+                && found.Value!.GetDateTimeOffset("ExpiresAt") > now)
             {
-                return new PendingRecord("CANCELLED", claim.Value.GetDateTimeOffset("ClaimedAt") ?? now, null);
+                var entity = found.Value;
+                switch (entity.GetString("State"))
+                {
+                    case SentState:
+                        return new SentRecord(entity.GetString("MessageId"), entity.GetDateTimeOffset("AcceptedTime") ?? now, entity.GetString("CorrelationId"));
+                    case CancelledState:
+                        return new PendingRecord("CANCELLED", entity.GetDateTimeOffset("ClaimedAt") ?? now, null);
+                }
             }
 
             return await table.GetEntityIfExistsAsync<TableEntity>(markerPartition, markerRow, ["QueuedAt", "SendAt", "ExpiresAt"], cancellationToken) is { HasValue: true } marker

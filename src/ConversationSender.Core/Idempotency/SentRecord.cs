@@ -1,4 +1,4 @@
 namespace ConversationSender.Idempotency;
 
 /// <summary>What a key's completion recorded: Sinch's message id, when Sinch took it, and the caller's correlation id.</summary>
-public sealed record SentRecord(string? MessageId, DateTimeOffset AcceptedTime, string? CorrelationId);
+public sealed record SentRecord(string? MessageId, DateTimeOffset AcceptedTime, string? CorrelationId) : KeyRecord;

@@ -187,7 +187,7 @@ public sealed partial class SendService(
         }
         catch (Exception ex)
         {
-            // The claim stays in flight: after InFlightTimeout it is taken over (and, today, resent: see issue 20).
+            // The claim stays in flight: after InFlightTimeout its taker treats it as ambiguous and looks it up first.
             LogUnconfirmedNotMarked(logger, ex);
         }
     }
@@ -241,7 +241,8 @@ public sealed partial class SendService(
         }
         catch (Exception ex)
         {
-            // Accepted but not recorded: the claim stays in flight, and a redelivery after InFlightTimeout may send again.
+            // Accepted but not recorded: the claim stays in flight; after InFlightTimeout a redelivery finds the message
+            // in Sinch's list (reconciliation) instead of sending it again.
             LogOutcomeNotRecorded(logger, ex, outcome.GetType().Name);
         }
 

@@ -138,16 +138,17 @@ public sealed class DeliveryStatusStore(StorageClientFactory storage, Idempotenc
             return null;
         }
 
-        if (await idempotency.FindSentAsync(id, cancellationToken) is not { MessageId: { } messageId } sent)
+        switch (await idempotency.FindRecordAsync(id, cancellationToken))
         {
-            // Not sent: scheduled (and when), or cancelled.
-            return await idempotency.FindPendingAsync(id, cancellationToken) is { } pending
-                ? new MessageStatus(null, null, pending.Status, null, pending.Since, [], pending.SendAt)
-                : null;
+            case PendingRecord pending:
+                // Not sent: scheduled (and when), or cancelled.
+                return new MessageStatus(null, null, pending.Status, null, pending.Since, [], pending.SendAt);
+            case SentRecord { MessageId: { } messageId } sent:
+                var reported = await table.GetEntityIfExistsAsync<TableEntity>(messageId, Latest, cancellationToken: cancellationToken);
+                return await StatusAsync(table, messageId, reported.HasValue ? reported.Value! : null, sent, cancellationToken);
+            default:
+                return null;
         }
-
-        var reported = await table.GetEntityIfExistsAsync<TableEntity>(messageId, Latest, cancellationToken: cancellationToken);
-        return await StatusAsync(table, messageId, reported.HasValue ? reported.Value! : null, sent, cancellationToken);
     }
 
     // The latest row (if any report came) and the history, completed with what the send itself recorded.
