@@ -73,8 +73,7 @@ public class SendPathBenchmarks
 
     private static byte[] ToWire(BinaryData body)
     {
-        var request = OutboundMessageValidator.Validate(body, out _).Request!;
-        request.AppId = "01BENCHAPP0000000000000001";
+        var request = OutboundMessageValidator.Validate(body, out _).Request! with { AppId = "01BENCHAPP0000000000000001" };
         return JsonSerializer.SerializeToUtf8Bytes(request, SinchJsonContext.Default.SendMessageRequest);
     }
 }

@@ -81,7 +81,7 @@ var freshServices = new ServiceCollection().AddLogging().AddSingleton<IConfigura
 freshServices.AddAzureClients(clients => clients.ConfigureDefaults(o => o.Transport = new HttpClientTransport(vault.CreateTrustingHandler())));
 await using (var fresh = freshServices.BuildServiceProvider())
 {
-    var store = fresh.GetRequiredService<ConversationSender.Credentials.ISinchCredentialStore>();
+    var store = fresh.GetRequiredService<ConversationSender.Sinch.ISinchCredentialStore>();
     var read = Stopwatch.StartNew();
     await store.GetAsync(CancellationToken.None);
     credentialRead = read.Elapsed;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ConversationSender.Credentials;
 using ConversationSender.Sinch;
 using Microsoft.Extensions.Options;
 
@@ -29,7 +28,7 @@ public sealed class SendReconciler(ConversationClient client, IOptions<SinchOpti
         public sealed record Unavailable(string Reason) : Result;
     }
 
-    public async Task<Result> FindAsync(SendMessageRequest request, SinchCredentials credentials, DateTimeOffset attemptStart, DateTimeOffset attemptEnd, CancellationToken cancellationToken)
+    public async Task<Result> FindAsync(SendMessageRequest request, DateTimeOffset attemptStart, DateTimeOffset attemptEnd, CancellationToken cancellationToken)
     {
         var identity = request.Recipient?.IdentifiedBy?.ChannelIdentities?.FirstOrDefault()?.Identity;
         if (identity is null)
@@ -43,7 +42,7 @@ public sealed class SendReconciler(ConversationClient client, IOptions<SinchOpti
         {
             do
             {
-                var page = await client.ListMessagesAsync(credentials, identity, attemptStart - ClockSlack, attemptEnd + ClockSlack, token, options.Value.MessagesSource, cancellationToken);
+                var page = await client.ListMessagesAsync(identity, attemptStart - ClockSlack, attemptEnd + ClockSlack, token, options.Value.MessagesSource, cancellationToken);
                 foreach (var listed in page.Messages ?? [])
                 {
                     var sameMarker = request.MessageMetadata is { Length: > 0 } marker && listed.Metadata == marker;

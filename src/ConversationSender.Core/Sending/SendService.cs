@@ -19,7 +19,6 @@ namespace ConversationSender.Sending;
 /// </summary>
 public sealed partial class SendService(
     ConversationClient client,
-    ISinchCredentialStore credentialStore,
     IdempotencyStore idempotency,
     DeliveryStatusStore statuses,
     SendReconciler reconciler,
@@ -54,6 +53,11 @@ public sealed partial class SendService(
         }
 
         var request = validation.Request!;
+        if (request.CallbackUrl is null && tracking.Value.CallbackUrl is { } callbackUrl)
+        {
+            request = request with { CallbackUrl = callbackUrl };
+        }
+
         using var activity = SenderTracing.StartSend(message!.Traceparent);
         channel.Name = request.Recipient?.IdentifiedBy?.ChannelIdentities?.FirstOrDefault()?.Channel ?? "contact";
         if (KeyConflict(message!.IdempotencyKey, idempotencyKey) is { } conflict)
@@ -68,7 +72,6 @@ public sealed partial class SendService(
         }
 
         var key = message.IdempotencyKey ?? idempotencyKey ?? fallbackKey;
-        request.CallbackUrl ??= tracking.Value.CallbackUrl;
         // Every line of this send carries the correlation id and the key's hash (never the key).
         using var scope = SendScope(logger, request.CorrelationId ?? Activity.Current?.TraceId.ToString(), key is null ? null : IdempotencyStore.Hash(key)[..16]);
         LogSending(logger, new MaskedRecipients(request));
@@ -112,7 +115,7 @@ public sealed partial class SendService(
 
         // Our marker in message_metadata (Sinch lists it as metadata), unless the caller set its own: it lets an
         // ambiguous attempt be found again exactly. Set after the fingerprint, which is of the caller's request.
-        request.MessageMetadata ??= Marker(key);
+        request = request.MessageMetadata is null ? request with { MessageMetadata = Marker(key) } : request;
         if (claimed.Unconfirmed is { } earlier && await ReconcileAsync(request, claimed, earlier, cancellationToken) is { } settled)
         {
             return await RecordAsync(settled, trackingId: message.IdempotencyKey ?? idempotencyKey, request.CorrelationId);
@@ -143,7 +146,7 @@ public sealed partial class SendService(
         SendReconciler.Result result;
         try
         {
-            result = await reconciler.FindAsync(request, await credentialStore.GetAsync(cancellationToken), earlier.Start, earlier.End, cancellationToken);
+            result = await reconciler.FindAsync(request, earlier.Start, earlier.End, cancellationToken);
         }
         catch (Exception ex) when (ex is CredentialsUnavailableException or CredentialsMisconfiguredException)
         {
@@ -253,24 +256,14 @@ public sealed partial class SendService(
     {
         try
         {
-            var credentials = await credentialStore.GetAsync(cancellationToken);
-            try
-            {
-                return Accepted(await client.SendAsync(request, credentials, cancellationToken));
-            }
-            catch (SinchAuthenticationException)
-            {
-                // The key may have been rotated in the vault since we cached it: read it again, once.
-                LogKeyRefused(logger);
-                var refreshed = await credentialStore.RefreshAsync(credentials, cancellationToken);
-                return Accepted(await client.SendAsync(request, refreshed, cancellationToken));
-            }
+            return Accepted(await client.SendAsync(request, cancellationToken));
         }
         catch (SinchAuthenticationException ex)
         {
+            // Refused again after the handler read the key anew: an operator's fix.
             return new SendOutcome.Misconfigured(
-                $"Sinch refused the access key (HTTP {(int?)ex.StatusCode}); check {credentialStore.AccessKeySettingNames} and the Sinch project.",
-                credentialStore.AccessKeySettingNames);
+                $"Sinch refused the access key (HTTP {(int?)ex.StatusCode}); check {client.AccessKeySettingNames} and the Sinch project.",
+                client.AccessKeySettingNames);
         }
         catch (SinchRejectedException ex)
         {
@@ -402,9 +395,6 @@ public sealed partial class SendService(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not record the outcome under the idempotency key ({Outcome}).")]
     private static partial void LogOutcomeNotRecorded(ILogger logger, Exception exception, string outcome);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sinch refused the cached access key; reading the credentials again.")]
-    private static partial void LogKeyRefused(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message rejected before sending with {ErrorCount} field errors.")]
     private static partial void LogRejectedBeforeSending(ILogger logger, int errorCount);

@@ -13,21 +13,25 @@ namespace ConversationSender.Sinch;
 /// Retries, timeouts, circuit breaker and rate limit: <see cref="SendResiliencePipeline"/>, around each attempt.
 /// Authentication: <see cref="SinchAuthenticationHandler"/>, a handler of the typed <see cref="HttpClient"/>.
 /// </remarks>
-public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipeline resilience, TimeProvider time)
+public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipeline resilience, ISinchCredentialStore credentialStore, TimeProvider time)
 {
     private static ProjectPath? _sendPath;
 
-    /// <summary>Sends one message as the app in <paramref name="credentials"/>; <c>app_id</c> is filled in here.</summary>
-    /// <exception cref="SinchRejectedException">Sinch refused the message for good.</exception>
-    /// <exception cref="SinchAuthenticationException">Sinch refused the access key.</exception>
-    /// <exception cref="SinchUnavailableException">Sinch was busy, failing or unreachable.</exception>
-    // True while a request is on the wire: only a timeout that interrupts one may have let a message through.
+    // True when the last attempt failed while its request was with Sinch: only then may a message have got through.
     private static readonly ResiliencePropertyKey<bool> RequestInFlight = new("conversation-sender.request-in-flight");
 
-    public async Task<SendMessageResponse> SendAsync(SendMessageRequest message, SinchCredentials credentials, CancellationToken cancellationToken)
+    /// <summary>The settings to fix when Sinch refuses the access key.</summary>
+    public string AccessKeySettingNames => credentialStore.AccessKeySettingNames;
+
+    /// <summary>Sends one message as the app in the credential store; <c>app_id</c> is filled in here.</summary>
+    /// <exception cref="SinchRejectedException">Sinch refused the message for good.</exception>
+    /// <exception cref="SinchAuthenticationException">Sinch refused the access key, also after reading it again.</exception>
+    /// <exception cref="SinchUnavailableException">Sinch was busy, failing or unreachable.</exception>
+    /// <remarks>The credential store's own exceptions (misconfigured, unavailable) pass through.</remarks>
+    public async Task<SendMessageResponse> SendAsync(SendMessageRequest message, CancellationToken cancellationToken)
     {
-        message.AppId = credentials.AppId;
-        var body = JsonSerializer.SerializeToUtf8Bytes(message, SinchJsonContext.Default.SendMessageRequest);
+        var credentials = await credentialStore.GetAsync(cancellationToken);
+        var body = JsonSerializer.SerializeToUtf8Bytes(message with { AppId = credentials.AppId }, SinchJsonContext.Default.SendMessageRequest);
 
         HttpResponseMessage response;
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
@@ -43,16 +47,15 @@ public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipe
                     };
                     request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
                     request.Options.Set(SinchAuthenticationHandler.CredentialsKey, state.Credentials);
-                    ctx.Properties.Set(RequestInFlight, true);
                     try
                     {
-                        var answer = await state.Http.SendAsync(request, ctx.CancellationToken);
-                        ctx.Properties.Set(RequestInFlight, false);
-                        return answer;
+                        return await state.Http.SendAsync(request, ctx.CancellationToken);
                     }
-                    catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+                    catch (Exception ex)
                     {
-                        ctx.Properties.Set(RequestInFlight, false);
+                        // Not a connection that never opened, nor a wait for a token or the vault: those carried nothing.
+                        ctx.Properties.Set(RequestInFlight, SinchAuthenticationHandler.WasOnTheWire(request)
+                            && ex is not HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError });
                         throw;
                     }
                 },
@@ -122,8 +125,9 @@ public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipe
     /// </summary>
     /// <exception cref="SinchApiException">The list refused (403/404: reconciliation unavailable) or failed.</exception>
     public async Task<ListMessagesResponse> ListMessagesAsync(
-        SinchCredentials credentials, string identity, DateTimeOffset from, DateTimeOffset to, string? pageToken, string messagesSource, CancellationToken cancellationToken)
+        string identity, DateTimeOffset from, DateTimeOffset to, string? pageToken, string messagesSource, CancellationToken cancellationToken)
     {
+        var credentials = await credentialStore.GetAsync(cancellationToken);
         var query = $"app_id={Uri.EscapeDataString(credentials.AppId)}&channel_identity={Uri.EscapeDataString(identity)}"
             + $"&start_time={Uri.EscapeDataString(from.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}"
             + $"&end_time={Uri.EscapeDataString(to.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}"

@@ -1,42 +1,78 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ConversationSender.Sinch;
 
 /// <summary>
-/// Authenticates each Conversation API request with the credentials the caller attached to it: an OAuth2 bearer token
-/// (default) or Basic. Any 401 on a bearer token (expired, or revoked when the key was rotated or deleted at Sinch,
-/// which says nothing of expiry) drops that token and retries once with a new one; a concurrent sender that already
-/// fetched a newer token shares it. Only if the token endpoint refuses the key, or the new token is refused too, does
-/// the caller see the refusal (and re-read the credentials): new token first, credentials second.
+/// The one place that authenticates Conversation API requests, OAuth2 bearer token (default) or Basic, and owns both
+/// kinds of refusal:
+/// <list type="number">
+/// <item>a 401 on a bearer token (expired, or revoked at Sinch, which says nothing of expiry) drops that token and
+/// retries once with a new one; a concurrent sender that already fetched a newer token shares it;</item>
+/// <item>a key refused (by the token endpoint, or by the API once the new token is refused too, or on a Basic 401)
+/// is read again from the credential store, once, shared by concurrent senders, and the request retried with it.</item>
+/// </list>
+/// New token first, credentials second: a revoked token costs a token request, not a vault read.
 /// </summary>
-public sealed class SinchAuthenticationHandler(OAuthTokenProvider tokens, IOptions<SinchOptions> options) : DelegatingHandler
+public sealed partial class SinchAuthenticationHandler(
+    OAuthTokenProvider tokens,
+    ISinchCredentialStore credentialStore,
+    IOptions<SinchOptions> options,
+    ILogger<SinchAuthenticationHandler> logger) : DelegatingHandler
 {
+    /// <summary>The credentials the client built the request with (its project and app); read from the store if absent.</summary>
     public static readonly HttpRequestOptionsKey<SinchCredentials> CredentialsKey = new("Sinch.Credentials");
+
+    // Set while the request is with Sinch: a wait for a token or the vault cannot have delivered anything.
+    private static readonly HttpRequestOptionsKey<bool> OnTheWireKey = new("Sinch.OnTheWire");
 
     private AuthenticationHeaderValue? _bearer;
 
     public static AuthenticationHeaderValue BasicHeader(SinchCredentials credentials) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.KeyId}:{credentials.KeySecret}")));
 
+    /// <summary>Whether this request was with Sinch when it failed (so Sinch may have taken it).</summary>
+    public static bool WasOnTheWire(HttpRequestMessage request) => request.Options.TryGetValue(OnTheWireKey, out var onTheWire) && onTheWire;
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (!request.Options.TryGetValue(CredentialsKey, out var credentials))
+        var credentials = request.Options.TryGetValue(CredentialsKey, out var attached) ? attached : await credentialStore.GetAsync(cancellationToken);
+        try
         {
-            throw new InvalidOperationException("A Conversation API request was sent without Sinch credentials attached.");
+            var response = await SendAuthenticatedAsync(request, credentials, cancellationToken);
+            if (response.StatusCode != HttpStatusCode.Unauthorized)
+            {
+                return response;
+            }
+
+            response.Dispose();
+        }
+        catch (SinchAuthenticationException)
+        {
+            // The token endpoint refused the key: fall through to reading it again.
         }
 
+        // The key may have been rotated in the vault since it was cached: read it again, once. A second refusal is the
+        // caller's answer (a 401, or the token endpoint's SinchAuthenticationException).
+        LogKeyRefused(logger);
+        var refreshed = await credentialStore.RefreshAsync(credentials, cancellationToken);
+        return await SendAuthenticatedAsync(request, refreshed, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendAuthenticatedAsync(HttpRequestMessage request, SinchCredentials credentials, CancellationToken cancellationToken)
+    {
         if (options.Value.AuthMode == SinchAuthMode.Basic)
         {
             request.Headers.Authorization = BasicHeader(credentials);
-            return await base.SendAsync(request, cancellationToken);
+            return await SendOnTheWireAsync(request, cancellationToken);
         }
 
         var token = await tokens.GetTokenAsync(credentials, rejectedToken: null, cancellationToken);
         request.Headers.Authorization = BearerHeader(token);
-        var response = await base.SendAsync(request, cancellationToken);
+        var response = await SendOnTheWireAsync(request, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
             return response;
@@ -44,8 +80,16 @@ public sealed class SinchAuthenticationHandler(OAuthTokenProvider tokens, IOptio
 
         response.Dispose();
         var renewed = await tokens.GetTokenAsync(credentials, rejectedToken: token, cancellationToken);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", renewed);
-        return await base.SendAsync(request, cancellationToken);
+        request.Headers.Authorization = BearerHeader(renewed);
+        return await SendOnTheWireAsync(request, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendOnTheWireAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Options.Set(OnTheWireKey, true);
+        var response = await base.SendAsync(request, cancellationToken);
+        request.Options.Set(OnTheWireKey, false);
+        return response;
     }
 
     // Header values are immutable, so one per token serves every request that uses it.
@@ -59,4 +103,7 @@ public sealed class SinchAuthenticationHandler(OAuthTokenProvider tokens, IOptio
 
         return cached;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sinch refused the cached access key; reading the credentials again.")]
+    private static partial void LogKeyRefused(ILogger logger);
 }

@@ -229,8 +229,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var request = OutboundMessageValidator.Validate(BinaryData.FromString(json), out _).Request!;
         Assert.IsType<IdempotencyClaim.Claimed>(await host.Get<IdempotencyStore>().ClaimAsync(key, SendService.Fingerprint(request), CancellationToken.None));
-        request.MessageMetadata ??= SendService.Marker(key);
-        await host.Get<ConversationClient>().SendAsync(request, await host.Get<ISinchCredentialStore>().GetAsync(CancellationToken.None), CancellationToken.None);
+        await host.Get<ConversationClient>().SendAsync(request with { MessageMetadata = SendService.Marker(key) }, CancellationToken.None);
     }
 
     private Task<HttpAnswer> PostAsync(string key) => PostAsync(_host, key);

@@ -44,7 +44,7 @@ public sealed class StartupValidationTests
     {
         await using var host = SenderHost.Create(new() { ["KeyVault:VaultUri"] = "https://my-vault.vault.azure.net/" });
 
-        Assert.Equal("KeyVaultCredentialStore", host.Get<ConversationSender.Credentials.ISinchCredentialStore>().GetType().Name);
+        Assert.Equal("KeyVaultCredentialStore", host.Get<ConversationSender.Sinch.ISinchCredentialStore>().GetType().Name);
     }
 
     [Theory]

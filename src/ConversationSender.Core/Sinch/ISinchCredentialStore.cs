@@ -1,15 +1,15 @@
-using ConversationSender.Sinch;
+namespace ConversationSender.Sinch;
 
-namespace ConversationSender.Credentials;
-
-/// <summary>Where the Sinch credentials come from (Key Vault in Azure, configuration on a laptop).</summary>
+/// <summary>
+/// Where the Sinch credentials come from (Key Vault in Azure, configuration on a laptop). Declared here, where it is
+/// used: the client reads the project and app per send, the authentication handler re-reads a refused key.
+/// </summary>
 public interface ISinchCredentialStore
 {
     /// <summary>The settings to fix when Sinch refuses the access key, for error messages.</summary>
     string AccessKeySettingNames { get; }
 
-    /// <exception cref="CredentialsMisconfiguredException">A value is missing or cannot be read with our identity.</exception>
-    /// <exception cref="CredentialsUnavailableException">The store cannot be reached right now.</exception>
+    /// <exception cref="Exception">The store's own: misconfigured (retrying will not help) or unavailable right now.</exception>
     ValueTask<SinchCredentials> GetAsync(CancellationToken cancellationToken);
 
     /// <summary>
