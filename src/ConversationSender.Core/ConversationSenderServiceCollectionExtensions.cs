@@ -50,6 +50,7 @@ public static class ConversationSenderServiceCollectionExtensions
         services.TryAddSingleton<TokenCredential>(sp => CreateAzureCredential(sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value));
 
         AddCredentialStore(services);
+        services.AddAzureClients(clients => SendQueueStorageConnection.AddTo(clients, configuration));
         AddConversationClient(services);
 
         services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection(IdempotencyOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
