@@ -20,7 +20,9 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-// dotnet run -c Release --project tests/ConversationSender.LoadHarness -- [--messages 20000] [--concurrency 1,16,64] [--queue-messages 2000] [--sandbox-process] [--markdown run.md] [--update-docs]
+// dotnet run -c Release --project tests/ConversationSender.LoadHarness -- [--messages 20000] [--concurrency 1,16,64] [--queue-messages 2000] [--sandbox-process] [--markdown run.md] [--update-docs] [--decompose]
+// --decompose measures the same post through each layer (bare HttpClient, the product's HttpClient, ConversationClient,
+// SendService) instead of the report, to show where the product's cost lies.
 // --update-docs writes the report below into docs/performance.md (its "load-harness" section, or
 // "load-harness-out-of-process" with --sandbox-process), as printed.
 // --sandbox-process runs the sandbox in its own process: in-process it competes with the client for the two cores.
@@ -112,6 +114,54 @@ async Task<bool> ProductSend(int _) => await sendService.SendAsync(body, Cancell
 // Warm both paths (JIT, connections) before measuring.
 await LoadRunner.RunAsync("warm-up", 500, 8, BaselineSend);
 await LoadRunner.RunAsync("warm-up", 500, 8, ProductSend);
+
+if (arguments.ContainsKey("decompose"))
+{
+    // Where the product's cost lies: the same post through each layer in turn, alternated, medians of 5 rounds.
+    var productHttp = provider.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ConversationClient));
+    var conversation = provider.GetRequiredService<ConversationClient>();
+    var request = OutboundMessageValidator.Validate(body, out _).Request!;
+    async Task<bool> ProductHttpSend(int _)
+    {
+        using var post = new HttpRequestMessage(HttpMethod.Post, sendPath) { Content = new ByteArrayContent(wire) };
+        post.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await productHttp.SendAsync(post);
+        await response.Content.ReadAsByteArrayAsync();
+        return response.IsSuccessStatusCode;
+    }
+
+    async Task<bool> ClientSend(int _) => (await conversation.SendAsync(request, CancellationToken.None)).MessageId is not null;
+    var layers = new (string Name, Func<int, Task<bool>> Send)[]
+    {
+        ("bare HttpClient", BaselineSend), ("product HttpClient (auth handler)", ProductHttpSend),
+        ("ConversationClient (+ pipeline, serialize, parse)", ClientSend), ("SendService (+ validate, map, metrics)", ProductSend),
+    };
+    foreach (var (_, send) in layers)
+    {
+        await LoadRunner.RunAsync("warm-up", 500, 8, send);
+    }
+
+    foreach (var concurrency in concurrencies)
+    {
+        var results = layers.Select(_ => new List<RunResult>()).ToArray();
+        for (var round = 0; round < 5; round++)
+        {
+            for (var layer = 0; layer < layers.Length; layer++)
+            {
+                results[layer].Add(await LoadRunner.RunAsync(layers[layer].Name, messages, concurrency, layers[layer].Send));
+            }
+        }
+
+        var medians = results.Select(r => r.OrderBy(x => x.PerSecond).ElementAt(2)).ToArray();
+        Console.WriteLine($"C={concurrency}");
+        for (var layer = 0; layer < layers.Length; layer++)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {layers[layer].Name,-50} {medians[layer].PerSecond,8:F0} msg/s  ratio {medians[layer].PerSecond / medians[0].PerSecond:F2}  {1e6 / medians[layer].PerSecond * concurrency,7:F1} µs/msg per worker  {medians[layer].BytesPerMessage,6:F0} B/msg"));
+        }
+    }
+
+    return;
+}
 
 var rows = new List<(RunResult Baseline, RunResult Product, double[] Added)>();
 // Two cores and a shared machine make single runs noisy: alternate the two, three rounds each, keep the median.
