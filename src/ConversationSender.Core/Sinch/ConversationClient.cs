@@ -10,7 +10,7 @@ namespace ConversationSender.Sinch;
 
 /// <summary>The part of the Sinch Conversation API this product uses: <c>messages:send</c>.</summary>
 /// <remarks>
-/// Retries, timeouts, circuit breaker and rate limit: <see cref="SendResiliencePipeline"/>, around each attempt.
+/// Retries, timeouts, circuit breaker and rate limit: <see cref="SendResiliencePipeline"/>, around the attempts.
 /// Authentication: <see cref="SinchAuthenticationHandler"/>, a handler of the typed <see cref="HttpClient"/>.
 /// </remarks>
 public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipeline resilience, ISinchCredentialStore credentialStore, TimeProvider time)
@@ -37,8 +37,8 @@ public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipe
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            response = await resilience.Pipeline.ExecuteAsync(
-                static async (ctx, state) =>
+            var outcome = await resilience.ExecuteAsync(
+                static async (ctx, token, state) =>
                 {
                     // A fresh request per attempt: a sent HttpRequestMessage cannot be sent again.
                     var request = new HttpRequestMessage(HttpMethod.Post, SendPath(state.Credentials.ProjectId))
@@ -49,7 +49,7 @@ public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipe
                     request.Options.Set(SinchAuthenticationHandler.CredentialsKey, state.Credentials);
                     try
                     {
-                        return await state.Http.SendAsync(request, ctx.CancellationToken);
+                        return await state.Http.SendAsync(request, token);
                     }
                     catch (Exception ex)
                     {
@@ -61,6 +61,8 @@ public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipe
                 },
                 context,
                 (Http: httpClient, Body: body, Credentials: credentials));
+            outcome.ThrowIfException();
+            response = outcome.Result!;
         }
         catch (TimeoutRejectedException ex) when (!context.Properties.GetValue(RequestInFlight, false))
         {

@@ -2,31 +2,69 @@ using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Timeout;
 
 namespace ConversationSender.Sinch;
 
 /// <summary>
-/// Retries, timeouts, circuit breaker and rate limit around one <c>messages:send</c>, in this order:
-/// total timeout → retry → circuit breaker → rate limit → attempt timeout. Run by <see cref="ConversationClient"/>
-/// around building and sending the request, so that each attempt sends a fresh request without the per-attempt
-/// request copy an HTTP resilience handler has to make.
+/// Retries, timeouts, circuit breaker and rate limit around one <c>messages:send</c>: total timeout → retry → circuit
+/// breaker → rate limit → attempt timeout, each attempt a fresh request built by the caller.
+/// <para>
+/// The happy path does not pay for the layers it does not use. While the circuit is closed and the rate limiter has a
+/// token at hand, the first attempt runs on its own, under one timer (the attempt timeout, or the total if shorter), and
+/// its outcome is then recorded in the same circuit breaker, so the breaker counts every attempt as before. Only a
+/// first attempt that failed in a way worth retrying enters the retry pipeline, which takes that outcome as its first
+/// (for its back-off and <c>Retry-After</c>) and spends what is left of the total timeout. With the circuit open or
+/// half-open, or the limiter empty, a send takes the whole pipeline from the start.
+/// </para>
 /// </summary>
-public sealed class SendResiliencePipeline(IOptions<SinchOptions> options, SendRateLimiter limiter, ResilienceTime time)
+public sealed class SendResiliencePipeline
 {
-    public ResiliencePipeline<HttpResponseMessage> Pipeline { get; } = Build(options.Value, limiter, time.Provider);
+    // What the retry pipeline's total timeout allows: the total, less what the first attempt took.
+    private static readonly ResiliencePropertyKey<TimeSpan> RemainingTotal = new("conversation-sender.remaining-total");
 
-    /// <summary>How long sends fail fast once the circuit opens: the least a caller should wait before trying again.</summary>
-    public TimeSpan BreakDuration { get; } = options.Value.CircuitBreakerBreakDuration;
+    private readonly SinchOptions _sinch;
+    private readonly SendRateLimiter _limiter;
+    private readonly TimeProvider _time;
+    private readonly CircuitBreakerStateProvider _circuit = new();
+    private readonly ResiliencePipeline<HttpResponseMessage> _breaker;
+    private readonly ResiliencePipeline<HttpResponseMessage> _attempt;
+    private readonly ResiliencePipeline<HttpResponseMessage> _retries;
 
-    private static ResiliencePipeline<HttpResponseMessage> Build(SinchOptions sinch, SendRateLimiter limiter, TimeProvider time)
+    public SendResiliencePipeline(IOptions<SinchOptions> options, SendRateLimiter limiter, ResilienceTime time)
     {
-        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
-        pipeline.AddTimeout(sinch.TotalTimeout);
-        if (sinch.MaxRetries > 0)
+        _sinch = options.Value;
+        _limiter = limiter;
+        _time = time.Provider;
+        _breaker = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
+            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                FailureRatio = _sinch.CircuitBreakerFailureRatio,
+                MinimumThroughput = _sinch.CircuitBreakerMinimumThroughput,
+                SamplingDuration = _sinch.CircuitBreakerSamplingDuration,
+                BreakDuration = _sinch.CircuitBreakerBreakDuration,
+                StateProvider = _circuit,
+            })
+            .Build();
+
+        var attempt = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }.AddPipeline(_breaker);
+        if (limiter.IsEnabled)
         {
-            pipeline.AddRetry(new HttpRetryStrategyOptions
+            attempt.AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = args => limiter.AcquireAsync(args.Context.CancellationToken) });
+        }
+
+        _attempt = attempt.AddTimeout(_sinch.AttemptTimeout).Build();
+
+        var retries = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }.AddTimeout(new TimeoutStrategyOptions
+        {
+            TimeoutGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(RemainingTotal, _sinch.TotalTimeout)),
+        });
+        if (_sinch.MaxRetries > 0)
+        {
+            var sinch = _sinch;
+            retries.AddRetry(new HttpRetryStrategyOptions
             {
                 MaxRetryAttempts = sinch.MaxRetries,
                 Delay = sinch.RetryBaseDelay,
@@ -38,20 +76,74 @@ public sealed class SendResiliencePipeline(IOptions<SinchOptions> options, SendR
             });
         }
 
-        pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+        _retries = retries.Build();
+    }
+
+    /// <summary>How long sends fail fast once the circuit opens: the least a caller should wait before trying again.</summary>
+    public TimeSpan BreakDuration => _sinch.CircuitBreakerBreakDuration;
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> once or more under the send's policies. The outcome is Sinch's last answer, or
+    /// the exception that ended the send (<see cref="TimeoutRejectedException"/>, <see cref="BrokenCircuitException"/>,
+    /// <see cref="RateLimiterRejectedException"/>, or what the attempt threw). The caller's cancellation is thrown.
+    /// </summary>
+    /// <param name="attempt">Sends one request with the token it is given; may use the context's properties.</param>
+    public async ValueTask<Outcome<HttpResponseMessage>> ExecuteAsync<TState>(
+        Func<ResilienceContext, CancellationToken, TState, ValueTask<HttpResponseMessage>> attempt, ResilienceContext context, TState state)
+    {
+        if (_circuit.CircuitState != CircuitState.Closed || !_limiter.TryAcquireNow())
         {
-            FailureRatio = sinch.CircuitBreakerFailureRatio,
-            MinimumThroughput = sinch.CircuitBreakerMinimumThroughput,
-            SamplingDuration = sinch.CircuitBreakerSamplingDuration,
-            BreakDuration = sinch.CircuitBreakerBreakDuration,
-        });
-        if (limiter.IsEnabled)
-        {
-            pipeline.AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = args => limiter.AcquireAsync(args.Context.CancellationToken) });
+            return await RunRetriesAsync(attempt, context, state, first: null, _sinch.TotalTimeout);
         }
 
-        pipeline.AddTimeout(sinch.AttemptTimeout);
-        return pipeline.Build();
+        var started = _time.GetTimestamp();
+        var budget = _sinch.AttemptTimeout < _sinch.TotalTimeout ? _sinch.AttemptTimeout : _sinch.TotalTimeout;
+        var callerToken = context.CancellationToken;
+        Outcome<HttpResponseMessage> outcome;
+        using (var timeout = callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken) : new CancellationTokenSource())
+        using (var timer = _time == TimeProvider.System ? null : _time.CreateTimer(static cts => ((CancellationTokenSource)cts!).Cancel(), timeout, budget, Timeout.InfiniteTimeSpan))
+        {
+            if (timer is null)
+            {
+                timeout.CancelAfter(budget);
+            }
+
+            try
+            {
+                outcome = Outcome.FromResult(await attempt(context, timeout.Token, state));
+            }
+            catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !callerToken.IsCancellationRequested)
+            {
+                outcome = Outcome.FromException<HttpResponseMessage>(new TimeoutRejectedException($"The attempt did not complete within {budget}.", budget, ex));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                outcome = Outcome.FromException<HttpResponseMessage>(ex);
+            }
+        }
+
+        // The breaker counts this attempt as if it had run inside it; if the circuit opened meanwhile, it already knows.
+        await _breaker.ExecuteOutcomeAsync(static (_, known) => ValueTask.FromResult(known), context, outcome);
+
+        var remaining = _sinch.TotalTimeout - _time.GetElapsedTime(started);
+        return _sinch.MaxRetries > 0 && remaining > TimeSpan.Zero && ShouldRetry(outcome, _sinch)
+            ? await RunRetriesAsync(attempt, context, state, outcome, remaining)
+            : outcome;
+    }
+
+    private async ValueTask<Outcome<HttpResponseMessage>> RunRetriesAsync<TState>(
+        Func<ResilienceContext, CancellationToken, TState, ValueTask<HttpResponseMessage>> attempt, ResilienceContext context, TState state,
+        Outcome<HttpResponseMessage>? first, TimeSpan total)
+    {
+        context.Properties.Set(RemainingTotal, total);
+        var retry = new RetryState<TState>(this, attempt, state, first);
+        var outcome = await _retries.ExecuteOutcomeAsync(static (ctx, retry) => retry.NextAsync(ctx), context, retry);
+        if (outcome.Exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+        {
+            outcome.ThrowIfException();
+        }
+
+        return outcome;
     }
 
     // messages:send is not idempotent: by default only what Sinch cannot have processed is retried. A Retry-After
@@ -78,5 +170,40 @@ public sealed class SendResiliencePipeline(IOptions<SinchOptions> options, SendR
             HttpRequestException or TimeoutRejectedException => sinch.RetryAmbiguousFailures,
             _ => false,
         };
+    }
+
+    // The retry pipeline's callback: the first attempt's outcome once, if there was one, then real attempts.
+    private sealed class RetryState<TState>(
+        SendResiliencePipeline owner, Func<ResilienceContext, CancellationToken, TState, ValueTask<HttpResponseMessage>> attempt, TState state, Outcome<HttpResponseMessage>? first)
+    {
+        private Outcome<HttpResponseMessage>? _first = first;
+
+        public ValueTask<Outcome<HttpResponseMessage>> NextAsync(ResilienceContext context)
+        {
+            if (_first is { } known)
+            {
+                _first = null;
+                return ValueTask.FromResult(known);
+            }
+
+            return owner._attempt.ExecuteOutcomeAsync(
+                static async (ctx, self) =>
+                {
+                    try
+                    {
+                        return Outcome.FromResult(await self.Attempt(ctx, ctx.CancellationToken, self.State));
+                    }
+                    catch (Exception ex)
+                    {
+                        return Outcome.FromException<HttpResponseMessage>(ex);
+                    }
+                },
+                context,
+                this);
+        }
+
+        private Func<ResilienceContext, CancellationToken, TState, ValueTask<HttpResponseMessage>> Attempt => attempt;
+
+        private TState State => state;
     }
 }

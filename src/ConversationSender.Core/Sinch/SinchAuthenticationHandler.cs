@@ -40,6 +40,59 @@ public sealed partial class SinchAuthenticationHandler(
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var credentials = request.Options.TryGetValue(CredentialsKey, out var attached) ? attached : await credentialStore.GetAsync(cancellationToken);
+        if (options.Value.AuthMode == SinchAuthMode.OAuth2)
+        {
+            // The common case inline (a cached token, one request): one async frame per send, not three.
+            string token;
+            try
+            {
+                token = await tokens.GetTokenAsync(credentials, rejectedToken: null, cancellationToken);
+            }
+            catch (SinchAuthenticationException)
+            {
+                return await SendWithKeyReadAgainAsync(request, credentials, cancellationToken);
+            }
+
+            request.Headers.Authorization = BearerHeader(token);
+            request.Options.Set(OnTheWireKey, true);
+            var response = await base.SendAsync(request, cancellationToken);
+            request.Options.Set(OnTheWireKey, false);
+            if (response.StatusCode != HttpStatusCode.Unauthorized)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            return await AfterRefusedTokenAsync(request, credentials, token, cancellationToken);
+        }
+
+        return await SendWithKeyReadAgainOnRefusalAsync(request, credentials, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> AfterRefusedTokenAsync(HttpRequestMessage request, SinchCredentials credentials, string refused, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var renewed = await tokens.GetTokenAsync(credentials, rejectedToken: refused, cancellationToken);
+            request.Headers.Authorization = BearerHeader(renewed);
+            var response = await SendOnTheWireAsync(request, cancellationToken);
+            if (response.StatusCode != HttpStatusCode.Unauthorized)
+            {
+                return response;
+            }
+
+            response.Dispose();
+        }
+        catch (SinchAuthenticationException)
+        {
+            // The token endpoint refused the key: read it again below.
+        }
+
+        return await SendWithKeyReadAgainAsync(request, credentials, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendWithKeyReadAgainOnRefusalAsync(HttpRequestMessage request, SinchCredentials credentials, CancellationToken cancellationToken)
+    {
         try
         {
             var response = await SendAuthenticatedAsync(request, credentials, cancellationToken);
@@ -52,11 +105,16 @@ public sealed partial class SinchAuthenticationHandler(
         }
         catch (SinchAuthenticationException)
         {
-            // The token endpoint refused the key: fall through to reading it again.
+            // The token endpoint refused the key: read it again below.
         }
 
-        // The key may have been rotated in the vault since it was cached: read it again, once. A second refusal is the
-        // caller's answer (a 401, or the token endpoint's SinchAuthenticationException).
+        return await SendWithKeyReadAgainAsync(request, credentials, cancellationToken);
+    }
+
+    // The key may have been rotated in the vault since it was cached: read it again, once. A second refusal is the
+    // caller's answer (a 401, or the token endpoint's SinchAuthenticationException).
+    private async Task<HttpResponseMessage> SendWithKeyReadAgainAsync(HttpRequestMessage request, SinchCredentials credentials, CancellationToken cancellationToken)
+    {
         LogKeyRefused(logger);
         var refreshed = await credentialStore.RefreshAsync(credentials, cancellationToken);
         return await SendAuthenticatedAsync(request, refreshed, cancellationToken);

@@ -89,6 +89,48 @@ public sealed class ResiliencePolicyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_circuit_counts_successful_sends_too_so_a_minority_of_failures_keeps_it_closed()
+    {
+        // Sends that succeed at once skip the retry pipeline; the breaker must still count them, or four failures among
+        // sixteen sends (25 %, under the 50 % that opens it) would read as four out of four and open the circuit.
+        var settings = SenderHost.SettingsFor(_sinch);
+        settings["Sinch:MaxRetries"] = "0";
+        settings["Sinch:CircuitBreakerMinimumThroughput"] = "4";
+        settings["Sinch:CircuitBreakerBreakDuration"] = "00:00:30";
+        await using var host = SenderHost.Create(settings);
+        var failure = FakeResponse.SinchError(500, "INTERNAL", "boom");
+        var success = FakeResponse.Slow(TimeSpan.Zero);
+        _sinch.Script([.. Enumerable.Range(0, 16).Select(i => i % 4 == 0 ? failure : success)]);
+        var service = host.Get<SendService>();
+
+        var outcomes = new List<SendOutcome>();
+        for (var i = 0; i < 17; i++)
+        {
+            outcomes.Add(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+        }
+
+        Assert.Equal(17, _sinch.SendRequests.Count);
+        Assert.Equal(13, outcomes.Count(o => o is SendOutcome.Accepted));
+        Assert.DoesNotContain(outcomes, o => o is SendOutcome.Transient { Reason: var reason } && reason.Contains("circuit open", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_first_attempt_answered_503_is_retried_after_its_Retry_After_within_one_send()
+    {
+        var settings = SenderHost.SettingsFor(_sinch);
+        settings["Sinch:MaxRetries"] = "2";
+        settings["Sinch:MaxRetryDelay"] = "00:00:05";
+        await using var host = SenderHost.Create(settings);
+        _sinch.Script(FakeResponse.Unavailable(retryAfterSeconds: 1));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+
+        Assert.Equal(2, _sinch.SendRequests.Count);
+        Assert.True(started.Elapsed >= TimeSpan.FromSeconds(0.9), $"the retry came after {started.Elapsed}, before the 1 s Sinch asked for");
+    }
+
+    [Fact]
     public async Task Every_log_line_of_a_send_carries_the_correlation_id_and_identities_are_masked()
     {
         await using var host = SenderHost.Create(SenderHost.SettingsFor(_sinch));
