@@ -63,6 +63,7 @@ public static class ConversationSenderServiceCollectionExtensions
         services.TryAddSingleton<CallbackProcessor>();
         services.TryAddSingleton<SendService>();
         services.TryAddSingleton<SendReconciler>();
+        services.AddHostedService<SenderWarmUp>();
         services.AddMetrics();
         services.TryAddSingleton<SenderMetrics>();
         services.TryAddSingleton<StorageClientFactory>();

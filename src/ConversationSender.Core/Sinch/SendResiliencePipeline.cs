@@ -29,6 +29,7 @@ public sealed class SendResiliencePipeline
     private readonly SendRateLimiter _limiter;
     private readonly TimeProvider _time;
     private readonly CircuitBreakerStateProvider _circuit = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<CancellationTokenSource> _timeouts = new();
     private readonly ResiliencePipeline<HttpResponseMessage> _breaker;
     private readonly ResiliencePipeline<HttpResponseMessage> _attempt;
     private readonly ResiliencePipeline<HttpResponseMessage> _retries;
@@ -100,7 +101,8 @@ public sealed class SendResiliencePipeline
         var budget = _sinch.AttemptTimeout < _sinch.TotalTimeout ? _sinch.AttemptTimeout : _sinch.TotalTimeout;
         var callerToken = context.CancellationToken;
         Outcome<HttpResponseMessage> outcome;
-        using (var timeout = callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken) : new CancellationTokenSource())
+        var timeout = RentTimeout();
+        using (callerToken.UnsafeRegister(static cts => ((CancellationTokenSource)cts!).Cancel(), timeout))
         using (var timer = _time == TimeProvider.System ? null : _time.CreateTimer(static cts => ((CancellationTokenSource)cts!).Cancel(), timeout, budget, Timeout.InfiniteTimeSpan))
         {
             if (timer is null)
@@ -122,6 +124,8 @@ public sealed class SendResiliencePipeline
             }
         }
 
+        ReturnTimeout(timeout);
+
         // The breaker counts this attempt as if it had run inside it; if the circuit opened meanwhile, it already knows.
         await _breaker.ExecuteOutcomeAsync(static (_, known) => ValueTask.FromResult(known), context, outcome);
 
@@ -129,6 +133,21 @@ public sealed class SendResiliencePipeline
         return _sinch.MaxRetries > 0 && remaining > TimeSpan.Zero && ShouldRetry(outcome, _sinch)
             ? await RunRetriesAsync(attempt, context, state, outcome, remaining)
             : outcome;
+    }
+
+    // One timer source per concurrent first attempt, reset and reused (as Polly pools its own): a send allocates none.
+    private CancellationTokenSource RentTimeout() => _timeouts.TryDequeue(out var pooled) ? pooled : new CancellationTokenSource();
+
+    private void ReturnTimeout(CancellationTokenSource timeout)
+    {
+        if (timeout.TryReset() && _timeouts.Count < 1024)
+        {
+            _timeouts.Enqueue(timeout);
+        }
+        else
+        {
+            timeout.Dispose();
+        }
     }
 
     private async ValueTask<Outcome<HttpResponseMessage>> RunRetriesAsync<TState>(

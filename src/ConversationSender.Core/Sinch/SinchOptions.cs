@@ -28,6 +28,9 @@ public sealed class SinchOptions
 
     public string? KeySecret { get; set; }
 
+    /// <summary>Read the credentials and fetch a token in the background at start-up, before the first send needs them.</summary>
+    public bool WarmUpOnStart { get; set; } = true;
+
     /// <summary>One HTTP attempt; a send that times out is not retried because Sinch may have accepted it.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);

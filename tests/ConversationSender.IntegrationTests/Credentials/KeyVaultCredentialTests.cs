@@ -55,6 +55,26 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
         Assert.Contains("https://vault.localhost/.default", host.AzureCredential.RequestedScopes);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_start_up_warm_up_reads_the_credentials_and_fetches_a_token_so_the_first_send_waits_for_neither(bool warmUp)
+    {
+        await using var host = CreateHost(s => s["Sinch:WarmUpOnStart"] = warmUp ? "true" : "false");
+        var warmUpService = host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<SenderWarmUp>().Single();
+
+        await warmUpService.StartAsync(CancellationToken.None);
+        await warmUpService.ExecuteTask!;
+
+        Expect.All(SecretNames, name => Assert.Equal(warmUp ? 1 : 0, _vault.ReadsOf(name)));
+        Assert.Equal(warmUp ? 1 : 0, _sinch.TokenRequests.Count);
+        Assert.Empty(_sinch.SendRequests); // nothing is sent to Sinch's API
+        Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+        Expect.All(SecretNames, name => Assert.Equal(1, _vault.ReadsOf(name)));
+        Assert.Single(_sinch.TokenRequests);
+        await warmUpService.StopAsync(CancellationToken.None);
+    }
+
     [Fact]
     public async Task Values_are_read_again_after_the_cache_duration()
     {
