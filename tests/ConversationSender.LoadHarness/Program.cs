@@ -21,15 +21,34 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 // dotnet run -c Release --project tests/ConversationSender.LoadHarness -- [--messages 20000] [--concurrency 1,16,64] [--queue-messages 2000] [--sandbox-process] [--markdown run.md] [--update-docs] [--decompose]
+// --cold-start [runs] publishes the harness ReadyToRun and JIT-only and times process start → first accepted send.
 // --decompose measures the same post through each layer (bare HttpClient, the product's HttpClient, ConversationClient,
 // SendService) instead of the report, to show where the product's cost lies.
 // --update-docs writes the report below into docs/performance.md (its "load-harness" section, or
 // "load-harness-out-of-process" with --sandbox-process), as printed.
 // --sandbox-process runs the sandbox in its own process: in-process it competes with the client for the two cores.
+if (args.Length > 0 && args[0] == ColdStart.ChildFlag)
+{
+    await ColdStart.RunChildAsync(args[1], warmUp: args[2] == "warm-up");
+    return;
+}
+
 var arguments = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal)).ToDictionary(p => p.a[2..], p => p.i + 1 < args.Length ? args[p.i + 1] : "");
 var messages = int.Parse(arguments.GetValueOrDefault("messages", "20000"), CultureInfo.InvariantCulture);
 var concurrencies = arguments.GetValueOrDefault("concurrency", "1,16,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
 var queueMessages = int.Parse(arguments.GetValueOrDefault("queue-messages", "2000"), CultureInfo.InvariantCulture);
+
+if (arguments.TryGetValue("cold-start", out var coldStartRuns))
+{
+    var coldStart = await ColdStart.CompareAsync(int.TryParse(coldStartRuns, CultureInfo.InvariantCulture, out var runs) ? runs : 10);
+    Console.WriteLine(coldStart);
+    if (arguments.ContainsKey("update-docs"))
+    {
+        GeneratedDocSection.Replace(RepositoryRoot.File("docs", "performance.md"), "cold-start", coldStart);
+    }
+
+    return;
+}
 
 var outOfProcess = arguments.ContainsKey("sandbox-process");
 var sandboxOptions = new SandboxOptions { MaxCaptured = 100, ProjectId = "load-project", AppId = "01LOADAPP00000000000000001" };
