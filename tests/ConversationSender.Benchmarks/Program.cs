@@ -24,7 +24,9 @@ foreach (var summary in summaries)
     if (updateDocs)
     {
         var report = File.ReadAllText(Directory.GetFiles(summary.ResultsDirectoryPath, "*-report-github.md").Single(f => f.Contains(benchmark.Name, StringComparison.Ordinal)));
-        var section = benchmark == typeof(HostileInputBenchmarks) ? "hostile-input" : "benchmarks";
+        var section = benchmark == typeof(HostileInputBenchmarks) ? "hostile-input"
+            : benchmark == typeof(SendServiceBenchmarks) ? "send-service-benchmarks"
+            : "benchmarks";
         GeneratedDocSection.Replace(RepositoryRoot.File("docs", "performance.md"), section, $"{GeneratedDocSection.MachineLine()}\n\n{report}\n{triage}");
     }
 }

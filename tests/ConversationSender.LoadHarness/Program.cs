@@ -22,6 +22,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 // dotnet run -c Release --project tests/ConversationSender.LoadHarness -- [--messages 20000] [--concurrency 1,16,64] [--queue-messages 2000] [--sandbox-process] [--markdown run.md] [--update-docs] [--decompose]
 // --cold-start [runs] publishes the harness ReadyToRun and JIT-only and times process start → first accepted send.
+// --queue-sweep runs the queue function under the host's batchSize/newBatchThreshold settings against Sinch latencies.
 // --decompose measures the same post through each layer (bare HttpClient, the product's HttpClient, ConversationClient,
 // SendService) instead of the report, to show where the product's cost lies.
 // --update-docs writes the report below into docs/performance.md (its "load-harness" section, or
@@ -45,6 +46,19 @@ if (arguments.TryGetValue("cold-start", out var coldStartRuns))
     if (arguments.ContainsKey("update-docs"))
     {
         GeneratedDocSection.Replace(RepositoryRoot.File("docs", "performance.md"), "cold-start", coldStart);
+    }
+
+    return;
+}
+
+if (arguments.ContainsKey("queue-sweep"))
+{
+    await using var sweepAzurite = await AzuriteProcess.StartAsync();
+    var sweep = await QueueSweep.RunAsync(sweepAzurite.ConnectionString);
+    Console.WriteLine(sweep);
+    if (arguments.ContainsKey("update-docs"))
+    {
+        GeneratedDocSection.Replace(RepositoryRoot.File("docs", "performance.md"), "queue-sweep", sweep);
     }
 
     return;
@@ -160,6 +174,13 @@ if (arguments.ContainsKey("decompose"))
         await LoadRunner.RunAsync("warm-up", 500, 8, send);
     }
 
+    var decomposition = new StringBuilder();
+    decomposition.AppendLine(GeneratedDocSection.MachineLine());
+    decomposition.AppendLine();
+    decomposition.AppendLine(CultureInfo.InvariantCulture, $"{messages} messages per run, the four layers alternated five times per C (medians shown); sandbox on loopback {(outOfProcess ? "in its own process" : "in the same process")}.");
+    decomposition.AppendLine();
+    decomposition.AppendLine("| C | layer | msg/s | ratio to bare | µs per message per worker | bytes/msg |");
+    decomposition.AppendLine("|---:|---|---:|---:|---:|---:|");
     foreach (var concurrency in concurrencies)
     {
         var results = layers.Select(_ => new List<RunResult>()).ToArray();
@@ -176,7 +197,13 @@ if (arguments.ContainsKey("decompose"))
         for (var layer = 0; layer < layers.Length; layer++)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {layers[layer].Name,-50} {medians[layer].PerSecond,8:F0} msg/s  ratio {medians[layer].PerSecond / medians[0].PerSecond:F2}  {1e6 / medians[layer].PerSecond * concurrency,7:F1} µs/msg per worker  {medians[layer].BytesPerMessage,6:F0} B/msg"));
+            decomposition.AppendLine(CultureInfo.InvariantCulture, $"| {concurrency} | {layers[layer].Name} | {medians[layer].PerSecond:F0} | {medians[layer].PerSecond / medians[0].PerSecond:F2} | {1e6 / medians[layer].PerSecond * concurrency:F1} | {medians[layer].BytesPerMessage:F0} |");
         }
+    }
+
+    if (arguments.ContainsKey("update-docs"))
+    {
+        GeneratedDocSection.Replace(RepositoryRoot.File("docs", "performance.md"), "decompose", decomposition.ToString());
     }
 
     return;

@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Azure.Core;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using ConversationSender.Functions;
+using ConversationSender.Sandbox;
+using ConversationSender.Storage;
+using ConversationSender.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ConversationSender.LoadHarness;
+
+/// <summary>
+/// The queue trigger's <c>batchSize</c> / <c>newBatchThreshold</c> swept against Azurite and a sandbox that answers
+/// after a Sinch-like latency. A listener like the host's receives up to batchSize messages, runs them at once through
+/// the queue function, and receives again when no more than newBatchThreshold are still running; so at most
+/// batchSize + newBatchThreshold run per instance. Reports msg/s and the p99 of receive → deleted per message, the
+/// process's CPU time per message and its working set: what one instance can do, and what it costs.
+/// </summary>
+internal static class QueueSweep
+{
+    private static readonly (int BatchSize, int Threshold)[] Settings = [(1, 0), (4, 2), (8, 4), (16, 8), (32, 16)];
+    private static readonly TimeSpan[] Latencies = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300)];
+
+    public static async Task<string> RunAsync(string azuriteConnectionString)
+    {
+        await using var sandbox = await SinchSandbox.StartAsync(configure: o =>
+        {
+            o.MaxCaptured = 100;
+            o.ProjectId = "sweep-project";
+            o.AppId = "01SWEEPAPP0000000000000001";
+        });
+        // Unmeasured: the JIT's background recompilation of the hot path would otherwise bill the first setting's CPU.
+        sandbox.DefaultSendResponse = FakeResponse.Slow(Latencies[0]);
+        await RunOneAsync(sandbox, azuriteConnectionString, 16, 8, 300, maxSendsPerSecond: 0);
+
+        var rows = new List<string>();
+        var limited = "";
+        foreach (var latency in Latencies)
+        {
+            sandbox.DefaultSendResponse = FakeResponse.Slow(latency);
+            foreach (var (batchSize, threshold) in Settings)
+            {
+                var messages = Math.Clamp(25 * (batchSize + threshold), 60, 1000);
+                var run = await RunOneAsync(sandbox, azuriteConnectionString, batchSize, threshold, messages, maxSendsPerSecond: 0);
+                rows.Add(Row(latency, batchSize, threshold, "off", run));
+                Console.WriteLine(rows[^1]);
+            }
+        }
+
+        // The product's default: the instance's rate limiter, not its concurrency, bounds the rate.
+        sandbox.DefaultSendResponse = FakeResponse.Slow(Latencies[^1]);
+        var defaults = await RunOneAsync(sandbox, azuriteConnectionString, 16, 8, 600, maxSendsPerSecond: 50);
+        limited = Row(Latencies[^1], 16, 8, "50/s (default)", defaults);
+        Console.WriteLine(limited);
+
+        var report = new StringBuilder();
+        report.AppendLine(GeneratedDocSection.MachineLine());
+        report.AppendLine();
+        report.AppendLine("One process (one instance) draining Azurite through the queue function with the product's defaults (idempotency claim and completion in table storage); the sandbox answers each send after the latency shown. CPU time is the whole process's (the product, the Azure SDK clients and the in-process sandbox) divided by the messages; working set at the end of the run.");
+        report.AppendLine();
+        report.AppendLine("| Sinch latency | batchSize | newBatchThreshold | in flight (max) | rate limit | msg/s | p50 ms | p99 ms | CPU ms/msg | working set MB |");
+        report.AppendLine("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
+        foreach (var row in rows)
+        {
+            report.AppendLine(row);
+        }
+
+        report.AppendLine(limited);
+        return report.ToString();
+    }
+
+    private static string Row(TimeSpan latency, int batchSize, int threshold, string limit, SweepResult run) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"| {latency.TotalMilliseconds:F0} ms | {batchSize} | {threshold} | {batchSize + threshold} | {limit} | {run.PerSecond:F0} | {run.P50:F0} | {run.P99:F0} | {run.CpuMsPerMessage:F2} | {run.WorkingSetMb:F0} |");
+
+    private static async Task<SweepResult> RunOneAsync(SinchSandbox sandbox, string connectionString, int batchSize, int threshold, int count, double maxSendsPerSecond)
+    {
+        var queueName = "sweep-" + Guid.NewGuid().ToString("N")[..10];
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Sinch:ConversationBaseUrl"] = sandbox.BaseUrl.ToString(),
+            ["Sinch:AuthBaseUrl"] = sandbox.BaseUrl.ToString(),
+            ["Sinch:ProjectId"] = "sweep-project",
+            ["Sinch:AppId"] = "01SWEEPAPP0000000000000001",
+            ["Sinch:KeyId"] = sandbox.Options.KeyId,
+            ["Sinch:KeySecret"] = sandbox.KeySecret,
+            ["Sinch:MaxSendsPerSecond"] = maxSendsPerSecond.ToString(CultureInfo.InvariantCulture),
+            ["SendQueueStorage"] = connectionString,
+            ["SendQueueName"] = queueName,
+        }).Build();
+        await using var provider = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration)
+            .AddSingleton<TokenCredential>(new FakeTokenCredential()).AddSenderServices(configuration).BuildServiceProvider();
+
+        var producer = provider.GetRequiredService<StorageClientFactory>().CreateQueue(queueName);
+        await producer.CreateIfNotExistsAsync();
+        var body = BinaryData.FromString("""{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "Your code is 123456" }""");
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, ct) => await producer.SendMessageAsync(body, cancellationToken: ct));
+
+        var function = ActivatorUtilities.CreateInstance<SendMessageQueueFunction>(provider);
+        var raw = new QueueClient(connectionString, queueName);
+
+        // One send first: tables created, token fetched, code jitted, as on an instance that has been running.
+        await function.RunAsync(QueuesModelFactory.QueueMessage("warm", "warm", body, 1), CancellationToken.None);
+
+        var latencies = new ConcurrentBag<double>();
+        var inFlight = 0;
+        var done = 0;
+        using var finished = new SemaphoreSlim(0);
+        var running = new List<Task>();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        while (Volatile.Read(ref done) < count)
+        {
+            while (Volatile.Read(ref inFlight) > threshold)
+            {
+                await finished.WaitAsync();
+            }
+
+            QueueMessage[] batch = (await raw.ReceiveMessagesAsync(batchSize, TimeSpan.FromMinutes(5))).Value;
+            if (batch.Length == 0)
+            {
+                await Task.Delay(5);
+                continue;
+            }
+
+            foreach (var message in batch)
+            {
+                Interlocked.Increment(ref inFlight);
+                running.Add(Task.Run(async () =>
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    var decoded = BinaryData.FromBytes(Convert.FromBase64String(message.Body.ToString()));
+                    await function.RunAsync(QueuesModelFactory.QueueMessage(message.MessageId, message.PopReceipt, decoded, message.DequeueCount, message.NextVisibleOn, message.InsertedOn, message.ExpiresOn), CancellationToken.None);
+                    await raw.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                    latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    Interlocked.Decrement(ref inFlight);
+                    Interlocked.Increment(ref done);
+                    finished.Release();
+                }));
+            }
+        }
+
+        await Task.WhenAll(running);
+        clock.Stop();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var sorted = latencies.Order().ToArray();
+        return new SweepResult(
+            count / clock.Elapsed.TotalSeconds,
+            LoadRunner.Percentile(sorted, 0.5),
+            LoadRunner.Percentile(sorted, 0.99),
+            cpu.TotalMilliseconds / count,
+            Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0);
+    }
+
+    private sealed record SweepResult(double PerSecond, double P50, double P99, double CpuMsPerMessage, double WorkingSetMb);
+}
