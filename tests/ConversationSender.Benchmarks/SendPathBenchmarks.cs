@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using ConversationSender.Sandbox;
 using ConversationSender.Sending;
 using ConversationSender.Sinch;
+using ConversationSender.Testing;
 using ConversationSender.Validation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,16 +37,9 @@ public class SendPathBenchmarks
         _sandbox = await SinchSandbox.StartAsync();
         _sandbox.Options.ProjectId = "bench-project";
         _sandbox.Options.AppId = "01BENCHAPP0000000000000001";
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Sinch:ConversationBaseUrl"] = _sandbox.BaseUrl.ToString(),
-            ["Sinch:AuthBaseUrl"] = _sandbox.BaseUrl.ToString(),
-            ["Sinch:ProjectId"] = "bench-project",
-            ["Sinch:AppId"] = "01BENCHAPP0000000000000001",
-            ["Sinch:KeyId"] = _sandbox.Options.KeyId,
-            ["Sinch:KeySecret"] = _sandbox.KeySecret,
-            ["Sinch:MaxSendsPerSecond"] = "0",
-        }).Build();
+        var settings = SenderSettings.PointingAt(_sandbox.BaseUrl, "bench-project", "01BENCHAPP0000000000000001", _sandbox.Options.KeyId, _sandbox.KeySecret);
+        settings["Sinch:MaxSendsPerSecond"] = "0";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         _services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddConversationSender(configuration).BuildServiceProvider();
         _sendService = _services.GetRequiredService<SendService>();
         // A benchmark of refusals would measure nothing: the setup must be one Sinch accepts.

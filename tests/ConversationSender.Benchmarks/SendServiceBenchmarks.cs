@@ -5,6 +5,7 @@ using ConversationSender.Sending;
 using ConversationSender.Sinch;
 using ConversationSender.Validation;
 using Microsoft.Extensions.Configuration;
+using ConversationSender.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ConversationSender.Benchmarks;
@@ -30,16 +31,9 @@ public class SendServiceBenchmarks
     [GlobalSetup]
     public async Task SetUpAsync()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Sinch:ConversationBaseUrl"] = "https://in-memory.invalid/",
-            ["Sinch:AuthBaseUrl"] = "https://in-memory.invalid/",
-            ["Sinch:ProjectId"] = "bench-project",
-            ["Sinch:AppId"] = "01BENCHAPP0000000000000001",
-            ["Sinch:KeyId"] = "bench-key",
-            ["Sinch:KeySecret"] = "bench-secret",
-            ["Sinch:MaxSendsPerSecond"] = "0",
-        }).Build();
+        var settings = SenderSettings.PointingAt(new Uri("https://in-memory.invalid/"), "bench-project", "01BENCHAPP0000000000000001", "bench-key", "bench-secret");
+        settings["Sinch:MaxSendsPerSecond"] = "0";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddConversationSender(configuration);
         services.AddHttpClient<ConversationClient>().ConfigurePrimaryHttpMessageHandler(() => new InMemorySinch());
         services.AddHttpClient(OAuthTokenProvider.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new InMemorySinch());

@@ -25,17 +25,10 @@ internal static class ColdStart
     public static async Task RunChildAsync(string sandboxUrl, bool warmUp)
     {
         var builder = FunctionsApplication.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Sinch:ConversationBaseUrl"] = sandboxUrl,
-            ["Sinch:AuthBaseUrl"] = sandboxUrl,
-            ["Sinch:ProjectId"] = "cold-project",
-            ["Sinch:AppId"] = "01COLDAPP00000000000000001",
-            ["Sinch:KeyId"] = new SandboxOptions().KeyId,
-            ["Sinch:KeySecret"] = new SandboxOptions().KeySecret,
-            ["Sinch:WarmUpOnStart"] = warmUp ? "true" : "false",
-            ["Functions:Worker:HostEndpoint"] = "http://127.0.0.1:9",
-        });
+        var settings = SenderSettings.PointingAt(new Uri(sandboxUrl), "cold-project", "01COLDAPP00000000000000001", new SandboxOptions().KeyId, new SandboxOptions().KeySecret);
+        settings["Sinch:WarmUpOnStart"] = warmUp ? "true" : "false";
+        settings["Functions:Worker:HostEndpoint"] = "http://127.0.0.1:9";
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.ConfigureSender();
         using var host = builder.Build();
         foreach (var service in host.Services.GetServices<IHostedService>().OfType<SenderWarmUp>())

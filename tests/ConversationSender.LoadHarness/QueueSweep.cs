@@ -81,18 +81,11 @@ internal static class QueueSweep
     private static async Task<SweepResult> RunOneAsync(SinchSandbox sandbox, string connectionString, int batchSize, int threshold, int count, double maxSendsPerSecond)
     {
         var queueName = "sweep-" + Guid.NewGuid().ToString("N")[..10];
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Sinch:ConversationBaseUrl"] = sandbox.BaseUrl.ToString(),
-            ["Sinch:AuthBaseUrl"] = sandbox.BaseUrl.ToString(),
-            ["Sinch:ProjectId"] = "sweep-project",
-            ["Sinch:AppId"] = "01SWEEPAPP0000000000000001",
-            ["Sinch:KeyId"] = sandbox.Options.KeyId,
-            ["Sinch:KeySecret"] = sandbox.KeySecret,
-            ["Sinch:MaxSendsPerSecond"] = maxSendsPerSecond.ToString(CultureInfo.InvariantCulture),
-            ["SendQueueStorage"] = connectionString,
-            ["SendQueueName"] = queueName,
-        }).Build();
+        var settings = SenderSettings.PointingAt(sandbox.BaseUrl, "sweep-project", "01SWEEPAPP0000000000000001", sandbox.Options.KeyId, sandbox.KeySecret);
+        settings["Sinch:MaxSendsPerSecond"] = maxSendsPerSecond.ToString(CultureInfo.InvariantCulture);
+        settings["SendQueueStorage"] = connectionString;
+        settings["SendQueueName"] = queueName;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         await using var provider = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration)
             .AddSingleton<TokenCredential>(new FakeTokenCredential()).AddSenderServices(configuration).BuildServiceProvider();
 

@@ -66,7 +66,7 @@ public sealed partial class SinchAuthenticationHandler(
             return await AfterRefusedTokenAsync(request, credentials, token, cancellationToken);
         }
 
-        return await SendWithKeyReadAgainOnRefusalAsync(request, credentials, cancellationToken);
+        return await SendBasicAsync(request, credentials, cancellationToken);
     }
 
     private async Task<HttpResponseMessage> AfterRefusedTokenAsync(HttpRequestMessage request, SinchCredentials credentials, string refused, CancellationToken cancellationToken)
@@ -91,23 +91,17 @@ public sealed partial class SinchAuthenticationHandler(
         return await SendWithKeyReadAgainAsync(request, credentials, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendWithKeyReadAgainOnRefusalAsync(HttpRequestMessage request, SinchCredentials credentials, CancellationToken cancellationToken)
+    // Basic has no token to renew: a 401 is the key's refusal at once.
+    private async Task<HttpResponseMessage> SendBasicAsync(HttpRequestMessage request, SinchCredentials credentials, CancellationToken cancellationToken)
     {
-        try
+        request.Headers.Authorization = BasicHeader(credentials);
+        var response = await SendOnTheWireAsync(request, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
-            var response = await SendAuthenticatedAsync(request, credentials, cancellationToken);
-            if (response.StatusCode != HttpStatusCode.Unauthorized)
-            {
-                return response;
-            }
-
-            response.Dispose();
-        }
-        catch (SinchAuthenticationException)
-        {
-            // The token endpoint refused the key: read it again below.
+            return response;
         }
 
+        response.Dispose();
         return await SendWithKeyReadAgainAsync(request, credentials, cancellationToken);
     }
 

@@ -46,20 +46,14 @@ public sealed class SenderHost : IAsyncDisposable
 
     public static Dictionary<string, string?> SettingsFor(SinchSandbox sinch)
     {
-        return new()
-        {
-            ["Sinch:ConversationBaseUrl"] = sinch.BaseUrl.ToString(),
-            ["Sinch:AuthBaseUrl"] = sinch.BaseUrl.ToString(),
-            ["Sinch:ProjectId"] = ProjectId,
-            ["Sinch:AppId"] = AppId,
-            ["Sinch:KeyId"] = SinchSandbox.DefaultKeyId,
-            ["Sinch:KeySecret"] = sinch.KeySecret,
-            ["Sinch:AttemptTimeout"] = "00:00:10",
-            ["Sinch:TotalTimeout"] = "00:00:30",
-            ["Sinch:MaxRetries"] = "2",
-            ["Sinch:RetryBaseDelay"] = "00:00:00.010",
-            ["Sinch:MaxRetryDelay"] = "00:00:00.200",
-        };
+        // The suite's timing: short retry delays, so that retries do not slow it down.
+        var settings = SenderSettings.PointingAt(sinch.BaseUrl, ProjectId, AppId, SinchSandbox.DefaultKeyId, sinch.KeySecret);
+        settings["Sinch:AttemptTimeout"] = "00:00:10";
+        settings["Sinch:TotalTimeout"] = "00:00:30";
+        settings["Sinch:MaxRetries"] = "2";
+        settings["Sinch:RetryBaseDelay"] = "00:00:00.010";
+        settings["Sinch:MaxRetryDelay"] = "00:00:00.200";
+        return settings;
     }
 
     public static SenderHost Create(Dictionary<string, string?> settings, Action<IServiceCollection>? configure = null)

@@ -67,11 +67,7 @@ public sealed class ResiliencePolicyTests : IAsyncLifetime
     [Fact]
     public async Task An_open_circuit_fails_fast_without_calling_sinch()
     {
-        var settings = SenderHost.SettingsFor(_sinch);
-        settings["Sinch:MaxRetries"] = "0";
-        settings["Sinch:CircuitBreakerMinimumThroughput"] = "4";
-        settings["Sinch:CircuitBreakerBreakDuration"] = "00:00:30";
-        await using var host = SenderHost.Create(settings);
+        await using var host = SenderHost.Create(BreakerSettings());
         _sinch.DefaultSendResponse = FakeResponse.SinchError(500, "INTERNAL", "boom");
         var service = host.Get<SendService>();
 
@@ -93,11 +89,7 @@ public sealed class ResiliencePolicyTests : IAsyncLifetime
     {
         // Sends that succeed at once skip the retry pipeline; the breaker must still count them, or four failures among
         // sixteen sends (25 %, under the 50 % that opens it) would read as four out of four and open the circuit.
-        var settings = SenderHost.SettingsFor(_sinch);
-        settings["Sinch:MaxRetries"] = "0";
-        settings["Sinch:CircuitBreakerMinimumThroughput"] = "4";
-        settings["Sinch:CircuitBreakerBreakDuration"] = "00:00:30";
-        await using var host = SenderHost.Create(settings);
+        await using var host = SenderHost.Create(BreakerSettings());
         var failure = FakeResponse.SinchError(500, "INTERNAL", "boom");
         var success = FakeResponse.Slow(TimeSpan.Zero);
         _sinch.Script([.. Enumerable.Range(0, 16).Select(i => i % 4 == 0 ? failure : success)]);
@@ -128,6 +120,16 @@ public sealed class ResiliencePolicyTests : IAsyncLifetime
 
         Assert.Equal(2, _sinch.SendRequests.Count);
         Assert.True(started.Elapsed >= TimeSpan.FromSeconds(0.9), $"the retry came after {started.Elapsed}, before the 1 s Sinch asked for");
+    }
+
+    // No retries, and a circuit that may open after four sends: each send is one attempt the breaker counts.
+    private Dictionary<string, string?> BreakerSettings()
+    {
+        var settings = SenderHost.SettingsFor(_sinch);
+        settings["Sinch:MaxRetries"] = "0";
+        settings["Sinch:CircuitBreakerMinimumThroughput"] = "4";
+        settings["Sinch:CircuitBreakerBreakDuration"] = "00:00:30";
+        return settings;
     }
 
     [Fact]
