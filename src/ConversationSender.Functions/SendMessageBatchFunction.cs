@@ -22,16 +22,10 @@ public sealed class SendMessageBatchFunction(SendQueueIntake intake)
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "messages/batch")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var (body, problem) = await JsonRequestBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        var (body, key, problem) = await JsonRequestBody.ReadWithIdempotencyKeyAsync(request, MaxBodyBytes, ProblemTypes.InvalidBatch, cancellationToken);
         if (problem is not null)
         {
             return problem;
-        }
-
-        var (key, keyProblem) = IdempotencyKeyHeader.Read(request, ProblemTypes.InvalidBatch);
-        if (keyProblem is not null)
-        {
-            return keyProblem;
         }
 
         var (items, batchError) = await intake.AcceptBatchAsync(body!, key, cancellationToken);

@@ -23,16 +23,10 @@ public sealed class SendMessageHttpFunction(SendService sendService, SendQueueIn
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "messages")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var (body, problem) = await JsonRequestBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        var (body, key, problem) = await JsonRequestBody.ReadWithIdempotencyKeyAsync(request, MaxBodyBytes, ProblemTypes.InvalidMessage, cancellationToken);
         if (problem is not null)
         {
             return problem;
-        }
-
-        var (key, keyProblem) = Http.IdempotencyKeyHeader.Read(request, ProblemTypes.InvalidMessage);
-        if (keyProblem is not null)
-        {
-            return keyProblem;
         }
 
         switch (request.Query["mode"].ToString())

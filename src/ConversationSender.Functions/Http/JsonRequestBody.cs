@@ -6,6 +6,20 @@ namespace ConversationSender.Functions.Http;
 /// <summary>Reads a JSON request body up to a size limit, or says (as a problem) why it will not.</summary>
 public static class JsonRequestBody
 {
+    /// <summary>The body, and the <c>Idempotency-Key</c> header if one was given; a problem names the first thing wrong.</summary>
+    public static async Task<(BinaryData? Body, string? Key, JsonApiResult? Problem)> ReadWithIdempotencyKeyAsync(
+        HttpRequest request, int maxBytes, string invalidProblemType, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ReadAsync(request, maxBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return (null, null, problem);
+        }
+
+        var (key, keyProblem) = IdempotencyKeyHeader.Read(request, invalidProblemType);
+        return (body, key, keyProblem);
+    }
+
     public static async Task<(BinaryData? Body, JsonApiResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         if (!IsJson(request.ContentType, out var charset))

@@ -13,11 +13,8 @@ namespace ConversationSender.IntegrationTests.Functions;
 /// the caller's document plus <c>app_id</c>, unknown fields inside kinds included.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : SandboxedSenderTest(azurite, "golden-")
 {
-    private readonly string _queueName = "golden-" + Guid.NewGuid().ToString("N")[..12];
-    private SinchSandbox _sinch = null!;
-    private SenderHost _host = null!;
 
     /// <summary>Named by kind, keyed by index (and so by README line): two alike examples are two rows.</summary>
     public static TheoryData<string, int> Examples()
@@ -29,19 +26,6 @@ public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : IAsyncLifet
         }
 
         return data;
-    }
-
-    public async Task InitializeAsync()
-    {
-        _sinch = await SinchSandbox.StartAsync();
-        var settings = SenderHost.SettingsFor(_sinch, azurite.ConnectionString, _queueName);
-        _host = SenderHost.Create(settings);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _sinch.DisposeAsync();
     }
 
     [Fact]
@@ -57,11 +41,11 @@ public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : IAsyncLifet
     public async Task Over_http_sinch_receives_the_example_plus_app_id(string kind, int index)
     {
         var example = ReadmeExamples.Messages[index];
-        var context = HttpInvoker.Request(_host, example);
-        var answer = await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
+        var context = HttpInvoker.Request(Host, example);
+        var answer = await HttpInvoker.ExecuteAsync(context, await Host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
 
         Assert.True(answer.Status == 200, $"{kind}: HTTP {answer.Status}");
-        JsonAssert.Equal(Expected(example), Assert.Single(_sinch.SendRequests).Body);
+        JsonAssert.Equal(Expected(example), Assert.Single(Sinch.SendRequests).Body);
     }
 
     [Theory]
@@ -69,17 +53,17 @@ public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : IAsyncLifet
     public async Task Over_the_queue_sinch_receives_the_example_plus_app_id(string kind, int index)
     {
         var example = ReadmeExamples.Messages[index];
-        var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
+        var producer = Host.Get<StorageClientFactory>().CreateQueue(QueueName);
         await producer.CreateIfNotExistsAsync();
         await producer.SendMessageAsync(example);
-        var received = (await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value;
+        var received = (await new QueueClient(Azurite.ConnectionString, QueueName).ReceiveMessageAsync()).Value;
         var message = HostQueueMessages.Decode(received);
 
-        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
+        await Host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
 
-        Assert.True(_sinch.SendRequests.Count == 1, $"{kind}: Sinch saw {_sinch.SendRequests.Count} sends");
-        var key = JsonNode.Parse(example)!["idempotency_key"]?.GetValue<string>() ?? $"queue:{_queueName}:{message.MessageId}";
-        JsonAssert.Equal(Expected(example, key), _sinch.SendRequests[0].Body);
+        Assert.True(Sinch.SendRequests.Count == 1, $"{kind}: Sinch saw {Sinch.SendRequests.Count} sends");
+        var key = JsonNode.Parse(example)!["idempotency_key"]?.GetValue<string>() ?? $"queue:{QueueName}:{message.MessageId}";
+        JsonAssert.Equal(Expected(example, key), Sinch.SendRequests[0].Body);
     }
 
     // A queued message is always keyed: without metadata of its own it carries the sender's marker (to be found again).

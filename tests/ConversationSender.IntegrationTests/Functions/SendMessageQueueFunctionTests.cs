@@ -16,25 +16,9 @@ namespace ConversationSender.IntegrationTests.Functions;
 /// raw and base64-decoded as the Functions host does, and handed to the function as a <see cref="QueueMessage"/>.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : SandboxedSenderTest(azurite, "send-")
 {
     private const string ValidMessage = """{ "to": { "channel": "WHATSAPP", "identity": "46701234567" }, "text": "Your order has shipped" }""";
-
-    private readonly string _queueName = "send-" + Guid.NewGuid().ToString("N")[..12];
-    private SinchSandbox _sinch = null!;
-    private SenderHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _sinch = await SinchSandbox.StartAsync();
-        _host = CreateHost();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _sinch.DisposeAsync();
-    }
 
     [Fact]
     public async Task The_products_producer_writes_base64_that_the_trigger_decodes_and_sends()
@@ -43,15 +27,15 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
         var (message, raw) = await ReceiveAsTheHostDoesAsync();
 
         Assert.Equal(ValidMessage, Encoding.UTF8.GetString(Convert.FromBase64String(raw)));
-        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
+        await Host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
 
         JsonAssert.Equal($$"""
             { "app_id": "{{SenderHost.AppId}}",
               "recipient": { "identified_by": { "channel_identities": [ { "channel": "WHATSAPP", "identity": "46701234567" } ] } },
               "message": { "text_message": { "text": "Your order has shipped" } },
-              "message_metadata": "{{ConversationSender.Sending.SendService.Marker($"queue:{_queueName}:{message.MessageId}")}}" }
-            """, Assert.Single(_sinch.SendRequests).Body);
-        Assert.Empty(await ReadDeadLettersAsync($"{_queueName}-failed"));
+              "message_metadata": "{{ConversationSender.Sending.SendService.Marker($"queue:{QueueName}:{message.MessageId}")}}" }
+            """, Assert.Single(Sinch.SendRequests).Body);
+        Assert.Empty(await ReadDeadLettersAsync($"{QueueName}-failed"));
     }
 
     [Fact]
@@ -61,9 +45,9 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
         await ProduceAsync(invalid);
         var (message, _) = await ReceiveAsTheHostDoesAsync();
 
-        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
+        await Host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
 
-        var entry = Assert.Single(await ReadDeadLettersAsync($"{_queueName}-failed"));
+        var entry = Assert.Single(await ReadDeadLettersAsync($"{QueueName}-failed"));
         Assert.Equal("rejected", entry.GetProperty("outcome").GetString());
         Assert.Equal("The message is invalid.", entry.GetProperty("reason").GetString());
         var fields = entry.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).ToList();
@@ -71,9 +55,9 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
         Assert.Contains("text", fields);
         Assert.Equal(invalid, entry.GetProperty("original_message").GetString());
         Assert.Equal(message.MessageId, entry.GetProperty("original_message_id").GetString());
-        Assert.Equal(_queueName, entry.GetProperty("queue_name").GetString());
+        Assert.Equal(QueueName, entry.GetProperty("queue_name").GetString());
         Assert.Equal(1, entry.GetProperty("dequeue_count").GetInt64());
-        Assert.Empty(_sinch.Requests);
+        Assert.Empty(Sinch.Requests);
     }
 
     [Fact]
@@ -85,22 +69,22 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
         await ProduceAsync(invalid);
         var (message, _) = await ReceiveAsTheHostDoesAsync();
 
-        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
+        await Host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
 
-        var letters = new QueueClient(azurite.ConnectionString, $"{_queueName}-failed");
+        var letters = new QueueClient(Azurite.ConnectionString, $"{QueueName}-failed");
         var letter = Assert.Single((await letters.PeekMessagesAsync(32)).Value);
         var entry = JsonDocument.Parse(Convert.FromBase64String(letter.Body.ToString())).RootElement;
         Assert.Equal("rejected", entry.GetProperty("outcome").GetString());
         Assert.Contains(entry.GetProperty("errors").EnumerateArray(), e => e.GetProperty("field").GetString() == "to.channel");
         Assert.False(entry.TryGetProperty("original_message", out _));
         var blob = entry.GetProperty("original_message_blob").GetString()!;
-        Assert.StartsWith($"{_queueName}-failed-originals/", blob, StringComparison.Ordinal);
-        var kept = await new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, blob.Split('/')[0]).GetBlobClient(blob.Split('/', 2)[1]).DownloadContentAsync();
+        Assert.StartsWith($"{QueueName}-failed-originals/", blob, StringComparison.Ordinal);
+        var kept = await new Azure.Storage.Blobs.BlobContainerClient(Azurite.ConnectionString, blob.Split('/')[0]).GetBlobClient(blob.Split('/', 2)[1]).DownloadContentAsync();
         Assert.Equal(invalid, kept.Value.Content.ToString());
         Assert.InRange(letter.ExpiresOn!.Value - letter.InsertedOn!.Value, TimeSpan.FromDays(14) - TimeSpan.FromMinutes(1), TimeSpan.FromDays(14) + TimeSpan.FromMinutes(1));
 
         // Replayed onto the send queue exactly as it was first written.
-        var replay = await _host.Get<DeadLetterReplayer>().ReplayAsync(new ReplayRequest(FromPoison: false, MessageIds: null, Max: 10), CancellationToken.None);
+        var replay = await Host.Get<DeadLetterReplayer>().ReplayAsync(new ReplayRequest(FromPoison: false, MessageIds: null, Max: 10), CancellationToken.None);
         Assert.Equal([message.MessageId], replay.Replayed);
         var (again, _) = await ReceiveAsTheHostDoesAsync();
         Assert.Equal(invalid, again.Body.ToString());
@@ -112,9 +96,9 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
         await ProduceAsync("hello, please send this");
         var (message, _) = await ReceiveAsTheHostDoesAsync();
 
-        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
+        await Host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
 
-        var entry = Assert.Single(await ReadDeadLettersAsync($"{_queueName}-failed"));
+        var entry = Assert.Single(await ReadDeadLettersAsync($"{QueueName}-failed"));
         Assert.Equal("hello, please send this", entry.GetProperty("original_message").GetString());
         Assert.Contains("not valid JSON", entry.GetProperty("errors")[0].GetProperty("message").GetString());
     }
@@ -125,23 +109,23 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
     [InlineData(404, "NOT_FOUND")]
     public async Task A_permanent_sinch_refusal_is_dead_lettered_with_sinchs_status(int status, string statusName)
     {
-        _sinch.Script(FakeResponse.SinchError(status, statusName, "refused"));
+        Sinch.Script(FakeResponse.SinchError(status, statusName, "refused"));
         await ProduceAsync(ValidMessage);
         var (message, _) = await ReceiveAsTheHostDoesAsync();
 
-        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
+        await Host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
 
-        var entry = Assert.Single(await ReadDeadLettersAsync($"{_queueName}-failed"));
+        var entry = Assert.Single(await ReadDeadLettersAsync($"{QueueName}-failed"));
         Assert.Equal(status, entry.GetProperty("upstream_status").GetInt32());
         Assert.Equal(statusName, entry.GetProperty("sinch_status").GetString());
         Assert.Contains("refused", entry.GetProperty("reason").GetString());
-        Assert.Single(_sinch.SendRequests);
+        Assert.Single(Sinch.SendRequests);
     }
 
     [Fact]
     public async Task A_transient_failure_queues_a_copy_under_the_same_key_for_later_and_completes_the_original()
     {
-        _sinch.DefaultSendResponse = FakeResponse.Unavailable();
+        Sinch.DefaultSendResponse = FakeResponse.Unavailable();
         await using var host = CreateHost(s => s["SendQueue:RetryBaseDelay"] = "00:00:00.200");
         await ProduceAsync(ValidMessage);
         var (message, _) = await ReceiveAsTheHostDoesAsync();
@@ -152,24 +136,24 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
         var copy = await ReceiveWhenVisibleAsync();
         var envelope = JsonDocument.Parse(copy.Body.ToString()).RootElement;
         Assert.Equal(2, envelope.GetProperty("retry").GetProperty("attempt").GetInt32());
-        Assert.Equal($"queue:{_queueName}:{message.MessageId}", envelope.GetProperty("retry").GetProperty("idempotency_key").GetString());
+        Assert.Equal($"queue:{QueueName}:{message.MessageId}", envelope.GetProperty("retry").GetProperty("idempotency_key").GetString());
         Assert.Contains("503", envelope.GetProperty("retry").GetProperty("last_reason").GetString(), StringComparison.Ordinal);
         Assert.Equal(ValidMessage, envelope.GetProperty("message").GetString()); // the caller's text, to the byte
-        Assert.Empty(await ReadDeadLettersAsync($"{_queueName}-failed"));
+        Assert.Empty(await ReadDeadLettersAsync($"{QueueName}-failed"));
 
         // Sinch is back: the copy is sent, once.
-        _sinch.DefaultSendResponse = null;
+        Sinch.DefaultSendResponse = null;
         await function.RunAsync(copy, CancellationToken.None);
-        Assert.Equal(4, _sinch.SendRequests.Count); // 3 tries (in-call retries) of attempt 1, then attempt 2
-        Assert.Empty(await ReadDeadLettersAsync($"{_queueName}-failed"));
+        Assert.Equal(4, Sinch.SendRequests.Count); // 3 tries (in-call retries) of attempt 1, then attempt 2
+        Assert.Empty(await ReadDeadLettersAsync($"{QueueName}-failed"));
     }
 
     [Fact]
     public async Task A_message_failing_past_its_maximum_age_is_dead_lettered_with_the_last_reason()
     {
-        _sinch.DefaultSendResponse = FakeResponse.Unavailable();
+        Sinch.DefaultSendResponse = FakeResponse.Unavailable();
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        var settings = SenderHost.SettingsFor(_sinch, azurite.ConnectionString, _queueName);
+        var settings = SenderHost.SettingsFor(Sinch, Azurite.ConnectionString, QueueName);
         settings["SendQueue:RetryBaseDelay"] = "00:00:00.200";
         settings["SendQueue:MaxRetryAge"] = "01:00:00";
         await using var host = SenderHost.Create(settings, s => s.AddSingleton<TimeProvider>(clock));
@@ -185,7 +169,7 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
         {
             await function.RunAsync(next, CancellationToken.None);
             attempts++;
-            if ((await ReadDeadLettersAsync($"{_queueName}-failed")).Count > 0 || attempts == 10)
+            if ((await ReadDeadLettersAsync($"{QueueName}-failed")).Count > 0 || attempts == 10)
             {
                 break;
             }
@@ -194,7 +178,7 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
             next = await ReceiveWhenVisibleAsync();
         }
 
-        var entry = Assert.Single(await ReadDeadLettersAsync($"{_queueName}-failed"));
+        var entry = Assert.Single(await ReadDeadLettersAsync($"{QueueName}-failed"));
         Assert.Equal(4, attempts);
         Assert.Equal("gave_up", entry.GetProperty("outcome").GetString());
         Assert.Contains("after 4 attempts over 60 min", entry.GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -206,7 +190,7 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
     public async Task A_misconfiguration_keeps_the_message_coming_back_and_never_names_the_secret()
     {
         await using var host = CreateHost(s => s["SendQueue:RetryBaseDelay"] = "00:00:00.200");
-        _sinch.KeySecret = "rotated-elsewhere";
+        Sinch.KeySecret = "rotated-elsewhere";
         await ProduceAsync(ValidMessage);
         var (message, _) = await ReceiveAsTheHostDoesAsync();
 
@@ -216,19 +200,19 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
         var reason = JsonDocument.Parse(copy.Body.ToString()).RootElement.GetProperty("retry").GetProperty("last_reason").GetString()!;
         Assert.Contains("Sinch:KeySecret", reason, StringComparison.Ordinal);
         Assert.DoesNotContain("sandbox-key-secret", reason, StringComparison.Ordinal);
-        Assert.Empty(await ReadDeadLettersAsync($"{_queueName}-failed"));
+        Assert.Empty(await ReadDeadLettersAsync($"{QueueName}-failed"));
     }
 
     [Fact]
     public async Task The_dead_letter_queue_name_is_configurable()
     {
-        await using var host = CreateHost(s => s["SendQueue:DeadLetterQueueName"] = _queueName + "-dlq");
+        await using var host = CreateHost(s => s["SendQueue:DeadLetterQueueName"] = QueueName + "-dlq");
         await ProduceAsync("{}");
         var (message, _) = await ReceiveAsTheHostDoesAsync();
 
         await host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
 
-        Assert.Single(await ReadDeadLettersAsync(_queueName + "-dlq"));
+        Assert.Single(await ReadDeadLettersAsync(QueueName + "-dlq"));
     }
 
     [Fact]
@@ -241,16 +225,18 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
         Assert.Equal(SendQueueOptions.ConnectionSettingName, trigger.Connection);
     }
 
-    private SenderHost CreateHost(Action<Dictionary<string, string?>>? adjust = null)
+    protected override SenderHost CreateHost() => CreateHost(adjust: null);
+
+    private SenderHost CreateHost(Action<Dictionary<string, string?>>? adjust)
     {
-        var settings = SenderHost.SettingsFor(_sinch, azurite.ConnectionString, _queueName);
+        var settings = SenderHost.SettingsFor(Sinch, Azurite.ConnectionString, QueueName);
         adjust?.Invoke(settings);
         return SenderHost.Create(settings);
     }
 
     private async Task ProduceAsync(string json)
     {
-        var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
+        var producer = Host.Get<StorageClientFactory>().CreateQueue(QueueName);
         await producer.CreateIfNotExistsAsync();
         await producer.SendMessageAsync(json);
     }
@@ -258,7 +244,7 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
     /// <summary>Receives with no decoding, then decodes base64 as the host's default messageEncoding does.</summary>
     private async Task<(QueueMessage Message, string Raw)> ReceiveAsTheHostDoesAsync()
     {
-        var raw = new QueueClient(azurite.ConnectionString, _queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        var raw = new QueueClient(Azurite.ConnectionString, QueueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
         QueueMessage received = (await raw.ReceiveMessageAsync(TimeSpan.FromMinutes(1))).Value ?? throw new InvalidOperationException("the queue is empty");
         return (HostQueueMessages.Decode(received), received.Body.ToString());
     }
@@ -266,14 +252,14 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : IAsy
     /// <summary>The next message on the send queue once it becomes visible (a copy is queued with a delay).</summary>
     private async Task<QueueMessage> ReceiveWhenVisibleAsync()
     {
-        var raw = new QueueClient(azurite.ConnectionString, _queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        var raw = new QueueClient(Azurite.ConnectionString, QueueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
         var received = await Eventually.UntilResultAsync(async () => (await raw.ReceiveMessageAsync(TimeSpan.FromMinutes(1))).Value, m => m is not null, "a message to become visible on the send queue");
         return HostQueueMessages.Decode(received!);
     }
 
     private async Task<IReadOnlyList<JsonElement>> ReadDeadLettersAsync(string queueName)
     {
-        var client = new QueueClient(azurite.ConnectionString, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var client = new QueueClient(Azurite.ConnectionString, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         if (!await client.ExistsAsync())
         {
             return [];

@@ -10,27 +10,10 @@ namespace ConversationSender.IntegrationTests.Reliability;
 
 /// <summary><c>?mode=queue</c>, the batch route and dead-letter replay, on real Azurite queues.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class AsyncAcceptTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class AsyncAcceptTests(AzuriteFixture azurite) : SandboxedSenderTest(azurite, "async-")
 {
     private const string Message = """{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "Your code is 123456" }""";
     private const string Invalid = """{ "to": { "channel": "SMSS", "identity": "+46701234567" }, "text": "x" }""";
-
-    private readonly string _queueName = "async-" + Guid.NewGuid().ToString("N")[..12];
-    private SinchSandbox _sinch = null!;
-    private SenderHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _sinch = await SinchSandbox.StartAsync();
-        var settings = SenderHost.SettingsFor(_sinch, azurite.ConnectionString, _queueName);
-        _host = SenderHost.Create(settings);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _sinch.DisposeAsync();
-    }
 
     [Fact]
     public async Task Queue_mode_validates_queues_and_answers_202_with_a_tracking_id()
@@ -40,12 +23,12 @@ public sealed class AsyncAcceptTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(202, answer.Status);
         var trackingId = answer.Json.GetProperty("tracking_id").GetString()!;
         Assert.StartsWith("trk_", trackingId);
-        Assert.Empty(_sinch.Requests);
+        Assert.Empty(Sinch.Requests);
 
-        var queued = Assert.Single(await DrainAsync(_queueName));
+        var queued = Assert.Single(await DrainAsync(QueueName));
         Assert.Equal(trackingId, JsonNode.Parse(queued.Body.ToString())!["idempotency_key"]!.GetValue<string>());
         await RunQueueFunctionAsync(queued);
-        Assert.Single(_sinch.SendRequests);
+        Assert.Single(Sinch.SendRequests);
     }
 
     [Fact]
@@ -56,12 +39,12 @@ public sealed class AsyncAcceptTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal("order-1234", first.Json.GetProperty("tracking_id").GetString());
         Assert.Equal("order-1234", second.Json.GetProperty("tracking_id").GetString());
-        foreach (var queued in await DrainAsync(_queueName))
+        foreach (var queued in await DrainAsync(QueueName))
         {
             await RunQueueFunctionAsync(queued);
         }
 
-        Assert.Single(_sinch.SendRequests);
+        Assert.Single(Sinch.SendRequests);
     }
 
     [Fact]
@@ -71,14 +54,14 @@ public sealed class AsyncAcceptTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(400, answer.Status);
         Assert.True(answer.Json.GetProperty("errors").TryGetProperty("to.channel", out _));
-        Assert.Empty(await DrainAsync(_queueName));
+        Assert.Empty(await DrainAsync(QueueName));
     }
 
     [Fact]
     public async Task An_unknown_mode_is_refused()
     {
         Assert.Equal(400, (await PostAsync(Message, "?mode=later")).Status);
-        Assert.Empty(_sinch.Requests);
+        Assert.Empty(Sinch.Requests);
     }
 
     [Fact]
@@ -95,7 +78,7 @@ public sealed class AsyncAcceptTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(["queued", "invalid", "queued", "invalid"], results.Select(r => r.GetProperty("status").GetString()));
         Assert.Equal([0, 1, 2, 3], results.Select(r => r.GetProperty("index").GetInt32()));
         Assert.True(results[1].GetProperty("errors").TryGetProperty("to.channel", out _));
-        Assert.Equal(2, (await DrainAsync(_queueName)).Count);
+        Assert.Equal(2, (await DrainAsync(QueueName)).Count);
     }
 
     [Fact]
@@ -111,16 +94,16 @@ public sealed class AsyncAcceptTests(AzuriteFixture azurite) : IAsyncLifetime
         string[] TrackingIds(HttpAnswer answer) => [.. answer.Json.GetProperty("results").EnumerateArray().Select(r => r.TryGetProperty("tracking_id", out var t) ? t.GetString()! : "-")];
         Assert.Equal(["batch-77:0", "-", "batch-77:2"], TrackingIds(first));
         Assert.Equal(TrackingIds(first), TrackingIds(retried));
-        Assert.Equal(2, (await DrainAsync(_queueName)).Count);
+        Assert.Equal(2, (await DrainAsync(QueueName)).Count);
     }
 
     [Fact]
     public async Task A_batch_that_storage_could_not_take_answers_503_per_item_and_its_retry_queues_each_once()
     {
         await using var storage = await AzuriteProcess.StartAsync(persistent: true);
-        var settings = SenderHost.SettingsFor(_sinch);
+        var settings = SenderHost.SettingsFor(Sinch);
         settings["SendQueueStorage"] = storage.ConnectionString;
-        settings["SendQueueName"] = _queueName;
+        settings["SendQueueName"] = QueueName;
         await using var host = SenderHost.Create(settings);
         var batch = $$"""{ "messages": [ {{Message}}, {{Invalid}} ] }""";
 
@@ -135,7 +118,7 @@ public sealed class AsyncAcceptTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(["not_queued", "invalid"], down.Json.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("status").GetString()));
         Assert.Equal(202, retried.Status);
         Assert.Equal(202, again.Status);
-        var queue = new QueueClient(storage.ConnectionString, _queueName);
+        var queue = new QueueClient(storage.ConnectionString, QueueName);
         Assert.Single((await queue.ReceiveMessagesAsync(32)).Value);
     }
 
@@ -169,19 +152,19 @@ public sealed class AsyncAcceptTests(AzuriteFixture azurite) : IAsyncLifetime
         var answer = await PostBatchAsync(batch);
 
         Assert.Equal(400, answer.Status);
-        Assert.Empty(await DrainAsync(_queueName));
+        Assert.Empty(await DrainAsync(QueueName));
     }
 
     [Fact]
     public async Task Dead_letters_are_replayed_to_the_send_queue_and_then_sent()
     {
-        var producer = _host.Get<ConversationSender.Storage.StorageClientFactory>().CreateQueue(_queueName);
+        var producer = Host.Get<ConversationSender.Storage.StorageClientFactory>().CreateQueue(QueueName);
         await producer.CreateIfNotExistsAsync();
-        _sinch.Script(FakeResponse.SinchError(403, "PERMISSION_DENIED", "billing"), FakeResponse.SinchError(403, "PERMISSION_DENIED", "billing"));
+        Sinch.Script(FakeResponse.SinchError(403, "PERMISSION_DENIED", "billing"), FakeResponse.SinchError(403, "PERMISSION_DENIED", "billing"));
         await producer.SendMessageAsync(Message);
         await producer.SendMessageAsync(Message.Replace("123456", "654321", StringComparison.Ordinal));
         var originalIds = new List<string>();
-        foreach (var queued in await DrainAsync(_queueName))
+        foreach (var queued in await DrainAsync(QueueName))
         {
             originalIds.Add(queued.MessageId);
             await RunQueueFunctionAsync(queued);
@@ -192,23 +175,23 @@ public sealed class AsyncAcceptTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(200, answer.Status);
         Assert.Equal(1, answer.Json.GetProperty("replayed").GetInt32());
         Assert.Equal(originalIds[0], answer.Json.GetProperty("message_ids")[0].GetString());
-        var replayed = Assert.Single(await DrainAsync(_queueName));
+        var replayed = Assert.Single(await DrainAsync(QueueName));
         await RunQueueFunctionAsync(replayed);
-        Assert.Equal(3, _sinch.SendRequests.Count);
+        Assert.Equal(3, Sinch.SendRequests.Count);
         Assert.Equal(1, (await PostReplayAsync("{}")).Json.GetProperty("replayed").GetInt32());
     }
 
     [Fact]
     public async Task Poison_messages_can_be_replayed_too()
     {
-        var poison = _host.Get<ConversationSender.Storage.StorageClientFactory>().CreateQueue(_queueName + "-poison");
+        var poison = Host.Get<ConversationSender.Storage.StorageClientFactory>().CreateQueue(QueueName + "-poison");
         await poison.CreateIfNotExistsAsync();
         await poison.SendMessageAsync(Message);
 
         var answer = await PostReplayAsync("""{ "source": "poison" }""");
 
         Assert.Equal(1, answer.Json.GetProperty("replayed").GetInt32());
-        Assert.Equal(Message, Assert.Single(await DrainAsync(_queueName)).Body.ToString());
+        Assert.Equal(Message, Assert.Single(await DrainAsync(QueueName)).Body.ToString());
     }
 
     [Fact]
@@ -224,11 +207,11 @@ public sealed class AsyncAcceptTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private async Task<HttpAnswer> PostAsync(string body, string query, string? key = null)
     {
-        var context = HttpInvoker.Request(_host, body, query, key is null ? null : new Dictionary<string, string> { ["Idempotency-Key"] = key });
-        return await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
+        var context = HttpInvoker.Request(Host, body, query, key is null ? null : new Dictionary<string, string> { ["Idempotency-Key"] = key });
+        return await HttpInvoker.ExecuteAsync(context, await Host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
     }
 
-    private Task<HttpAnswer> PostBatchAsync(string body, string? key = null) => PostBatchAsync(_host, body, key);
+    private Task<HttpAnswer> PostBatchAsync(string body, string? key = null) => PostBatchAsync(Host, body, key);
 
     private static async Task<HttpAnswer> PostBatchAsync(SenderHost host, string body, string? key = null)
     {
@@ -238,14 +221,14 @@ public sealed class AsyncAcceptTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private async Task<HttpAnswer> PostReplayAsync(string body)
     {
-        var context = HttpInvoker.Request(_host, body);
-        return await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<ReplayDeadLettersFunction>().RunAsync(context.Request, CancellationToken.None));
+        var context = HttpInvoker.Request(Host, body);
+        return await HttpInvoker.ExecuteAsync(context, await Host.CreateFunction<ReplayDeadLettersFunction>().RunAsync(context.Request, CancellationToken.None));
     }
 
     /// <summary>Receives everything on a queue, decoded as the trigger would hand it over, and deletes it.</summary>
     private async Task<List<QueueMessage>> DrainAsync(string queueName)
     {
-        var client = new QueueClient(azurite.ConnectionString, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var client = new QueueClient(Azurite.ConnectionString, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var all = new List<QueueMessage>();
         if (!await client.ExistsAsync())
         {
@@ -265,5 +248,5 @@ public sealed class AsyncAcceptTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     private Task RunQueueFunctionAsync(QueueMessage message) =>
-        _host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
+        Host.CreateFunction<SendMessageQueueFunction>().RunAsync(message, CancellationToken.None);
 }

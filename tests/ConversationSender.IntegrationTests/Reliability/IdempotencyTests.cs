@@ -11,26 +11,11 @@ namespace ConversationSender.IntegrationTests.Reliability;
 
 /// <summary>Idempotency keys claimed in real table storage (Azurite): a repeat never reaches Sinch twice.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class IdempotencyTests(AzuriteFixture azurite) : SandboxedSenderTest(azurite, "idem-")
 {
     private const string Message = """{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "Your code is 123456" }""";
 
-    private readonly string _queueName = "idem-" + Guid.NewGuid().ToString("N")[..12];
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private SinchSandbox _sinch = null!;
-    private SenderHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _sinch = await SinchSandbox.StartAsync();
-        _host = CreateHost();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _sinch.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_repeat_with_the_same_key_returns_the_first_result_without_sending()
@@ -45,7 +30,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(first.Json.GetProperty("message_id").GetString(), second.Json.GetProperty("message_id").GetString());
         Assert.Equal("true", second.Header("Idempotency-Replayed"));
         Assert.Null(first.Header("Idempotency-Replayed"));
-        Assert.Single(_sinch.SendRequests);
+        Assert.Single(Sinch.SendRequests);
     }
 
     [Fact]
@@ -60,7 +45,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(422, other.Status);
         Assert.Equal("urn:conversation-sender:problem:idempotency-key-reused", other.Json.GetProperty("type").GetString());
         Assert.Contains("first used at", other.Json.GetProperty("detail").GetString()!, StringComparison.Ordinal);
-        var sent = Assert.Single(_sinch.SendRequests);
+        var sent = Assert.Single(Sinch.SendRequests);
         Assert.Contains("\"first\"", sent.Body, StringComparison.Ordinal);
     }
 
@@ -74,27 +59,27 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(200, full.Status);
         Assert.Equal("true", full.Header("Idempotent-Replayed"));
-        Assert.Single(_sinch.SendRequests);
+        Assert.Single(Sinch.SendRequests);
     }
 
     [Fact]
     public async Task On_the_queue_a_reused_key_is_dead_lettered_as_key_reused()
     {
         var key = Guid.NewGuid().ToString();
-        var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
+        var producer = Host.Get<StorageClientFactory>().CreateQueue(QueueName);
         await producer.CreateIfNotExistsAsync();
         await producer.SendMessageAsync($$"""{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "first", "idempotency_key": "{{key}}" }""");
         await producer.SendMessageAsync($$"""{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "second", "idempotency_key": "{{key}}" }""");
-        var function = _host.CreateFunction<SendMessageQueueFunction>();
-        var raw = new QueueClient(azurite.ConnectionString, _queueName);
+        var function = Host.CreateFunction<SendMessageQueueFunction>();
+        var raw = new QueueClient(Azurite.ConnectionString, QueueName);
 
         foreach (var message in (await raw.ReceiveMessagesAsync(2)).Value.OrderBy(m => m.InsertedOn).ThenBy(m => Convert.FromBase64String(m.Body.ToString()).Length))
         {
             await function.RunAsync(HostQueueMessages.Decode(message), CancellationToken.None);
         }
 
-        var sent = Assert.Single(_sinch.SendRequests);
-        var letter = (await new QueueClient(azurite.ConnectionString, _queueName + "-failed").ReceiveMessageAsync()).Value;
+        var sent = Assert.Single(Sinch.SendRequests);
+        var letter = (await new QueueClient(Azurite.ConnectionString, QueueName + "-failed").ReceiveMessageAsync()).Value;
         var entry = System.Text.Json.Nodes.JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(letter.Body.ToString())))!;
         Assert.Equal("key_reused", entry["outcome"]!.GetValue<string>());
         Assert.NotEqual(sent.Body.Contains("\"first\"", StringComparison.Ordinal), entry["original_message"]!.GetValue<string>().Contains("\"first\"", StringComparison.Ordinal));
@@ -110,8 +95,8 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         var again = await PostAsync(withKey, key);
 
         Assert.Equal("true", again.Header("Idempotency-Replayed"));
-        Assert.Single(_sinch.SendRequests);
-        Assert.DoesNotContain("idempotency_key", _sinch.SendRequests[0].Body);
+        Assert.Single(Sinch.SendRequests);
+        Assert.DoesNotContain("idempotency_key", Sinch.SendRequests[0].Body);
     }
 
     [Fact]
@@ -123,7 +108,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(400, answer.Status);
         Assert.True(answer.Json.GetProperty("errors").TryGetProperty("idempotency_key", out _));
-        Assert.Empty(_sinch.Requests);
+        Assert.Empty(Sinch.Requests);
     }
 
     [Fact]
@@ -131,25 +116,25 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var key = Guid.NewGuid().ToString();
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _sinch.Script(new FakeResponse(200) { HeldUntil = release.Task, Label = "accepted when released" });
+        Sinch.Script(new FakeResponse(200) { HeldUntil = release.Task, Label = "accepted when released" });
 
         // The first send is held at Sinch until the test lets it go: the second arrives while it is surely in flight.
         var first = PostAsync(Message, key);
-        await Eventually.UntilAsync(() => _sinch.SendRequests.Count, n => n == 1, "the first send to reach Sinch");
+        await Eventually.UntilAsync(() => Sinch.SendRequests.Count, n => n == 1, "the first send to reach Sinch");
         var second = await PostAsync(Message, key);
         release.SetResult();
 
         Assert.Equal(409, second.Status);
         Assert.Equal("1", second.Header("Retry-After"));
         Assert.Equal(200, (await first).Status);
-        Assert.Single(_sinch.SendRequests);
+        Assert.Single(Sinch.SendRequests);
     }
 
     [Fact]
     public async Task A_key_whose_send_failed_is_released_so_a_retry_sends()
     {
         var key = Guid.NewGuid().ToString();
-        _sinch.Script(FakeResponse.Unavailable(), FakeResponse.Unavailable(), FakeResponse.Unavailable()); // the first try and both in-call retries
+        Sinch.Script(FakeResponse.Unavailable(), FakeResponse.Unavailable(), FakeResponse.Unavailable()); // the first try and both in-call retries
 
         Assert.Equal(503, (await PostAsync(Message, key)).Status);
         var retry = await PostAsync(Message, key);
@@ -162,7 +147,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task A_key_released_after_a_failed_send_stays_bound_to_its_message()
     {
         var key = Guid.NewGuid().ToString();
-        _sinch.Script(FakeResponse.SinchError(500, "INTERNAL", "may or may not have taken it"));
+        Sinch.Script(FakeResponse.SinchError(500, "INTERNAL", "may or may not have taken it"));
 
         var first = await PostAsync(Message, key);
         var other = await PostAsync("""{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "something else" }""", key);
@@ -172,7 +157,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("urn:conversation-sender:problem:send-unconfirmed", first.Json.GetProperty("type").GetString());
         Assert.Equal(422, other.Status);
         Assert.Equal(200, same.Status);
-        Assert.Equal(2, _sinch.SendRequests.Count);
+        Assert.Equal(2, Sinch.SendRequests.Count);
     }
 
     [Fact]
@@ -185,41 +170,41 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         var later = await PostAsync(Message, key);
 
         Assert.Null(later.Header("Idempotency-Replayed"));
-        Assert.Equal(2, _sinch.SendRequests.Count);
+        Assert.Equal(2, Sinch.SendRequests.Count);
     }
 
     [Fact]
     public async Task A_claim_abandoned_by_a_crashed_sender_is_taken_over_after_the_in_flight_timeout()
     {
         var key = Guid.NewGuid().ToString();
-        var store = _host.Get<ConversationSender.Idempotency.IdempotencyStore>();
+        var store = Host.Get<ConversationSender.Idempotency.IdempotencyStore>();
         Assert.IsType<ConversationSender.Idempotency.IdempotencyClaim.Claimed>(await store.ClaimAsync(key, FingerprintOf(Message), CancellationToken.None));
 
         Assert.Equal(409, (await PostAsync(Message, key)).Status);
         _clock.Advance(TimeSpan.FromMinutes(3));
 
         Assert.Equal(200, (await PostAsync(Message, key)).Status);
-        Assert.Single(_sinch.SendRequests);
+        Assert.Single(Sinch.SendRequests);
     }
 
     [Fact]
     public async Task A_queue_message_redelivered_after_it_was_sent_is_not_sent_again()
     {
         var (_, message) = await ProduceAndReceiveAsync();
-        var function = _host.CreateFunction<SendMessageQueueFunction>();
+        var function = Host.CreateFunction<SendMessageQueueFunction>();
 
         // The host crashed after the send and before deleting the message: it comes back with DequeueCount 2.
         await function.RunAsync(HostQueueMessages.WithDequeueCount(message, 1), CancellationToken.None);
         await function.RunAsync(HostQueueMessages.WithDequeueCount(message, 2, "new-receipt"), CancellationToken.None);
 
-        Assert.Single(_sinch.SendRequests);
+        Assert.Single(Sinch.SendRequests);
     }
 
     [Fact]
     public async Task A_2xx_without_a_message_id_counts_as_sent_and_is_never_sent_again()
     {
         var key = Guid.NewGuid().ToString();
-        _sinch.Script(new FakeResponse(200, """{ "accepted_time": "2026-11-29T10:00:00Z" }""") { Label = "200 without message_id" });
+        Sinch.Script(new FakeResponse(200, """{ "accepted_time": "2026-11-29T10:00:00Z" }""") { Label = "200 without message_id" });
 
         var first = await PostAsync(Message, key);
         var retry = await PostAsync(Message, key);
@@ -227,30 +212,30 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(200, first.Status);
         Assert.Equal(System.Text.Json.JsonValueKind.Null, first.Json.GetProperty("message_id").ValueKind);
         Assert.Equal("true", retry.Header("Idempotency-Replayed"));
-        Assert.Single(_sinch.SendRequests);
-        Assert.Contains(_host.Logs.Lines, l => l.Contains("without a message_id", StringComparison.Ordinal));
+        Assert.Single(Sinch.SendRequests);
+        Assert.Contains(Host.Logs.Lines, l => l.Contains("without a message_id", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_queue_message_answered_2xx_without_an_id_is_done_not_retried()
     {
         var (_, message) = await ProduceAndReceiveAsync();
-        var function = _host.CreateFunction<SendMessageQueueFunction>();
-        _sinch.Script(new FakeResponse(200, "{}") { Label = "200 without message_id" });
+        var function = Host.CreateFunction<SendMessageQueueFunction>();
+        Sinch.Script(new FakeResponse(200, "{}") { Label = "200 without message_id" });
 
         await function.RunAsync(HostQueueMessages.WithDequeueCount(message, 1), CancellationToken.None);
         await function.RunAsync(HostQueueMessages.WithDequeueCount(message, 2, "new-receipt"), CancellationToken.None);
 
-        Assert.Single(_sinch.SendRequests);
+        Assert.Single(Sinch.SendRequests);
     }
 
     [Fact]
     public async Task An_idempotency_table_outage_sends_nothing_and_answers_503_then_recovers()
     {
         await using var down = await AzuriteProcess.StartAsync();
-        var settings = SenderHost.SettingsFor(_sinch);
+        var settings = SenderHost.SettingsFor(Sinch);
         settings["SendQueueStorage"] = down.ConnectionString;
-        settings["SendQueueName"] = _queueName;
+        settings["SendQueueName"] = QueueName;
         settings["Sinch:MaxRetries"] = "0";
         await using var host = SenderHost.Create(settings, s => s.AddSingleton<TimeProvider>(_clock));
         var key = Guid.NewGuid().ToString();
@@ -263,25 +248,25 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(503, answer.Status);
         Assert.NotNull(answer.Header("Retry-After"));
         Assert.Contains("idempotency", answer.Json.GetProperty("detail").GetString()!, StringComparison.OrdinalIgnoreCase);
-        Assert.Empty(_sinch.SendRequests);
+        Assert.Empty(Sinch.SendRequests);
     }
 
     [Fact]
     public async Task Tables_failing_after_sinch_accepted_still_answer_200_with_the_message_id_and_a_retry_does_not_resend()
     {
         await using var storage = await AzuriteProcess.StartAsync(persistent: true);
-        var settings = SenderHost.SettingsFor(_sinch);
+        var settings = SenderHost.SettingsFor(Sinch);
         settings["SendQueueStorage"] = storage.ConnectionString;
-        settings["SendQueueName"] = _queueName;
+        settings["SendQueueName"] = QueueName;
         await using var host = SenderHost.Create(settings, s => s.AddSingleton<TimeProvider>(_clock));
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _sinch.Script(new FakeResponse(200) { HeldUntil = release.Task });
+        Sinch.Script(new FakeResponse(200) { HeldUntil = release.Task });
         var key = Guid.NewGuid().ToString();
 
         // Sinch takes the message; while its answer is on the way, the account that holds the claim and the status goes down.
         var context = HttpInvoker.Request(host, Message, headers: new Dictionary<string, string> { ["Idempotency-Key"] = key });
         var sending = host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None);
-        await Eventually.UntilAsync(() => _sinch.SendRequests.Count, n => n == 1, "the send to reach Sinch");
+        await Eventually.UntilAsync(() => Sinch.SendRequests.Count, n => n == 1, "the send to reach Sinch");
         storage.Stop();
         release.SetResult();
         var answer = await HttpInvoker.ExecuteAsync(context, await sending);
@@ -295,7 +280,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         var retryContext = HttpInvoker.Request(host, Message, headers: new Dictionary<string, string> { ["Idempotency-Key"] = key });
         var retry = await HttpInvoker.ExecuteAsync(retryContext, await host.CreateFunction<SendMessageHttpFunction>().RunAsync(retryContext.Request, CancellationToken.None));
         Assert.Equal(409, retry.Status);
-        Assert.Single(_sinch.SendRequests);
+        Assert.Single(Sinch.SendRequests);
     }
 
     [Fact]
@@ -308,10 +293,10 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
 
         // Another instance holds the claim (its send is under way) when the host hands over the last delivery.
         var store = host.Get<ConversationSender.Idempotency.IdempotencyStore>();
-        var key = $"queue:{_queueName}:{message.MessageId}";
+        var key = $"queue:{QueueName}:{message.MessageId}";
         var other = Assert.IsType<ConversationSender.Idempotency.IdempotencyClaim.Claimed>(await store.ClaimAsync(key, FingerprintOf(Message), CancellationToken.None));
         await function.RunAsync(HostQueueMessages.WithDequeueCount(message, 5), CancellationToken.None);
-        await new QueueClient(azurite.ConnectionString, _queueName).DeleteMessageAsync(raw.MessageId, raw.PopReceipt); // the host deletes it: the function returned
+        await new QueueClient(Azurite.ConnectionString, QueueName).DeleteMessageAsync(raw.MessageId, raw.PopReceipt); // the host deletes it: the function returned
 
         // The other attempt succeeds; the copy comes back after the in-flight timeout, finds it sent, and stops.
         await store.CompleteAsync(other, "01OTHERATTEMPT", DateTimeOffset.UtcNow, correlationId: null, CancellationToken.None);
@@ -319,8 +304,8 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains($"\"idempotency_key\":\"{key}\"", copy.Body.ToString(), StringComparison.Ordinal);
         await function.RunAsync(copy, CancellationToken.None);
 
-        Assert.Empty(_sinch.SendRequests);
-        Assert.False(await new QueueClient(azurite.ConnectionString, _queueName + "-poison").ExistsAsync());
+        Assert.Empty(Sinch.SendRequests);
+        Assert.False(await new QueueClient(Azurite.ConnectionString, QueueName + "-poison").ExistsAsync());
     }
 
     [Fact]
@@ -338,12 +323,14 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
         await PostAsync(Message);
         await PostAsync(Message);
 
-        Assert.Equal(2, _sinch.SendRequests.Count);
+        Assert.Equal(2, Sinch.SendRequests.Count);
     }
 
-    private SenderHost CreateHost(Dictionary<string, string?>? overrides = null)
+    protected override SenderHost CreateHost() => CreateHost(overrides: null);
+
+    private SenderHost CreateHost(Dictionary<string, string?>? overrides)
     {
-        var settings = SenderHost.SettingsFor(_sinch, azurite.ConnectionString, _queueName);
+        var settings = SenderHost.SettingsFor(Sinch, Azurite.ConnectionString, QueueName);
         settings["Idempotency:TableName"] = "idem" + Guid.NewGuid().ToString("N")[..12];
         settings["Idempotency:InFlightTimeout"] = "00:01:01"; // just above the longest send (2 × Sinch:TotalTimeout)
         settings["Sinch:ReconcileSettleTime"] = "00:00:00";
@@ -358,10 +345,10 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
     /// <summary>Puts <see cref="Message"/> on the send queue with the product's client and receives it as the host would.</summary>
     private async Task<(Azure.Storage.Queues.Models.QueueMessage Raw, Azure.Storage.Queues.Models.QueueMessage Decoded)> ProduceAndReceiveAsync()
     {
-        var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
+        var producer = Host.Get<StorageClientFactory>().CreateQueue(QueueName);
         await producer.CreateIfNotExistsAsync();
         await producer.SendMessageAsync(Message);
-        var raw = (await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value;
+        var raw = (await new QueueClient(Azurite.ConnectionString, QueueName).ReceiveMessageAsync()).Value;
         return (raw, HostQueueMessages.Decode(raw));
     }
 
@@ -371,16 +358,16 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private async Task<HttpAnswer> PostAsync(string body, string? key = null)
     {
-        var context = HttpInvoker.Request(_host, body, headers: key is null ? null : new Dictionary<string, string> { ["Idempotency-Key"] = key });
-        var result = await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None);
+        var context = HttpInvoker.Request(Host, body, headers: key is null ? null : new Dictionary<string, string> { ["Idempotency-Key"] = key });
+        var result = await Host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None);
         return await HttpInvoker.ExecuteAsync(context, result);
     }
 
     /// <summary>Polls the send queue until a message is visible, failing with what it saw after a generous deadline.</summary>
     private async Task<Azure.Storage.Queues.Models.QueueMessage> ReceiveWhenVisibleAsync()
     {
-        var queue = new QueueClient(azurite.ConnectionString, _queueName);
-        var raw = await Eventually.UntilResultAsync(async () => (await queue.ReceiveMessageAsync()).Value, m => m is not null, $"a message to become visible on {_queueName}");
+        var queue = new QueueClient(Azurite.ConnectionString, QueueName);
+        var raw = await Eventually.UntilResultAsync(async () => (await queue.ReceiveMessageAsync()).Value, m => m is not null, $"a message to become visible on {QueueName}");
         return HostQueueMessages.Decode(raw!);
     }
 }

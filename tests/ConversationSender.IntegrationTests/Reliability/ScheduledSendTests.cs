@@ -9,24 +9,8 @@ namespace ConversationSender.IntegrationTests.Reliability;
 
 /// <summary>Scheduled sends (<c>send_at</c>) on real Azurite and the sandbox: never before their time, at most seven days ahead.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class ScheduledSendTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class ScheduledSendTests(AzuriteFixture azurite) : SandboxedSenderTest(azurite, "sched-")
 {
-    private readonly string _queueName = "sched-" + Guid.NewGuid().ToString("N")[..12];
-    private SinchSandbox _sinch = null!;
-    private SenderHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _sinch = await SinchSandbox.StartAsync();
-        var settings = SenderHost.SettingsFor(_sinch, azurite.ConnectionString, _queueName);
-        _host = SenderHost.Create(settings);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _sinch.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_message_scheduled_in_five_seconds_is_invisible_until_then_and_sent_after()
@@ -36,15 +20,15 @@ public sealed class ScheduledSendTests(AzuriteFixture azurite) : IAsyncLifetime
         var answer = await QueueAsync(Message(sendAt));
 
         Assert.Equal(202, answer.Status);
-        var queue = new QueueClient(azurite.ConnectionString, _queueName);
+        var queue = new QueueClient(Azurite.ConnectionString, QueueName);
         Assert.Null((await queue.ReceiveMessageAsync()).Value); // nothing to take before send_at
         var raw = await Eventually.UntilResultAsync(async () => (await queue.ReceiveMessageAsync()).Value, m => m is not null, "the scheduled message");
         var takenAt = DateTimeOffset.UtcNow;
-        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(HostQueueMessages.Decode(raw!), CancellationToken.None);
+        await Host.CreateFunction<SendMessageQueueFunction>().RunAsync(HostQueueMessages.Decode(raw!), CancellationToken.None);
 
         Assert.True(takenAt >= sendAt.AddMilliseconds(-500), $"taken at {takenAt:O}, scheduled for {sendAt:O}");
-        Assert.Single(_sinch.SendRequests);
-        Assert.DoesNotContain("send_at", Assert.Single(_sinch.SendRequests).Body, StringComparison.Ordinal);
+        Assert.Single(Sinch.SendRequests);
+        Assert.DoesNotContain("send_at", Assert.Single(Sinch.SendRequests).Body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -56,23 +40,23 @@ public sealed class ScheduledSendTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(400, tooFar.Status);
         Assert.Contains("at most 7 days ahead", tooFar.Json.GetProperty("errors").GetProperty("send_at")[0].GetString()!, StringComparison.Ordinal);
         Assert.Equal(202, past.Status);
-        Assert.NotNull((await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value); // visible at once
+        Assert.NotNull((await new QueueClient(Azurite.ConnectionString, QueueName).ReceiveMessageAsync()).Value); // visible at once
     }
 
     [Fact]
     public async Task A_message_visible_before_its_time_is_not_sent_early_but_waits_again()
     {
         // Put on the queue by hand, visible at once, scheduled for an hour from now (or redelivered early after a skew).
-        var producer = _host.Get<StorageClientFactory>().CreateQueue(_queueName);
+        var producer = Host.Get<StorageClientFactory>().CreateQueue(QueueName);
         await producer.CreateIfNotExistsAsync();
         await producer.SendMessageAsync(Message(DateTimeOffset.UtcNow.AddHours(1)));
-        var queue = new QueueClient(azurite.ConnectionString, _queueName);
+        var queue = new QueueClient(Azurite.ConnectionString, QueueName);
         var raw = (await queue.ReceiveMessageAsync()).Value;
 
-        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(HostQueueMessages.Decode(raw), CancellationToken.None);
+        await Host.CreateFunction<SendMessageQueueFunction>().RunAsync(HostQueueMessages.Decode(raw), CancellationToken.None);
         await queue.DeleteMessageAsync(raw.MessageId, raw.PopReceipt); // the host deletes it: the function completed
 
-        Assert.Empty(_sinch.SendRequests);
+        Assert.Empty(Sinch.SendRequests);
         var waiting = (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
         Assert.Equal(1, waiting); // a copy, invisible until send_at
         Assert.Null((await queue.ReceiveMessageAsync()).Value);
@@ -81,12 +65,12 @@ public sealed class ScheduledSendTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task A_direct_send_refuses_send_at()
     {
-        var context = HttpInvoker.Request(_host, Message(DateTimeOffset.UtcNow.AddMinutes(5)));
-        var answer = await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
+        var context = HttpInvoker.Request(Host, Message(DateTimeOffset.UtcNow.AddMinutes(5)));
+        var answer = await HttpInvoker.ExecuteAsync(context, await Host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
 
         Assert.Equal(400, answer.Status);
         Assert.Contains("?mode=queue", answer.Json.GetProperty("errors").GetProperty("send_at")[0].GetString()!, StringComparison.Ordinal);
-        Assert.Empty(_sinch.Requests);
+        Assert.Empty(Sinch.Requests);
     }
 
     [Fact]
@@ -100,8 +84,8 @@ public sealed class ScheduledSendTests(AzuriteFixture azurite) : IAsyncLifetime
         var cancelled = await CancelAsync(trackingId);
         var afterCancel = await LookupAsync(trackingId);
         var again = await CancelAsync(trackingId);
-        var raw = await Eventually.UntilResultAsync(async () => (await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value, m => m is not null, "the scheduled message");
-        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(HostQueueMessages.Decode(raw!), CancellationToken.None);
+        var raw = await Eventually.UntilResultAsync(async () => (await new QueueClient(Azurite.ConnectionString, QueueName).ReceiveMessageAsync()).Value, m => m is not null, "the scheduled message");
+        await Host.CreateFunction<SendMessageQueueFunction>().RunAsync(HostQueueMessages.Decode(raw!), CancellationToken.None);
 
         Assert.Equal("SCHEDULED", scheduled.Json.GetProperty("status").GetString());
         Assert.Equal(sendAt.ToUnixTimeSeconds(), scheduled.Json.GetProperty("send_at").GetDateTimeOffset().ToUnixTimeSeconds());
@@ -111,7 +95,7 @@ public sealed class ScheduledSendTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("cancelled", cancelled.Json.GetProperty("status").GetString());
         Assert.Equal(200, again.Status);
         Assert.Equal(cancelled.Json.GetProperty("cancelled_at").GetString(), again.Json.GetProperty("cancelled_at").GetString());
-        Assert.Empty(_sinch.SendRequests);
+        Assert.Empty(Sinch.SendRequests);
     }
 
     [Fact]
@@ -119,30 +103,30 @@ public sealed class ScheduledSendTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var queued = await QueueAsync(Message(DateTimeOffset.UtcNow.AddMinutes(-1)));
         var trackingId = queued.Json.GetProperty("tracking_id").GetString()!;
-        var raw = (await new QueueClient(azurite.ConnectionString, _queueName).ReceiveMessageAsync()).Value;
-        await _host.CreateFunction<SendMessageQueueFunction>().RunAsync(HostQueueMessages.Decode(raw), CancellationToken.None);
+        var raw = (await new QueueClient(Azurite.ConnectionString, QueueName).ReceiveMessageAsync()).Value;
+        await Host.CreateFunction<SendMessageQueueFunction>().RunAsync(HostQueueMessages.Decode(raw), CancellationToken.None);
 
         var late = await CancelAsync(trackingId);
         var unknown = await CancelAsync("trk_never-queued");
 
         Assert.Equal(409, late.Status);
         Assert.Equal("already_sent", late.Json.GetProperty("status").GetString());
-        Assert.Equal(_sinch.Captured.Single().MessageId, late.Json.GetProperty("message_id").GetString());
+        Assert.Equal(Sinch.Captured.Single().MessageId, late.Json.GetProperty("message_id").GetString());
         Assert.Equal(404, unknown.Status);
     }
 
     private async Task<HttpAnswer> LookupAsync(string id)
     {
-        var context = HttpInvoker.Request(_host, "");
+        var context = HttpInvoker.Request(Host, "");
         context.Request.Method = "GET";
-        return await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<GetMessageStatusFunction>().RunAsync(context.Request, id, CancellationToken.None));
+        return await HttpInvoker.ExecuteAsync(context, await Host.CreateFunction<GetMessageStatusFunction>().RunAsync(context.Request, id, CancellationToken.None));
     }
 
     private async Task<HttpAnswer> CancelAsync(string trackingId)
     {
-        var context = HttpInvoker.Request(_host, "");
+        var context = HttpInvoker.Request(Host, "");
         context.Request.Method = "DELETE";
-        return await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<CancelMessageFunction>().RunAsync(context.Request, trackingId, CancellationToken.None));
+        return await HttpInvoker.ExecuteAsync(context, await Host.CreateFunction<CancelMessageFunction>().RunAsync(context.Request, trackingId, CancellationToken.None));
     }
 
     private static string Message(DateTimeOffset sendAt) =>
@@ -150,7 +134,7 @@ public sealed class ScheduledSendTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private async Task<HttpAnswer> QueueAsync(string json)
     {
-        var context = HttpInvoker.Request(_host, json, query: "?mode=queue");
-        return await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
+        var context = HttpInvoker.Request(Host, json, query: "?mode=queue");
+        return await HttpInvoker.ExecuteAsync(context, await Host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
     }
 }
