@@ -4,10 +4,8 @@ using ConversationSender.IntegrationTests.Infrastructure;
 namespace ConversationSender.IntegrationTests.Functions;
 
 /// <summary>Every invalid input answers 400 with an error under its JSON path, and Sinch is never called.</summary>
-public sealed class InvalidMessageTests : IAsyncLifetime
+public sealed class InvalidMessageTests : SandboxedSenderTest
 {
-    private SinchSandbox _sinch = null!;
-    private SenderHost _host = null!;
 
     public static TheoryData<int, string> Cases()
     {
@@ -21,18 +19,6 @@ public sealed class InvalidMessageTests : IAsyncLifetime
         return data;
     }
 
-    public async Task InitializeAsync()
-    {
-        _sinch = await SinchSandbox.StartAsync();
-        _host = SenderHost.Create(SenderHost.SettingsFor(_sinch));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _sinch.DisposeAsync();
-    }
-
     [Fact]
     public void The_table_has_over_a_hundred_cases() => Assert.True(InvalidMessageTable.Cases().Count() > 100);
 
@@ -41,12 +27,12 @@ public sealed class InvalidMessageTests : IAsyncLifetime
     public async Task Answers_400_naming_the_path(int index, string path)
     {
         var json = InvalidMessageTable.Cases().ElementAt(index).Json;
-        var context = HttpInvoker.Request(_host, json);
-        var answer = await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
+        var context = HttpInvoker.Request(Host, json);
+        var answer = await HttpInvoker.ExecuteAsync(context, await Host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
 
         Assert.Equal(400, answer.Status);
         var errors = answer.Json.GetProperty("errors");
         Assert.True(errors.TryGetProperty(path, out _), $"expected an error at '{path}', got {errors}");
-        Assert.Empty(_sinch.Requests);
+        Assert.Empty(Sinch.Requests);
     }
 }

@@ -5,23 +5,8 @@ using ConversationSender.IntegrationTests.Infrastructure;
 namespace ConversationSender.IntegrationTests.Functions;
 
 /// <summary>The HTTP function built from the app's DI, with a real <see cref="DefaultHttpContext"/> request and response.</summary>
-public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
+public sealed class SendMessageHttpFunctionTests : SandboxedSenderTest
 {
-    private SinchSandbox _sinch = null!;
-    private SenderHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _sinch = await SinchSandbox.StartAsync();
-        _host = SenderHost.Create(SenderHost.SettingsFor(_sinch));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _sinch.DisposeAsync();
-    }
-
     [Fact]
     public async Task Accepted_message_answers_200_with_message_id_and_accepted_time()
     {
@@ -31,7 +16,7 @@ public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
         Assert.Equal("application/json", response.ContentType);
         Assert.Matches("^[0-9A-HJKMNP-TV-Z]{26}$", response.Json.GetProperty("message_id").GetString());
         Assert.True(response.Json.GetProperty("accepted_time").TryGetDateTimeOffset(out _));
-        Assert.Single(_sinch.SendRequests);
+        Assert.Single(Sinch.SendRequests);
     }
 
     [Theory]
@@ -57,7 +42,7 @@ public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
         var errors = response.Json.GetProperty("errors");
         Assert.True(errors.TryGetProperty(field, out var messages), $"no error for '{field}' in {errors}");
         Assert.Contains(messages.EnumerateArray(), m => m.GetString()!.Contains(message, StringComparison.Ordinal));
-        Assert.Empty(_sinch.Requests);
+        Assert.Empty(Sinch.Requests);
     }
 
     [Fact]
@@ -73,7 +58,7 @@ public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
     [Fact]
     public async Task Sinch_rejection_answers_422_with_sinchs_status_and_field_violations()
     {
-        _sinch.Script(FakeResponse.SinchError(400, "INVALID_ARGUMENT", "Invalid argument", ("message.text_message.text", "too long")));
+        Sinch.Script(FakeResponse.SinchError(400, "INVALID_ARGUMENT", "Invalid argument", ("message.text_message.text", "too long")));
 
         var response = await PostAsync(ValidMessage);
 
@@ -87,7 +72,7 @@ public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
     [Fact]
     public async Task Rate_limited_by_sinch_answers_429_with_sinchs_retry_after()
     {
-        _sinch.DefaultSendResponse = FakeResponse.RateLimited(retryAfterSeconds: 30);
+        Sinch.DefaultSendResponse = FakeResponse.RateLimited(retryAfterSeconds: 30);
 
         var response = await PostAsync(ValidMessage);
 
@@ -99,7 +84,7 @@ public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
     [Fact]
     public async Task Sinch_unavailable_answers_503_with_retry_after_when_sinch_gave_one()
     {
-        _sinch.DefaultSendResponse = FakeResponse.Unavailable(retryAfterSeconds: 20);
+        Sinch.DefaultSendResponse = FakeResponse.Unavailable(retryAfterSeconds: 20);
 
         var response = await PostAsync(ValidMessage);
 
@@ -111,7 +96,7 @@ public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
     [Fact]
     public async Task Sinch_server_error_answers_503_without_retry_after()
     {
-        _sinch.DefaultSendResponse = FakeResponse.SinchError(500, "INTERNAL", "boom");
+        Sinch.DefaultSendResponse = FakeResponse.SinchError(500, "INTERNAL", "boom");
 
         var response = await PostAsync(ValidMessage);
 
@@ -123,8 +108,8 @@ public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
     [Fact]
     public async Task Refused_access_key_answers_502_naming_the_setting_never_the_secret()
     {
-        var configuredSecret = _sinch.KeySecret;
-        _sinch.KeySecret = "something-else";
+        var configuredSecret = Sinch.KeySecret;
+        Sinch.KeySecret = "something-else";
 
         var response = await PostAsync(ValidMessage);
 
@@ -132,7 +117,7 @@ public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
         Assert.Equal(ProblemTypes.Misconfigured, response.Json.GetProperty("type").GetString());
         Assert.Contains("Sinch:KeySecret", response.Json.GetProperty("setting").GetString());
         Assert.DoesNotContain(configuredSecret, response.Body);
-        Assert.DoesNotContain(configuredSecret, string.Join("\n", _host.Logs.Lines));
+        Assert.DoesNotContain(configuredSecret, string.Join("\n", Host.Logs.Lines));
     }
 
     [Fact]
@@ -141,7 +126,7 @@ public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
         var response = await PostAsync(ValidMessage, "text/plain");
 
         Assert.Equal(415, response.Status);
-        Assert.Empty(_sinch.Requests);
+        Assert.Empty(Sinch.Requests);
     }
 
     [Fact]
@@ -159,7 +144,7 @@ public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
         var response = await PostAsync(body, withContentLength: false);
 
         Assert.Equal(413, response.Status);
-        Assert.Empty(_sinch.Requests);
+        Assert.Empty(Sinch.Requests);
     }
 
     [Fact]
@@ -178,7 +163,7 @@ public sealed class SendMessageHttpFunctionTests : IAsyncLifetime
 
     private async Task<HttpAnswer> PostAsync(string body, string? contentType = "application/json", bool withContentLength = true)
     {
-        var context = HttpInvoker.Request(_host, body, contentType: contentType, withContentLength: withContentLength);
-        return await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
+        var context = HttpInvoker.Request(Host, body, contentType: contentType, withContentLength: withContentLength);
+        return await HttpInvoker.ExecuteAsync(context, await Host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
     }
 }

@@ -1,14 +1,26 @@
 namespace ConversationSender.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A test class's own sandbox and a sender host pointed at it, with a send queue of its own on the shared Azurite:
-/// started before each test and stopped after, so that what a test asserts is what its Sinch received.
+/// A test's own sandbox and a sender host pointed at it (with a send queue of the class's own on the shared Azurite,
+/// when given one), started before each test and stopped after: what a test asserts is what its Sinch received.
 /// </summary>
-public abstract class SandboxedSenderTest(AzuriteFixture azurite, string queuePrefix) : IAsyncLifetime
+public abstract class SandboxedSenderTest : IAsyncLifetime
 {
-    protected AzuriteFixture Azurite { get; } = azurite;
+    private readonly AzuriteFixture? _azurite;
 
-    protected string QueueName { get; } = queuePrefix + Guid.NewGuid().ToString("N")[..12];
+    protected SandboxedSenderTest()
+    {
+    }
+
+    protected SandboxedSenderTest(AzuriteFixture azurite, string queuePrefix)
+    {
+        _azurite = azurite;
+        QueueName = queuePrefix + Guid.NewGuid().ToString("N")[..12];
+    }
+
+    protected AzuriteFixture Azurite => _azurite ?? throw new InvalidOperationException("This test class was not given Azurite.");
+
+    protected string QueueName { get; } = "";
 
     protected SinchSandbox Sinch { get; private set; } = null!;
 
@@ -26,6 +38,7 @@ public abstract class SandboxedSenderTest(AzuriteFixture azurite, string queuePr
         await Sinch.DisposeAsync();
     }
 
-    /// <summary>The sandbox's settings with the class's send queue; override to adjust settings or services.</summary>
-    protected virtual SenderHost CreateHost() => SenderHost.Create(SenderHost.SettingsFor(Sinch, Azurite.ConnectionString, QueueName));
+    /// <summary>The sandbox's settings (and the class's send queue); override to adjust settings or services.</summary>
+    protected virtual SenderHost CreateHost() => SenderHost.Create(
+        _azurite is null ? SenderHost.SettingsFor(Sinch) : SenderHost.SettingsFor(Sinch, _azurite.ConnectionString, QueueName));
 }

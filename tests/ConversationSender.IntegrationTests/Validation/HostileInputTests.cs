@@ -12,25 +12,10 @@ namespace ConversationSender.IntegrationTests.Validation;
 /// Input built to hurt: catastrophic regular expressions, bodies that would produce an error per byte, JSON as
 /// Windows tools write it. Every answer is a 4xx (or a success where the input is valid), bounded in size.
 /// </summary>
-public sealed partial class HostileInputTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class HostileInputTests(ITestOutputHelper output) : SandboxedSenderTest
 {
     /// <summary>What a queue message (and so a dead-letter entry or an answer we consider small) may hold.</summary>
     private const int QueueMessageLimit = 64 * 1024;
-
-    private SinchSandbox _sinch = null!;
-    private SenderHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _sinch = await SinchSandbox.StartAsync();
-        _host = SenderHost.Create(SenderHost.SettingsFor(_sinch));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _sinch.DisposeAsync();
-    }
 
     [Fact]
     public void Every_regular_expression_in_our_code_runs_in_linear_time_or_has_a_timeout()
@@ -100,7 +85,7 @@ public sealed partial class HostileInputTests(ITestOutputHelper output) : IAsync
         var listed = answer.Json.GetProperty("errors").EnumerateObject().Sum(p => p.Value.GetArrayLength());
         Assert.InRange(listed, 1, FieldErrors.MaxListed + 1);
         Assert.True(Occurrences(answer.Body, "WHATSAPP") <= 1, $"{what}: the channel list is repeated");
-        Assert.Empty(_sinch.Requests);
+        Assert.Empty(Sinch.Requests);
     }
 
     [Fact]
@@ -113,8 +98,8 @@ public sealed partial class HostileInputTests(ITestOutputHelper output) : IAsync
         var batch = $$"""{ "messages": [{{string.Join(", ", Enumerable.Repeat(item, 100))}}] }""";
         Assert.InRange(Encoding.UTF8.GetByteCount(batch), 3 * 1024 * 1024, 4 * 1024 * 1024);
 
-        var context = HttpInvoker.Request(_host, batch);
-        var answer = await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SendMessageBatchFunction>().RunAsync(context.Request, CancellationToken.None));
+        var context = HttpInvoker.Request(Host, batch);
+        var answer = await HttpInvoker.ExecuteAsync(context, await Host.CreateFunction<SendMessageBatchFunction>().RunAsync(context.Request, CancellationToken.None));
 
         Assert.Equal(400, answer.Status);
         Assert.True(Encoding.UTF8.GetByteCount(answer.Body) < QueueMessageLimit, $"{answer.Body.Length} bytes of answer");
@@ -136,7 +121,7 @@ public sealed partial class HostileInputTests(ITestOutputHelper output) : IAsync
         var answer = await SendAsync("\uFEFF" + """{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "Your code is 123456" }""", contentType);
 
         Assert.Equal(200, answer.Status);
-        Assert.Single(_sinch.SendRequests);
+        Assert.Single(Sinch.SendRequests);
     }
 
     [Theory]
@@ -148,13 +133,13 @@ public sealed partial class HostileInputTests(ITestOutputHelper output) : IAsync
 
         Assert.Equal(415, answer.Status);
         Assert.Contains("UTF-8", answer.Json.GetProperty("detail").GetString()!, StringComparison.Ordinal);
-        Assert.Empty(_sinch.Requests);
+        Assert.Empty(Sinch.Requests);
     }
 
     private async Task<HttpAnswer> SendAsync(string json, string contentType = "application/json")
     {
-        var context = HttpInvoker.Request(_host, json, contentType: contentType);
-        return await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
+        var context = HttpInvoker.Request(Host, json, contentType: contentType);
+        return await HttpInvoker.ExecuteAsync(context, await Host.CreateFunction<SendMessageHttpFunction>().RunAsync(context.Request, CancellationToken.None));
     }
 
     private static int Occurrences(string text, string part) => text.Split(part).Length - 1;
