@@ -65,6 +65,12 @@ param maximumInstanceCount int = 15
 @allowed([ 512, 2048, 4096 ])
 param instanceMemoryMB int = 512
 
+// As many HTTP sends at once as queue messages (host.json batchSize 32 + newBatchThreshold 16): at 300 ms per Sinch
+// call that still lets an instance reach its share of the rate budget; fewer would add instances that idle under it.
+@minValue(1)
+@maxValue(1000)
+param httpPerInstanceConcurrency int = 48
+
 @description('Sinch allows 800 requests/s per project; the sends of all instances together stay within this budget.')
 @minValue(1)
 @maxValue(800)
@@ -191,6 +197,7 @@ module app 'modules/app.bicep' = {
     keyVaultUri: keyVault.outputs.uri
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    httpPerInstanceConcurrency: httpPerInstanceConcurrency
     maxSendsPerSecond: maxSendsPerSecond
     sinchRegion: sinchRegion
     sendQueueName: sendQueueName

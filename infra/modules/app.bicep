@@ -13,6 +13,7 @@ param applicationInsightsName string
 param keyVaultUri string
 param maximumInstanceCount int
 param instanceMemoryMB int
+param httpPerInstanceConcurrency int
 @description('Per-instance send rate as a decimal string (fractions allowed).')
 param maxSendsPerSecond string
 param sinchRegion string
@@ -76,6 +77,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
+        triggers: {
+          http: {
+            perInstanceConcurrency: httpPerInstanceConcurrency
+          }
+        }
       }
       runtime: {
         name: 'dotnet-isolated'

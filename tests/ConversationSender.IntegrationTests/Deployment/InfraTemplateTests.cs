@@ -376,6 +376,24 @@ public sealed partial class InfraTemplateTests
     }
 
     [Fact]
+    public async Task Instance_size_and_concurrency_are_the_measured_ones()
+    {
+        // docs/performance.md, "Queue settings": 48 messages in flight per instance, ~160 MB of working set.
+        var main = new ArmTemplate(await Compiled.Value, new Dictionary<string, object?> { ["environmentName"] = "scale", ["location"] = "swedencentral" }, v => v.ToString());
+        var app = main.Module("app");
+        var site = (Dictionary<string, object?>)app.Evaluate(app.Resource("Microsoft.Web/sites")["properties"])!;
+        var scale = (Dictionary<string, object?>)((Dictionary<string, object?>)site["functionAppConfig"]!)["scaleAndConcurrency"]!;
+        var http = (Dictionary<string, object?>)((Dictionary<string, object?>)scale["triggers"]!)["http"]!;
+        var queues = JsonNode.Parse(File.ReadAllText(RepositoryRoot.File("host.json")))!["extensions"]!["queues"]!;
+
+        Assert.Equal(512L, Convert.ToInt64(scale["instanceMemoryMB"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(32, queues["batchSize"]!.GetValue<int>());
+        Assert.Equal(16, queues["newBatchThreshold"]!.GetValue<int>());
+        Assert.Equal(queues["batchSize"]!.GetValue<int>() + queues["newBatchThreshold"]!.GetValue<int>(),
+            Convert.ToInt32(http["perInstanceConcurrency"], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void Azd_deploys_the_functions_project()
     {
         var azure = File.ReadAllText(RepositoryRoot.File("azure.yaml"));
