@@ -41,11 +41,11 @@ public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipe
                 static async (ctx, token, state) =>
                 {
                     // A fresh request per attempt: a sent HttpRequestMessage cannot be sent again.
-                    var request = new HttpRequestMessage(HttpMethod.Post, SendPath(state.Credentials.ProjectId))
-                    {
-                        Content = new ByteArrayContent(state.Body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
-                    };
-                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                    // Headers as strings: written to the wire as they are, without parsing them into header objects per send.
+                    var content = new ByteArrayContent(state.Body);
+                    content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+                    var request = new HttpRequestMessage(HttpMethod.Post, SendPath(state.Credentials.ProjectId)) { Content = content };
+                    request.Headers.TryAddWithoutValidation("Accept", "application/json");
                     request.Options.Set(SinchAuthenticationHandler.CredentialsKey, state.Credentials);
                     try
                     {
