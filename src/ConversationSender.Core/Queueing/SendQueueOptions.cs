@@ -21,7 +21,7 @@ public sealed class SendQueueOptions
     /// time, so it is fixed; point it at any account (a connection string, or <c>SendQueueStorage__queueServiceUri</c>
     /// with a managed identity).
     /// </summary>
-    public const string ConnectionSettingName = Storage.StorageClientFactory.ConnectionSettingName;
+    public const string ConnectionSettingName = Storage.SendQueueStorageConnection.SettingName;
 
     /// <summary>Queue names are 3-63 lower-case letters, digits and dashes; 56 leaves room for the host's "-poison".</summary>
     [Required]

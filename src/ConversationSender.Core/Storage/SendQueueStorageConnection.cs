@@ -15,6 +15,11 @@ namespace ConversationSender.Storage;
 /// </summary>
 public static class SendQueueStorageConnection
 {
+    /// <summary>
+    /// The app setting holding the storage connection. The queue trigger's attribute names it at compile time, so it is
+    /// fixed; point it at any account (a connection string, or <c>SendQueueStorage__queueServiceUri</c> and the other
+    /// service URIs with a managed identity).
+    /// </summary>
     public const string SettingName = "SendQueueStorage";
 
     public static readonly Service Queue = new("queueServiceUri", "serviceUri");

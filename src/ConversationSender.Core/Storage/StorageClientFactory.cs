@@ -10,7 +10,7 @@ namespace ConversationSender.Storage;
 
 /// <summary>
 /// Queues, tables and blob containers in the storage account the trigger listens on, from the service clients
-/// registered with <c>AddAzureClients</c> under <see cref="ConnectionSettingName"/> (see
+/// registered with <c>AddAzureClients</c> under <see cref="SendQueueStorageConnection.SettingName"/> (see
 /// <see cref="SendQueueStorageConnection"/>); what this adds is creating each queue, table and container once.
 /// </summary>
 public sealed class StorageClientFactory(
@@ -19,12 +19,7 @@ public sealed class StorageClientFactory(
     IAzureClientFactory<TableServiceClient> tableServices,
     IAzureClientFactory<BlobServiceClient> blobServices)
 {
-    /// <summary>
-    /// The app setting holding the storage connection. The queue trigger's attribute names it at compile time, so it is
-    /// fixed; point it at any account (a connection string, or <c>SendQueueStorage__queueServiceUri</c> and the other
-    /// service URIs with a managed identity).
-    /// </summary>
-    public const string ConnectionSettingName = SendQueueStorageConnection.SettingName;
+    private const string ConnectionSettingName = SendQueueStorageConnection.SettingName;
 
     private readonly ConcurrentDictionary<string, QueueClient> _createdQueues = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TableClient> _createdTables = new(StringComparer.Ordinal);
