@@ -12,6 +12,8 @@ internal static class LoadRunner
         var failures = 0;
         GC.Collect();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
@@ -30,7 +32,8 @@ internal static class LoadRunner
         await Task.WhenAll(workers);
         clock.Stop();
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        return new RunResult(name, messages, concurrency, clock.Elapsed.TotalSeconds, latencies, allocated, failures);
+        process.Refresh();
+        return new RunResult(name, messages, concurrency, clock.Elapsed.TotalSeconds, latencies, allocated, failures, process.TotalProcessorTime - cpuBefore);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.CompilerServices;
 using ConversationSender.Credentials;
 using ConversationSender.Idempotency;
 using ConversationSender.Sinch;
@@ -43,7 +44,9 @@ public sealed partial class SendService(
         return outcome;
     }
 
-    private async Task<SendOutcome> SendOnceAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, bool scheduled, ChannelNote channel, CancellationToken cancellationToken)
+    // Pooled: the frames of a send that waits on the network are reused, not allocated per send.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<SendOutcome> SendOnceAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, bool scheduled, ChannelNote channel, CancellationToken cancellationToken)
     {
         var validation = OutboundMessageValidator.Validate(body, out var message);
         if (!validation.IsValid)
@@ -202,7 +205,8 @@ public sealed partial class SendService(
             System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(request, SinchJsonContext.Default.SendMessageRequest)));
 
     // The status lookup must know a message before its first report arrives; a failure here costs only that.
-    private async Task<SendOutcome> RecordAsync(SendOutcome outcome, string? trackingId, string? correlationId)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<SendOutcome> RecordAsync(SendOutcome outcome, string? trackingId, string? correlationId)
     {
         if (outcome is SendOutcome.Accepted { Replayed: false, MessageId: not null } accepted && statuses.Enabled)
         {
@@ -252,7 +256,8 @@ public sealed partial class SendService(
         return false;
     }
 
-    private async Task<SendOutcome> SendValidatedAsync(SendMessageRequest request, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<SendOutcome> SendValidatedAsync(SendMessageRequest request, CancellationToken cancellationToken)
     {
         try
         {

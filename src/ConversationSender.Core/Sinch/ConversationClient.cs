@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Polly;
 using Polly.CircuitBreaker;
@@ -15,7 +16,7 @@ namespace ConversationSender.Sinch;
 /// </remarks>
 public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipeline resilience, ISinchCredentialStore credentialStore, TimeProvider time)
 {
-    private static ProjectPath? _sendPath;
+    private static ProjectUri? _sendUri;
 
     // True when the last attempt failed while its request was with Sinch: only then may a message have got through.
     private static readonly ResiliencePropertyKey<bool> RequestInFlight = new("conversation-sender.request-in-flight");
@@ -28,7 +29,8 @@ public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipe
     /// <exception cref="SinchAuthenticationException">Sinch refused the access key, also after reading it again.</exception>
     /// <exception cref="SinchUnavailableException">Sinch was busy, failing or unreachable.</exception>
     /// <remarks>The credential store's own exceptions (misconfigured, unavailable) pass through.</remarks>
-    public async Task<SendMessageResponse> SendAsync(SendMessageRequest message, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<SendMessageResponse> SendAsync(SendMessageRequest message, CancellationToken cancellationToken)
     {
         var credentials = await credentialStore.GetAsync(cancellationToken);
         var body = JsonSerializer.SerializeToUtf8Bytes(message with { AppId = credentials.AppId }, SinchJsonContext.Default.SendMessageRequest);
@@ -38,15 +40,14 @@ public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipe
         try
         {
             var outcome = await resilience.ExecuteAsync(
-                static async (ctx, token, state) =>
+                [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] static async ValueTask<HttpResponseMessage> (ctx, token, state) =>
                 {
                     // A fresh request per attempt: a sent HttpRequestMessage cannot be sent again.
                     // Headers as strings: written to the wire as they are, without parsing them into header objects per send.
                     var content = new ByteArrayContent(state.Body);
                     content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
-                    var request = new HttpRequestMessage(HttpMethod.Post, SendPath(state.Credentials.ProjectId)) { Content = content };
+                    var request = new SinchRequestMessage(HttpMethod.Post, SendUri(state.Http.BaseAddress, state.Credentials.ProjectId), state.Credentials) { Content = content };
                     request.Headers.TryAddWithoutValidation("Accept", "application/json");
-                    request.Options.Set(SinchAuthenticationHandler.CredentialsKey, state.Credentials);
                     try
                     {
                         return await state.Http.SendAsync(request, token);
@@ -54,7 +55,7 @@ public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipe
                     catch (Exception ex)
                     {
                         // Not a connection that never opened, nor a wait for a token or the vault: those carried nothing.
-                        ctx.Properties.Set(RequestInFlight, SinchAuthenticationHandler.WasOnTheWire(request)
+                        ctx.Properties.Set(RequestInFlight, request.WasOnTheWire
                             && ex is not HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError });
                         throw;
                     }
@@ -135,9 +136,8 @@ public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipe
             + $"&end_time={Uri.EscapeDataString(to.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}"
             + $"&page_size=1000&messages_source={Uri.EscapeDataString(messagesSource)}"
             + (string.IsNullOrEmpty(pageToken) ? "" : $"&page_token={Uri.EscapeDataString(pageToken)}");
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"v1/projects/{Uri.EscapeDataString(credentials.ProjectId)}/messages?{query}", UriKind.Relative));
+        using var request = new SinchRequestMessage(HttpMethod.Get, new Uri($"v1/projects/{Uri.EscapeDataString(credentials.ProjectId)}/messages?{query}", UriKind.Relative), credentials);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Options.Set(SinchAuthenticationHandler.CredentialsKey, credentials);
         HttpResponseMessage response;
         try
         {
@@ -160,17 +160,19 @@ public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipe
         }
     }
 
-    // A relative URI starting with "v1/": new Uri(base, "messages:send") would read "messages" as a URI scheme.
-    // Built once per project, not per send.
-    private static Uri SendPath(string projectId)
+    // Absolute and built once per region and project, not per send: HttpClient would otherwise combine a relative URI
+    // with its base address, parsing both, on every request. (Relative, "v1/..." must lead: new Uri(base,
+    // "messages:send") would read "messages" as a URI scheme.)
+    private static Uri SendUri(Uri? baseAddress, string projectId)
     {
-        var cached = _sendPath;
-        if (cached is null || cached.ProjectId != projectId)
+        var cached = _sendUri;
+        if (cached is null || cached.ProjectId != projectId || !ReferenceEquals(cached.BaseAddress, baseAddress))
         {
-            _sendPath = cached = new ProjectPath(projectId, new Uri($"v1/projects/{Uri.EscapeDataString(projectId)}/messages:send", UriKind.Relative));
+            var path = new Uri($"v1/projects/{Uri.EscapeDataString(projectId)}/messages:send", UriKind.Relative);
+            _sendUri = cached = new ProjectUri(baseAddress, projectId, baseAddress is null ? path : new Uri(baseAddress, path));
         }
 
-        return cached.Path;
+        return cached.Uri;
     }
 
     private static async Task<SinchError?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -206,5 +208,5 @@ public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipe
         }
     }
 
-    private sealed record ProjectPath(string ProjectId, Uri Path);
+    private sealed record ProjectUri(Uri? BaseAddress, string ProjectId, Uri Uri);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -89,6 +90,7 @@ public sealed class SendResiliencePipeline
     /// <see cref="RateLimiterRejectedException"/>, or what the attempt threw). The caller's cancellation is thrown.
     /// </summary>
     /// <param name="attempt">Sends one request with the token it is given; may use the context's properties.</param>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Outcome<HttpResponseMessage>> ExecuteAsync<TState>(
         Func<ResilienceContext, CancellationToken, TState, ValueTask<HttpResponseMessage>> attempt, ResilienceContext context, TState state)
     {

@@ -23,23 +23,15 @@ public sealed partial class SinchAuthenticationHandler(
     IOptions<SinchOptions> options,
     ILogger<SinchAuthenticationHandler> logger) : DelegatingHandler
 {
-    /// <summary>The credentials the client built the request with (its project and app); read from the store if absent.</summary>
-    public static readonly HttpRequestOptionsKey<SinchCredentials> CredentialsKey = new("Sinch.Credentials");
-
-    // Set while the request is with Sinch: a wait for a token or the vault cannot have delivered anything.
-    private static readonly HttpRequestOptionsKey<bool> OnTheWireKey = new("Sinch.OnTheWire");
-
     private AuthenticationHeaderValue? _bearer;
 
     public static AuthenticationHeaderValue BasicHeader(SinchCredentials credentials) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.KeyId}:{credentials.KeySecret}")));
 
-    /// <summary>Whether this request was with Sinch when it failed (so Sinch may have taken it).</summary>
-    public static bool WasOnTheWire(HttpRequestMessage request) => request.Options.TryGetValue(OnTheWireKey, out var onTheWire) && onTheWire;
-
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var credentials = request.Options.TryGetValue(CredentialsKey, out var attached) ? attached : await credentialStore.GetAsync(cancellationToken);
+        // A SinchRequestMessage names the credentials the client built it with (its project and app); others use the store's.
+        var credentials = request is SinchRequestMessage sinchRequest ? sinchRequest.Credentials : await credentialStore.GetAsync(cancellationToken);
         if (options.Value.AuthMode == SinchAuthMode.OAuth2)
         {
             // The common case inline (a cached token, one request): one async frame per send, not three.
@@ -54,9 +46,9 @@ public sealed partial class SinchAuthenticationHandler(
             }
 
             request.Headers.Authorization = BearerHeader(token);
-            request.Options.Set(OnTheWireKey, true);
+            MarkOnTheWire(request, true);
             var response = await base.SendAsync(request, cancellationToken);
-            request.Options.Set(OnTheWireKey, false);
+            MarkOnTheWire(request, false);
             if (response.StatusCode != HttpStatusCode.Unauthorized)
             {
                 return response;
@@ -138,10 +130,18 @@ public sealed partial class SinchAuthenticationHandler(
 
     private async Task<HttpResponseMessage> SendOnTheWireAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        request.Options.Set(OnTheWireKey, true);
+        MarkOnTheWire(request, true);
         var response = await base.SendAsync(request, cancellationToken);
-        request.Options.Set(OnTheWireKey, false);
+        MarkOnTheWire(request, false);
         return response;
+    }
+
+    private static void MarkOnTheWire(HttpRequestMessage request, bool onTheWire)
+    {
+        if (request is SinchRequestMessage sinchRequest)
+        {
+            sinchRequest.WasOnTheWire = onTheWire;
+        }
     }
 
     // Header values are immutable, so one per token serves every request that uses it.

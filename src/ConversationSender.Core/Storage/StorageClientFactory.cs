@@ -23,6 +23,7 @@ public sealed class StorageClientFactory(
 
     private readonly ConcurrentDictionary<string, QueueClient> _createdQueues = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TableClient> _createdTables = new(StringComparer.Ordinal);
+    private readonly Lazy<bool> _isConfigured = new(() => SendQueueStorageConnection.IsConfigured(configuration));
 
     /// <summary>A queue client whose queue exists: created on first use, remembered only once creation succeeded.</summary>
     public async ValueTask<QueueClient> GetQueueAsync(string queueName, CancellationToken cancellationToken)
@@ -59,7 +60,8 @@ public sealed class StorageClientFactory(
     }
 
     /// <summary>Whether any form of the connection setting is present (features that need storage switch off without it).</summary>
-    public bool IsConfigured => SendQueueStorageConnection.IsConfigured(configuration);
+    /// <remarks>Read once: it is asked on every send, and the host restarts the worker when settings change.</remarks>
+    public bool IsConfigured => _isConfigured.Value;
 
     /// <summary>Base64 messages, as the queue trigger reads them (the client's own default is plain text).</summary>
     public QueueClient CreateQueue(string queueName) => Service(queueServices, SendQueueStorageConnection.Queue).GetQueueClient(queueName);

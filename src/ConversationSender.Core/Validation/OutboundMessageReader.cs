@@ -46,6 +46,12 @@ public static class OutboundMessageReader
     // value would throw. Checked once, up front: only escaped strings need it. Syntax errors are left to the parser.
     private static string? FindUnpairedSurrogate(ReadOnlySpan<byte> json)
     {
+        // Any such escape contains the bytes \u: a vectorised search spares nearly every message the reader's pass.
+        if (json.IndexOf("\\u"u8) < 0)
+        {
+            return null;
+        }
+
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
         try
         {

@@ -73,7 +73,7 @@ public sealed class SinchAuthenticationHandlerTests
 
         await Assert.ThrowsAsync<TimeoutException>(() => invoker.SendAsync(request, CancellationToken.None));
 
-        Assert.False(SinchAuthenticationHandler.WasOnTheWire(request));
+        Assert.False(request.WasOnTheWire);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class SinchAuthenticationHandlerTests
 
         await Assert.ThrowsAsync<HttpRequestException>(() => invoker.SendAsync(request, CancellationToken.None));
 
-        Assert.True(SinchAuthenticationHandler.WasOnTheWire(request));
+        Assert.True(request.WasOnTheWire);
     }
 
     private static HttpMessageInvoker Build(InMemorySinch sinch, ISinchCredentialStore store, SinchAuthMode mode)
@@ -102,12 +102,8 @@ public sealed class SinchAuthenticationHandlerTests
         return new HttpMessageInvoker(handler);
     }
 
-    private static HttpRequestMessage Request(SinchCredentials credentials)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "https://sinch.invalid/v1/projects/project/messages:send") { Content = new StringContent("{}") };
-        request.Options.Set(SinchAuthenticationHandler.CredentialsKey, credentials);
-        return request;
-    }
+    private static SinchRequestMessage Request(SinchCredentials credentials) =>
+        new(HttpMethod.Post, new Uri("https://sinch.invalid/v1/projects/project/messages:send"), credentials) { Content = new StringContent("{}") };
 
     private static async Task<HttpResponseMessage> SendAsync(HttpMessageInvoker invoker, SinchCredentials? credentials = null)
     {
