@@ -17,6 +17,9 @@ public sealed record FakeResponse(int Status, string? Body = null, string Conten
     /// <summary>Drop the connection before taking the message: an ambiguous send that did not go through.</summary>
     public bool ResetBeforeProcessing { get; init; }
 
+    /// <summary>Take the message and send the 200's headers at once, its body only after this long.</summary>
+    public TimeSpan BodyDelay { get; init; }
+
     /// <summary>When set, the answer waits for it (a test holds a send in flight for as long as it needs, not a guessed delay).</summary>
     public Task? HeldUntil { get; init; }
 
@@ -58,6 +61,9 @@ public sealed record FakeResponse(int Status, string? Body = null, string Conten
     public static FakeResponse AcceptedThenReset() => new(200) { AcceptThenReset = true, Label = "accepted, then connection reset" };
 
     public static FakeResponse ResetBeforeAccepting() => new(200) { ResetBeforeProcessing = true, Label = "connection reset before processing" };
+
+    /// <summary>Accepted and answered 200 at once, but the answer's body arrives only after <paramref name="stall"/>.</summary>
+    public static FakeResponse AcceptedThenStalled(TimeSpan stall) => new(200) { BodyDelay = stall, Label = $"accepted, body after {stall.TotalMilliseconds:F0} ms" };
 
     /// <summary>Accepted, but only after a delay.</summary>
     public static FakeResponse Slow(TimeSpan delay) => new(200, null, Delay: delay) { Label = $"accepted after {delay.TotalMilliseconds:F0} ms" };

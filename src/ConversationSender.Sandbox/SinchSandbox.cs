@@ -534,13 +534,30 @@ public sealed partial class SinchSandbox : IAsyncDisposable
         return true;
     }
 
-    private async Task AcceptAsync(HttpContext context, string body, CapturedMessage captured)
+    private async Task AcceptAsync(HttpContext context, string body, CapturedMessage captured, TimeSpan bodyDelay = default)
     {
         var now = DateTimeOffset.UtcNow;
         captured.MessageId = Ulid.New(now);
         captured.Outcome = "accepted";
         _deliveries.Enqueue(body);
         Keep(body, captured.MessageId, now);
+        if (bodyDelay > TimeSpan.Zero)
+        {
+            // The status line and headers now, the body later: the client knows Sinch answered but not what it said.
+            context.Response.ContentType = "application/json";
+            await context.Response.StartAsync(context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            try
+            {
+                await Task.Delay(bodyDelay, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                captured.Outcome = "accepted; client gave up waiting for the body";
+                return;
+            }
+        }
+
         await context.Response.WriteAsJsonAsync(new JsonObject
         {
             ["message_id"] = captured.MessageId,
@@ -606,7 +623,7 @@ public sealed partial class SinchSandbox : IAsyncDisposable
 
         if (response.Status == 200 && response.Body is null)
         {
-            await AcceptAsync(context, body, captured);
+            await AcceptAsync(context, body, captured, response.BodyDelay);
             return;
         }
 

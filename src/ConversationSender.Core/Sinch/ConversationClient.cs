@@ -14,9 +14,16 @@ namespace ConversationSender.Sinch;
 /// Retries, timeouts, circuit breaker and rate limit: <see cref="SendResiliencePipeline"/>, around the attempts.
 /// Authentication: <see cref="SinchAuthenticationHandler"/>, a handler of the typed <see cref="HttpClient"/>.
 /// </remarks>
-public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipeline resilience, ISinchCredentialStore credentialStore, TimeProvider time)
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The invoker does not own the factory's handler (disposeHandler: false); disposing it would release nothing.")]
+public sealed class ConversationClient(
+    HttpClient httpClient, IHttpMessageHandlerFactory handlers, SendResiliencePipeline resilience, ISinchCredentialStore credentialStore, TimeProvider time)
 {
     private static ProjectUri? _sendUri;
+
+    // A send goes to the typed client's handler chain (auth handler, pooled sockets: its lifetime is infinite) without
+    // HttpClient around it, which would add an async frame and a linked cancellation source per send for a timeout
+    // and response buffering that the attempt below already does.
+    private readonly HttpMessageInvoker _sender = new(handlers.CreateHandler(nameof(ConversationClient)), disposeHandler: false);
 
     // True when the last attempt failed while its request was with Sinch: only then may a message have got through.
     private static readonly ResiliencePropertyKey<bool> RequestInFlight = new("conversation-sender.request-in-flight");
@@ -46,22 +53,29 @@ public sealed class ConversationClient(HttpClient httpClient, SendResiliencePipe
                     // Headers as strings: written to the wire as they are, without parsing them into header objects per send.
                     var content = new ByteArrayContent(state.Body);
                     content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
-                    var request = new SinchRequestMessage(HttpMethod.Post, SendUri(state.Http.BaseAddress, state.Credentials.ProjectId), state.Credentials) { Content = content };
+                    var request = new SinchRequestMessage(HttpMethod.Post, SendUri(state.BaseAddress, state.Credentials.ProjectId), state.Credentials) { Content = content };
                     request.Headers.TryAddWithoutValidation("Accept", "application/json");
+                    HttpResponseMessage? response = null;
                     try
                     {
-                        return await state.Http.SendAsync(request, token);
+                        response = await state.Sender.SendAsync(request, token);
+
+                        // Under the attempt's timeout: the answer is small, and its status alone does not say what Sinch did.
+                        await response.Content.LoadIntoBufferAsync(token);
+                        return response;
                     }
                     catch (Exception ex)
                     {
                         // Not a connection that never opened, nor a wait for a token or the vault: those carried nothing.
-                        ctx.Properties.Set(RequestInFlight, request.WasOnTheWire
-                            && ex is not HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError });
+                        // An answer whose body did not arrive came from Sinch, which had the message.
+                        ctx.Properties.Set(RequestInFlight, response is not null || (request.WasOnTheWire
+                            && ex is not HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }));
+                        response?.Dispose();
                         throw;
                     }
                 },
                 context,
-                (Http: httpClient, Body: body, Credentials: credentials));
+                (Sender: _sender, BaseAddress: httpClient.BaseAddress, Body: body, Credentials: credentials));
             outcome.ThrowIfException();
             response = outcome.Result!;
         }

@@ -54,6 +54,20 @@ public sealed class ResiliencePolicyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_answer_whose_body_stalls_past_the_timeout_came_from_Sinch_so_the_message_may_have_been_sent()
+    {
+        // Sinch took the message and sent its status line; the body (the message id) never came within the attempt.
+        await using var host = SenderHost.Create(new(SenderHost.SettingsFor(_sinch)) { ["Sinch:AttemptTimeout"] = "00:00:01", ["Sinch:TotalTimeout"] = "00:00:01" });
+        _sinch.Script(FakeResponse.AcceptedThenStalled(TimeSpan.FromSeconds(5)));
+
+        var stalled = Assert.IsType<SendOutcome.Transient>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+
+        Assert.True(stalled.MayHaveBeenSent, stalled.Reason);
+        Assert.Single(_sinch.SendRequests);
+        Assert.Single(_sinch.Deliveries); // Sinch has it: a blind resend would deliver it twice
+    }
+
+    [Fact]
     public async Task Retrying_ambiguous_failures_is_an_explicit_choice()
     {
         await using var host = SenderHost.Create(new(SenderHost.SettingsFor(_sinch)) { ["Sinch:RetryAmbiguousFailures"] = "true", ["Sinch:AttemptTimeout"] = "00:00:02" });
