@@ -20,7 +20,7 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-// dotnet run -c Release --project tests/ConversationSender.LoadHarness -- [--messages 20000] [--concurrency 1,16,64] [--queue-messages 2000] [--sandbox-process] [--markdown run.md] [--update-docs] [--decompose]
+// dotnet run -c Release --project tests/ConversationSender.LoadHarness -- [--messages 5000] [--rounds 31] [--concurrency 1,16,64] [--queue-messages 2000] [--sandbox-process] [--markdown run.md] [--update-docs] [--decompose]
 // --cold-start [runs] publishes the harness ReadyToRun and JIT-only and times process start → first accepted send.
 // --queue-sweep runs the queue function under the host's batchSize/newBatchThreshold settings against Sinch latencies.
 // --decompose measures the same post through each layer (bare HttpClient, the product's HttpClient, ConversationClient,
@@ -35,9 +35,10 @@ if (args.Length > 0 && args[0] == ColdStart.ChildFlag)
 }
 
 var arguments = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal)).ToDictionary(p => p.a[2..], p => p.i + 1 < args.Length ? args[p.i + 1] : "");
-// Seven rounds, not three: on two shared cores a single round of the bare client alone varies by a factor of two.
-const int Rounds = 7;
-var messages = int.Parse(arguments.GetValueOrDefault("messages", "20000"), CultureInfo.InvariantCulture);
+// Many short rounds, not a few long ones: on two shared cores the machine's speed drifts over seconds (a round of the
+// bare client alone varies by ±30 %), so what decides the ratio's precision is how often the two paths alternate.
+var rounds = int.Parse(arguments.GetValueOrDefault("rounds", "31"), CultureInfo.InvariantCulture);
+var messages = int.Parse(arguments.GetValueOrDefault("messages", "5000"), CultureInfo.InvariantCulture);
 var concurrencies = arguments.GetValueOrDefault("concurrency", "1,16,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
 var queueMessages = int.Parse(arguments.GetValueOrDefault("queue-messages", "2000"), CultureInfo.InvariantCulture);
 
@@ -156,7 +157,7 @@ for (var warmUp = 0; warmUp < 3; warmUp++)
 
 if (arguments.ContainsKey("decompose"))
 {
-    // Where the product's cost lies: the same post through each layer in turn, alternated, medians of 5 rounds.
+    // Where the product's cost lies: the same post through each layer in turn, alternated, median runs.
     var productHttp = provider.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ConversationClient));
     var conversation = provider.GetRequiredService<ConversationClient>();
     var request = OutboundMessageValidator.Validate(body, out _).Request!;
@@ -183,22 +184,24 @@ if (arguments.ContainsKey("decompose"))
     var decomposition = new StringBuilder();
     decomposition.AppendLine(GeneratedDocSection.MachineLine());
     decomposition.AppendLine();
-    decomposition.AppendLine(CultureInfo.InvariantCulture, $"{messages} messages per run, the four layers alternated five times per C (medians shown); sandbox on loopback {(outOfProcess ? "in its own process" : "in the same process")}.");
+    decomposition.AppendLine(CultureInfo.InvariantCulture, $"{messages} messages per run, the four layers alternated {rounds} times per C (median runs shown); sandbox on loopback {(outOfProcess ? "in its own process" : "in the same process")}.");
     decomposition.AppendLine();
     decomposition.AppendLine("| C | layer | msg/s | ratio to bare | µs per message per worker | bytes/msg | harness process CPU µs/msg |");
     decomposition.AppendLine("|---:|---|---:|---:|---:|---:|---:|");
     foreach (var concurrency in concurrencies)
     {
         var results = layers.Select(_ => new List<RunResult>()).ToArray();
-        for (var round = 0; round < 5; round++)
+        for (var round = 0; round < rounds; round++)
         {
-            for (var layer = 0; layer < layers.Length; layer++)
+            // Forwards, then backwards: no layer always runs right after the same other one.
+            for (var step = 0; step < layers.Length; step++)
             {
+                var layer = round % 2 == 0 ? step : layers.Length - 1 - step;
                 results[layer].Add(await LoadRunner.RunAsync(layers[layer].Name, messages, concurrency, layers[layer].Send));
             }
         }
 
-        var medians = results.Select(r => r.OrderBy(x => x.PerSecond).ElementAt(2)).ToArray();
+        var medians = results.Select(r => r.OrderBy(x => x.PerSecond).ElementAt(rounds / 2)).ToArray();
         Console.WriteLine($"C={concurrency}");
         for (var layer = 0; layer < layers.Length; layer++)
         {
@@ -215,23 +218,33 @@ if (arguments.ContainsKey("decompose"))
     return;
 }
 
-var rows = new List<(RunResult Baseline, RunResult Product, double[] Added)>();
-// Two cores and a shared machine make single runs noisy: alternate the two, Rounds rounds each, keep the median.
+var rows = new List<(RunResult Baseline, RunResult Product, double[] RoundRatios, double[] Added)>();
+// Alternate the two, the order flipped every round; keep each one's median run and the median of the rounds' ratios
+// (each round's two runs are seconds apart, so a drift of the machine's speed cancels in their ratio).
 foreach (var concurrency in concurrencies)
 {
     var baselines = new List<RunResult>();
     var products = new List<RunResult>();
-    for (var round = 0; round < Rounds; round++)
+    for (var round = 0; round < rounds; round++)
     {
-        baselines.Add(await LoadRunner.RunAsync("bare HttpClient", messages, concurrency, BaselineSend));
-        products.Add(await LoadRunner.RunAsync("send service", messages, concurrency, ProductSend));
+        if (round % 2 == 0)
+        {
+            baselines.Add(await LoadRunner.RunAsync("bare HttpClient", messages, concurrency, BaselineSend));
+            products.Add(await LoadRunner.RunAsync("send service", messages, concurrency, ProductSend));
+        }
+        else
+        {
+            products.Add(await LoadRunner.RunAsync("send service", messages, concurrency, ProductSend));
+            baselines.Add(await LoadRunner.RunAsync("bare HttpClient", messages, concurrency, BaselineSend));
+        }
     }
 
-    var baseline = baselines.OrderBy(r => r.PerSecond).ElementAt(Rounds / 2);
-    var product = products.OrderBy(r => r.PerSecond).ElementAt(Rounds / 2);
+    var baseline = baselines.OrderBy(r => r.PerSecond).ElementAt(rounds / 2);
+    var product = products.OrderBy(r => r.PerSecond).ElementAt(rounds / 2);
+    var roundRatios = products.Zip(baselines, (p, b) => p.PerSecond / b.PerSecond).ToArray();
     var added = await LoadRunner.RunPairedAsync(Math.Min(messages, 5000), concurrency, BaselineSend, ProductSend);
-    rows.Add((baseline, product, added));
-    Console.WriteLine($"C={concurrency}: baseline {string.Join("/", baselines.Select(b => b.PerSecond.ToString("F0", CultureInfo.InvariantCulture)))} msg/s, product {string.Join("/", products.Select(p => p.PerSecond.ToString("F0", CultureInfo.InvariantCulture)))} msg/s, median ratio {product.PerSecond / baseline.PerSecond:F2}");
+    rows.Add((baseline, product, roundRatios, added));
+    Console.WriteLine($"C={concurrency}: ratio of medians {product.PerSecond / baseline.PerSecond:F2}, rounds' ratios p25/p50/p75 {LoadRunner.Percentile(roundRatios, 0.25):F2}/{LoadRunner.Percentile(roundRatios, 0.5):F2}/{LoadRunner.Percentile(roundRatios, 0.75):F2}");
 }
 
 RunResult? withStatus = null;
@@ -267,14 +280,14 @@ if (azurite is not null)
 var report = new StringBuilder();
 report.AppendLine(GeneratedDocSection.MachineLine());
 report.AppendLine();
-report.AppendLine(CultureInfo.InvariantCulture, $"{messages} messages per throughput run, baseline and product alternated {Rounds} times per C (medians shown); added latency from {Math.Min(messages, 5000)} paired requests per C (product − bare, per pair); sandbox on loopback {(outOfProcess ? "in its own process" : "in the same process (it competes with the client for the cores)")}; Key Vault fake with 100 ms reads.");
+report.AppendLine(CultureInfo.InvariantCulture, $"{messages} messages per throughput run, baseline and product alternated {rounds} times per C, the order flipped every round (median runs shown; the rounds' ratios are each round's product ÷ bare); added latency from {Math.Min(messages, 5000)} paired requests per C (product − bare, per pair); sandbox on loopback {(outOfProcess ? "in its own process" : "in the same process (it competes with the client for the cores)")}; Key Vault fake with 100 ms reads.");
 report.AppendLine();
-report.AppendLine("| C | bare HttpClient msg/s | send service msg/s | ratio | added per request p50 / p95 / p99 (ms) | bytes/msg bare | bytes/msg product | added bytes/msg | harness process CPU µs/msg bare / product | failures |");
-report.AppendLine("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
-foreach (var (baseline, product, added) in rows)
+report.AppendLine("| C | bare HttpClient msg/s | send service msg/s | ratio | rounds' ratios p25 / p50 / p75 | added per request p50 / p95 / p99 (ms) | bytes/msg bare | bytes/msg product | added bytes/msg | harness process CPU µs/msg bare / product | failures |");
+report.AppendLine("|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|");
+foreach (var (baseline, product, roundRatios, added) in rows)
 {
     report.AppendLine(CultureInfo.InvariantCulture,
-        $"| {baseline.Concurrency} | {baseline.PerSecond:F0} | {product.PerSecond:F0} | {product.PerSecond / baseline.PerSecond:F2} | {LoadRunner.Percentile(added, 0.5):F2} / {LoadRunner.Percentile(added, 0.95):F2} / {LoadRunner.Percentile(added, 0.99):F2} | {baseline.BytesPerMessage:F0} | {product.BytesPerMessage:F0} | {product.BytesPerMessage - baseline.BytesPerMessage:F0} | {baseline.CpuMicrosecondsPerMessage:F1} / {product.CpuMicrosecondsPerMessage:F1} | {baseline.Failures + product.Failures} |");
+        $"| {baseline.Concurrency} | {baseline.PerSecond:F0} | {product.PerSecond:F0} | {product.PerSecond / baseline.PerSecond:F2} | {LoadRunner.Percentile(roundRatios, 0.25):F2} / {LoadRunner.Percentile(roundRatios, 0.5):F2} / {LoadRunner.Percentile(roundRatios, 0.75):F2} | {LoadRunner.Percentile(added, 0.5):F2} / {LoadRunner.Percentile(added, 0.95):F2} / {LoadRunner.Percentile(added, 0.99):F2} | {baseline.BytesPerMessage:F0} | {product.BytesPerMessage:F0} | {product.BytesPerMessage - baseline.BytesPerMessage:F0} | {baseline.CpuMicrosecondsPerMessage:F1} / {product.CpuMicrosecondsPerMessage:F1} | {baseline.Failures + product.Failures} |");
 }
 
 report.AppendLine();

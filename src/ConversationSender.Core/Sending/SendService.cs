@@ -29,13 +29,15 @@ public sealed partial class SendService(
     TimeProvider time,
     ILogger<SendService> logger)
 {
-    public Task<SendOutcome> SendAsync(BinaryData body, CancellationToken cancellationToken) =>
+    /// <remarks>A <see cref="ValueTask{TResult}"/> from a pool, as every method on the send path: await it once.</remarks>
+    public ValueTask<SendOutcome> SendAsync(BinaryData body, CancellationToken cancellationToken) =>
         SendAsync(body, idempotencyKey: null, fallbackKey: null, cancellationToken);
 
     /// <param name="idempotencyKey">A key given with the request (the HTTP header); must match the message's own <c>idempotency_key</c> if both are given.</param>
     /// <param name="fallbackKey">Used when neither gives a key (e.g. one derived from a queue message id).</param>
     /// <param name="scheduled">True for a queued send whose <c>send_at</c> (if any) has been waited for; a send now refuses one.</param>
-    public async Task<SendOutcome> SendAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, CancellationToken cancellationToken, bool scheduled = false)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<SendOutcome> SendAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, CancellationToken cancellationToken, bool scheduled = false)
     {
         var started = time.GetTimestamp();
         var channel = new ChannelNote();
@@ -44,7 +46,7 @@ public sealed partial class SendService(
         return outcome;
     }
 
-    // Pooled: the frames of a send that waits on the network are reused, not allocated per send.
+    // Pooled, as every frame of a send that waits on the network: reused, not allocated per send.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<SendOutcome> SendOnceAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, bool scheduled, ChannelNote channel, CancellationToken cancellationToken)
     {
