@@ -36,25 +36,19 @@ public sealed partial class SendService(
     /// <param name="idempotencyKey">A key given with the request (the HTTP header); must match the message's own <c>idempotency_key</c> if both are given.</param>
     /// <param name="fallbackKey">Used when neither gives a key (e.g. one derived from a queue message id).</param>
     /// <param name="scheduled">True for a queued send whose <c>send_at</c> (if any) has been waited for; a send now refuses one.</param>
+    /// <remarks>
+    /// Every async step of a send is a frame that suspends and resumes on real sockets, so a send without a key takes
+    /// one frame here (the call to Sinch inlined) and a keyed send one more (<see cref="SendKeyedAsync"/>).
+    /// </remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<SendOutcome> SendAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, CancellationToken cancellationToken, bool scheduled = false)
     {
         var started = time.GetTimestamp();
-        var channel = new ChannelNote();
-        var outcome = await SendOnceAsync(body, idempotencyKey, fallbackKey, scheduled, channel, cancellationToken);
-        metrics.Sent(MetricName(outcome), channel.Name, time.GetElapsedTime(started));
-        return outcome;
-    }
-
-    // Pooled, as every frame of a send that waits on the network: reused, not allocated per send.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<SendOutcome> SendOnceAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, bool scheduled, ChannelNote channel, CancellationToken cancellationToken)
-    {
         var validation = OutboundMessageValidator.Validate(body, out var message);
         if (!validation.IsValid)
         {
-            return LogRejected(new SendOutcome.Rejected(
-                message is null ? "The message is not valid JSON of the expected shape." : "The message is invalid.", validation.Errors));
+            return Measured(LogRejected(new SendOutcome.Rejected(
+                message is null ? "The message is not valid JSON of the expected shape." : "The message is invalid.", validation.Errors)), "unknown", started);
         }
 
         var request = validation.Request!;
@@ -64,16 +58,17 @@ public sealed partial class SendService(
         }
 
         using var activity = SenderTracing.StartSend(message!.Traceparent);
-        channel.Name = request.Recipient?.IdentifiedBy?.ChannelIdentities?.FirstOrDefault()?.Channel ?? "contact";
+        // For the metrics: the channel of the first identity ("contact" for a contact id).
+        var channel = request.Recipient?.IdentifiedBy?.ChannelIdentities?.FirstOrDefault()?.Channel ?? "contact";
         if (KeyConflict(message!.IdempotencyKey, idempotencyKey) is { } conflict)
         {
-            return LogRejected(new SendOutcome.Rejected("The message is invalid.", [conflict]));
+            return Measured(LogRejected(new SendOutcome.Rejected("The message is invalid.", [conflict])), channel, started);
         }
 
         if (message.SendAt is not null && !scheduled)
         {
-            return LogRejected(new SendOutcome.Rejected("The message is invalid.",
-                [new FieldError("send_at", "schedules a queued send (?mode=queue, the batch route, or a message on the send queue); this route sends now")]));
+            return Measured(LogRejected(new SendOutcome.Rejected("The message is invalid.",
+                [new FieldError("send_at", "schedules a queued send (?mode=queue, the batch route, or a message on the send queue); this route sends now")])), channel, started);
         }
 
         var key = message.IdempotencyKey ?? idempotencyKey ?? fallbackKey;
@@ -81,11 +76,28 @@ public sealed partial class SendService(
         using var scope = SendScope(logger, request.CorrelationId ?? Activity.Current?.TraceId.ToString(), key is null ? null : IdempotencyStore.Hash(key)[..16]);
         LogSending(logger, new MaskedRecipients(request));
 
-        if (key is null || !idempotency.Enabled)
+        if (key is not null && idempotency.Enabled)
         {
-            return await RecordAsync(Log(await SendValidatedAsync(request, cancellationToken)), trackingId: message.IdempotencyKey ?? idempotencyKey, request.CorrelationId);
+            return Measured(await SendKeyedAsync(request, key, trackingId: message.IdempotencyKey ?? idempotencyKey, cancellationToken), channel, started);
         }
 
+        SendOutcome sent;
+        try
+        {
+            sent = Accepted(await client.SendAsync(request, cancellationToken));
+        }
+        catch (Exception ex) when (Failure(ex) is { } failure)
+        {
+            sent = failure;
+        }
+
+        return Measured(await RecordAsync(Log(sent), trackingId: message.IdempotencyKey ?? idempotencyKey, request.CorrelationId), channel, started);
+    }
+
+    // Claim the key, send unless it was sent (or is being sent) already, settle the key with the outcome.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<SendOutcome> SendKeyedAsync(SendMessageRequest request, string key, string? trackingId, CancellationToken cancellationToken)
+    {
         IdempotencyClaim claim;
         try
         {
@@ -123,11 +135,20 @@ public sealed partial class SendService(
         request = request.MessageMetadata is null ? request with { MessageMetadata = Marker(key) } : request;
         if (claimed.Unconfirmed is { } earlier && await ReconcileAsync(request, claimed, earlier, cancellationToken) is { } settled)
         {
-            return await RecordAsync(settled, trackingId: message.IdempotencyKey ?? idempotencyKey, request.CorrelationId);
+            return await RecordAsync(settled, trackingId, request.CorrelationId);
         }
 
         var attemptStart = time.GetUtcNow();
-        var outcome = Log(await SendValidatedAsync(request, cancellationToken));
+        SendOutcome outcome;
+        try
+        {
+            outcome = Log(Accepted(await client.SendAsync(request, cancellationToken)));
+        }
+        catch (Exception ex) when (Failure(ex) is { } failure)
+        {
+            outcome = Log(failure);
+        }
+
         if (outcome is SendOutcome.Transient { MayHaveBeenSent: true } ambiguous && !sinchOptions.Value.RetryAmbiguousFailures)
         {
             // Not released: a blind resend could deliver it twice. The next attempt looks it up first.
@@ -138,7 +159,13 @@ public sealed partial class SendService(
         // A completed key is the status lookup's record too: no second write for the same send.
         return await SettleClaimAsync(claimed, outcome, request.CorrelationId)
             ? outcome
-            : await RecordAsync(outcome, trackingId: message.IdempotencyKey ?? idempotencyKey, request.CorrelationId);
+            : await RecordAsync(outcome, trackingId, request.CorrelationId);
+    }
+
+    private SendOutcome Measured(SendOutcome outcome, string channel, long started)
+    {
+        metrics.Sent(MetricName(outcome), channel, time.GetElapsedTime(started));
+        return outcome;
     }
 
     /// <summary>The marker this service puts in <c>message_metadata</c> of keyed sends: derived from the key, never the key.</summary>
@@ -258,38 +285,24 @@ public sealed partial class SendService(
         return false;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<SendOutcome> SendValidatedAsync(SendMessageRequest request, CancellationToken cancellationToken)
+    // Sinch's answers and the credential store's failures, as outcomes; anything else (the caller's cancellation, a
+    // bug) is not an outcome and propagates.
+    private SendOutcome? Failure(Exception exception) => exception switch
     {
-        try
-        {
-            return Accepted(await client.SendAsync(request, cancellationToken));
-        }
-        catch (SinchAuthenticationException ex)
-        {
-            // Refused again after the handler read the key anew: an operator's fix.
-            return new SendOutcome.Misconfigured(
-                $"Sinch refused the access key (HTTP {(int?)ex.StatusCode}); check {client.AccessKeySettingNames} and the Sinch project.",
-                client.AccessKeySettingNames);
-        }
-        catch (SinchRejectedException ex)
-        {
-            var errors = ex.Error?.FieldViolations.Select(v => new FieldError(v.Field, v.Description)).ToList() ?? [];
-            return new SendOutcome.Rejected(ex.Message + RejectionHint(ex.StatusCode), errors, ex.StatusCode, ex.Error?.Status);
-        }
-        catch (SinchUnavailableException ex)
-        {
-            return new SendOutcome.Transient(ex.Message, ex.RetryAfter, ex.StatusCode, ex.MayHaveBeenSent);
-        }
-        catch (CredentialsMisconfiguredException ex)
-        {
-            return new SendOutcome.Misconfigured(ex.Message, ex.SettingName);
-        }
-        catch (CredentialsUnavailableException ex)
-        {
-            return new SendOutcome.Transient(ex.Message, RetryAfter: null);
-        }
-    }
+        // Refused again after the handler read the key anew: an operator's fix.
+        SinchAuthenticationException ex => new SendOutcome.Misconfigured(
+            $"Sinch refused the access key (HTTP {(int?)ex.StatusCode}); check {client.AccessKeySettingNames} and the Sinch project.",
+            client.AccessKeySettingNames),
+        SinchRejectedException ex => new SendOutcome.Rejected(
+            ex.Message + RejectionHint(ex.StatusCode),
+            ex.Error?.FieldViolations.Select(v => new FieldError(v.Field, v.Description)).ToList() ?? [],
+            ex.StatusCode,
+            ex.Error?.Status),
+        SinchUnavailableException ex => new SendOutcome.Transient(ex.Message, ex.RetryAfter, ex.StatusCode, ex.MayHaveBeenSent),
+        CredentialsMisconfiguredException ex => new SendOutcome.Misconfigured(ex.Message, ex.SettingName),
+        CredentialsUnavailableException ex => new SendOutcome.Transient(ex.Message, RetryAfter: null),
+        _ => null,
+    };
 
     // What usually causes these answers (API reference §4.3), so the caller knows where to look.
     private static string RejectionHint(HttpStatusCode? status) => status switch
@@ -298,12 +311,6 @@ public sealed partial class SendService(
         HttpStatusCode.NotFound => " (Sinch found no such project or app here: check Sinch:Region matches the app's region, and the project and app ids.)",
         _ => "",
     };
-
-    // For the metrics: the channel of a validated message's first identity ("contact" for a contact id), else "unknown".
-    private sealed class ChannelNote
-    {
-        public string Name { get; set; } = "unknown";
-    }
 
     private static string MetricName(SendOutcome outcome) => outcome switch
     {
