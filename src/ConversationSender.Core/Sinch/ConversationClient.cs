@@ -22,11 +22,8 @@ public sealed class ConversationClient(
 
     // A send goes to the typed client's handler chain (auth handler, pooled sockets: its lifetime is infinite) without
     // HttpClient around it, which would add an async frame and a linked cancellation source per send for a timeout
-    // and response buffering that the attempt below already does.
+    // and response buffering that the pipeline's attempt already does.
     private readonly HttpMessageInvoker _sender = new(handlers.CreateHandler(nameof(ConversationClient)), disposeHandler: false);
-
-    // True when the last attempt failed while its request was with Sinch: only then may a message have got through.
-    private static readonly ResiliencePropertyKey<bool> RequestInFlight = new("conversation-sender.request-in-flight");
 
     /// <summary>The settings to fix when Sinch refuses the access key.</summary>
     public string AccessKeySettingNames => credentialStore.AccessKeySettingNames;
@@ -46,8 +43,9 @@ public sealed class ConversationClient(
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            var outcome = await resilience.ExecuteAsync(
-                [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] static async ValueTask<HttpResponseMessage> (ctx, token, state) =>
+            var outcome = await resilience.SendAsync(
+                _sender,
+                static state =>
                 {
                     // A fresh request per attempt: a sent HttpRequestMessage cannot be sent again.
                     // Headers as strings: written to the wire as they are, without parsing them into header objects per send.
@@ -55,31 +53,14 @@ public sealed class ConversationClient(
                     content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
                     var request = new SinchRequestMessage(HttpMethod.Post, SendUri(state.BaseAddress, state.Credentials.ProjectId), state.Credentials) { Content = content };
                     request.Headers.TryAddWithoutValidation("Accept", "application/json");
-                    HttpResponseMessage? response = null;
-                    try
-                    {
-                        response = await state.Sender.SendAsync(request, token);
-
-                        // Under the attempt's timeout: the answer is small, and its status alone does not say what Sinch did.
-                        await response.Content.LoadIntoBufferAsync(token);
-                        return response;
-                    }
-                    catch (Exception ex)
-                    {
-                        // Not a connection that never opened, nor a wait for a token or the vault: those carried nothing.
-                        // An answer whose body did not arrive came from Sinch, which had the message.
-                        ctx.Properties.Set(RequestInFlight, response is not null || (request.WasOnTheWire
-                            && ex is not HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }));
-                        response?.Dispose();
-                        throw;
-                    }
+                    return request;
                 },
-                context,
-                (Sender: _sender, BaseAddress: httpClient.BaseAddress, Body: body, Credentials: credentials));
+                (BaseAddress: httpClient.BaseAddress, Body: body, Credentials: credentials),
+                context);
             outcome.ThrowIfException();
             response = outcome.Result!;
         }
-        catch (TimeoutRejectedException ex) when (!context.Properties.GetValue(RequestInFlight, false))
+        catch (TimeoutRejectedException ex) when (!SendResiliencePipeline.LastAttemptWasWithSinch(context))
         {
             // The time ran out while no request was on the wire (waiting for the rate limiter or a retry delay, after
             // answers that said "not processed"): nothing can have reached Sinch.

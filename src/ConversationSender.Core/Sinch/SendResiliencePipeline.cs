@@ -11,7 +11,9 @@ namespace ConversationSender.Sinch;
 
 /// <summary>
 /// Retries, timeouts, circuit breaker and rate limit around one <c>messages:send</c>: total timeout → retry → circuit
-/// breaker → rate limit → attempt timeout, each attempt a fresh request built by the caller.
+/// breaker → rate limit → attempt timeout. An attempt sends a fresh request built by the caller and buffers the
+/// answer within the attempt's time, and notes whether a failed attempt was with Sinch
+/// (<see cref="LastAttemptWasWithSinch"/>): only then may the message have got through.
 /// <para>
 /// The happy path does not pay for the layers it does not use. While the circuit is closed and the rate limiter has a
 /// token at hand, the first attempt runs on its own, under one timer (the attempt timeout, or the total if shorter), and
@@ -25,6 +27,9 @@ public sealed class SendResiliencePipeline
 {
     // What the retry pipeline's total timeout allows: the total, less what the first attempt took.
     private static readonly ResiliencePropertyKey<TimeSpan> RemainingTotal = new("conversation-sender.remaining-total");
+
+    // True when the last attempt failed while its request was with Sinch.
+    private static readonly ResiliencePropertyKey<bool> WithSinch = new("conversation-sender.request-with-sinch");
 
     private readonly SinchOptions _sinch;
     private readonly SendRateLimiter _limiter;
@@ -84,19 +89,24 @@ public sealed class SendResiliencePipeline
     /// <summary>How long sends fail fast once the circuit opens: the least a caller should wait before trying again.</summary>
     public TimeSpan BreakDuration => _sinch.CircuitBreakerBreakDuration;
 
+    /// <summary>Whether the send's last attempt failed while its request was with Sinch (so Sinch may have taken it).</summary>
+    public static bool LastAttemptWasWithSinch(ResilienceContext context) => context.Properties.GetValue(WithSinch, false);
+
     /// <summary>
-    /// Runs <paramref name="attempt"/> once or more under the send's policies. The outcome is Sinch's last answer, or
-    /// the exception that ended the send (<see cref="TimeoutRejectedException"/>, <see cref="BrokenCircuitException"/>,
+    /// Sends the request <paramref name="createRequest"/> builds, once or more, under the send's policies. The outcome
+    /// is Sinch's last answer (its body buffered), or the exception that ended the send
+    /// (<see cref="TimeoutRejectedException"/>, <see cref="BrokenCircuitException"/>,
     /// <see cref="RateLimiterRejectedException"/>, or what the attempt threw). The caller's cancellation is thrown.
     /// </summary>
-    /// <param name="attempt">Sends one request with the token it is given; may use the context's properties.</param>
+    /// <remarks>The first attempt is made here, not in a callback: on real sockets every async frame costs.</remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<Outcome<HttpResponseMessage>> ExecuteAsync<TState>(
-        Func<ResilienceContext, CancellationToken, TState, ValueTask<HttpResponseMessage>> attempt, ResilienceContext context, TState state)
+    public async ValueTask<Outcome<HttpResponseMessage>> SendAsync<TState>(
+        HttpMessageInvoker sender, Func<TState, SinchRequestMessage> createRequest, TState state, ResilienceContext context)
     {
+        var attempt = new Attempt<TState>(sender, createRequest, state);
         if (_circuit.CircuitState != CircuitState.Closed || !_limiter.TryAcquireNow())
         {
-            return await RunRetriesAsync(attempt, context, state, first: null, _sinch.TotalTimeout);
+            return await RunRetriesAsync(attempt, context, first: null, _sinch.TotalTimeout);
         }
 
         var started = _time.GetTimestamp();
@@ -112,16 +122,27 @@ public sealed class SendResiliencePipeline
                 timeout.CancelAfter(budget);
             }
 
+            var request = createRequest(state);
+            HttpResponseMessage? response = null;
             try
             {
-                outcome = Outcome.FromResult(await attempt(context, timeout.Token, state));
+                response = await sender.SendAsync(request, timeout.Token);
+                await response.Content.LoadIntoBufferAsync(timeout.Token);
+                outcome = Outcome.FromResult(response);
             }
             catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !callerToken.IsCancellationRequested)
             {
+                Failed(context, request, response, ex);
                 outcome = Outcome.FromException<HttpResponseMessage>(new TimeoutRejectedException($"The attempt did not complete within {budget}.", budget, ex));
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
+                Failed(context, request, response, ex);
+                if (ex is OperationCanceledException)
+                {
+                    throw;
+                }
+
                 outcome = Outcome.FromException<HttpResponseMessage>(ex);
             }
         }
@@ -133,8 +154,17 @@ public sealed class SendResiliencePipeline
 
         var remaining = _sinch.TotalTimeout - _time.GetElapsedTime(started);
         return _sinch.MaxRetries > 0 && remaining > TimeSpan.Zero && ShouldRetry(outcome, _sinch)
-            ? await RunRetriesAsync(attempt, context, state, outcome, remaining)
+            ? await RunRetriesAsync(attempt, context, outcome, remaining)
             : outcome;
+    }
+
+    // Not a connection that never opened, nor a wait for a token or the vault: those carried nothing. An answer whose
+    // body did not arrive came from Sinch, which had the message.
+    private static void Failed(ResilienceContext context, SinchRequestMessage request, HttpResponseMessage? response, Exception exception)
+    {
+        context.Properties.Set(WithSinch, response is not null || (request.WasOnTheWire
+            && exception is not HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }));
+        response?.Dispose();
     }
 
     // One timer source per concurrent first attempt, reset and reused (as Polly pools its own): a send allocates none.
@@ -153,11 +183,10 @@ public sealed class SendResiliencePipeline
     }
 
     private async ValueTask<Outcome<HttpResponseMessage>> RunRetriesAsync<TState>(
-        Func<ResilienceContext, CancellationToken, TState, ValueTask<HttpResponseMessage>> attempt, ResilienceContext context, TState state,
-        Outcome<HttpResponseMessage>? first, TimeSpan total)
+        Attempt<TState> attempt, ResilienceContext context, Outcome<HttpResponseMessage>? first, TimeSpan total)
     {
         context.Properties.Set(RemainingTotal, total);
-        var retry = new RetryState<TState>(this, attempt, state, first);
+        var retry = new RetryState<TState>(this, attempt, first);
         var outcome = await _retries.ExecuteOutcomeAsync(static (ctx, retry) => retry.NextAsync(ctx), context, retry);
         if (outcome.Exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
         {
@@ -193,9 +222,30 @@ public sealed class SendResiliencePipeline
         };
     }
 
+    // What an attempt needs: a request built afresh each time, and where to send it.
+    private readonly record struct Attempt<TState>(HttpMessageInvoker Sender, Func<TState, SinchRequestMessage> CreateRequest, TState State)
+    {
+        // The same attempt as the first, for the retry pipeline (whose own strategies time it and count it).
+        public async ValueTask<Outcome<HttpResponseMessage>> SendAsync(ResilienceContext context)
+        {
+            var request = CreateRequest(State);
+            HttpResponseMessage? response = null;
+            try
+            {
+                response = await Sender.SendAsync(request, context.CancellationToken);
+                await response.Content.LoadIntoBufferAsync(context.CancellationToken);
+                return Outcome.FromResult(response);
+            }
+            catch (Exception ex)
+            {
+                Failed(context, request, response, ex);
+                return Outcome.FromException<HttpResponseMessage>(ex);
+            }
+        }
+    }
+
     // The retry pipeline's callback: the first attempt's outcome once, if there was one, then real attempts.
-    private sealed class RetryState<TState>(
-        SendResiliencePipeline owner, Func<ResilienceContext, CancellationToken, TState, ValueTask<HttpResponseMessage>> attempt, TState state, Outcome<HttpResponseMessage>? first)
+    private sealed class RetryState<TState>(SendResiliencePipeline owner, Attempt<TState> attempt, Outcome<HttpResponseMessage>? first)
     {
         private Outcome<HttpResponseMessage>? _first = first;
 
@@ -207,24 +257,7 @@ public sealed class SendResiliencePipeline
                 return ValueTask.FromResult(known);
             }
 
-            return owner._attempt.ExecuteOutcomeAsync(
-                static async (ctx, self) =>
-                {
-                    try
-                    {
-                        return Outcome.FromResult(await self.Attempt(ctx, ctx.CancellationToken, self.State));
-                    }
-                    catch (Exception ex)
-                    {
-                        return Outcome.FromException<HttpResponseMessage>(ex);
-                    }
-                },
-                context,
-                this);
+            return owner._attempt.ExecuteOutcomeAsync(static (ctx, attempt) => attempt.SendAsync(ctx), context, attempt);
         }
-
-        private Func<ResilienceContext, CancellationToken, TState, ValueTask<HttpResponseMessage>> Attempt => attempt;
-
-        private TState State => state;
     }
 }
