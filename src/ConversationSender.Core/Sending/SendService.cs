@@ -60,7 +60,7 @@ public sealed partial class SendService(
         using var activity = SenderTracing.StartSend(message!.Traceparent);
         // For the metrics: the channel of the first identity ("contact" for a contact id).
         var channel = request.Recipient?.IdentifiedBy?.ChannelIdentities?.FirstOrDefault()?.Channel ?? "contact";
-        if (KeyConflict(message!.IdempotencyKey, idempotencyKey) is { } conflict)
+        if (KeyConflict(message.IdempotencyKey, idempotencyKey) is { } conflict)
         {
             return Measured(LogRejected(new SendOutcome.Rejected("The message is invalid.", [conflict])), channel, started);
         }
@@ -71,14 +71,15 @@ public sealed partial class SendService(
                 [new FieldError("send_at", "schedules a queued send (?mode=queue, the batch route, or a message on the send queue); this route sends now")])), channel, started);
         }
 
-        var key = message.IdempotencyKey ?? idempotencyKey ?? fallbackKey;
+        var trackingId = message.IdempotencyKey ?? idempotencyKey;
+        var key = trackingId ?? fallbackKey;
         // Every line of this send carries the correlation id and the key's hash (never the key).
         using var scope = SendScope(logger, request.CorrelationId ?? Activity.Current?.TraceId.ToString(), key is null ? null : IdempotencyStore.Hash(key)[..16]);
         LogSending(logger, new MaskedRecipients(request));
 
         if (key is not null && idempotency.Enabled)
         {
-            return Measured(await SendKeyedAsync(request, key, trackingId: message.IdempotencyKey ?? idempotencyKey, cancellationToken), channel, started);
+            return Measured(await SendKeyedAsync(request, key, trackingId, cancellationToken), channel, started);
         }
 
         SendOutcome sent;
@@ -91,7 +92,7 @@ public sealed partial class SendService(
             sent = failure;
         }
 
-        return Measured(await RecordAsync(Log(sent), trackingId: message.IdempotencyKey ?? idempotencyKey, request.CorrelationId), channel, started);
+        return Measured(await RecordAsync(Log(sent), trackingId, request.CorrelationId), channel, started);
     }
 
     // Claim the key, send unless it was sent (or is being sent) already, settle the key with the outcome.
