@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
@@ -32,90 +33,83 @@ public sealed class ConversationClient(
     /// <exception cref="SinchRejectedException">Sinch refused the message for good.</exception>
     /// <exception cref="SinchAuthenticationException">Sinch refused the access key, also after reading it again.</exception>
     /// <exception cref="SinchUnavailableException">Sinch was busy, failing or unreachable.</exception>
-    /// <remarks>The credential store's own exceptions (misconfigured, unavailable) pass through.</remarks>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<SendMessageResponse> SendAsync(SendMessageRequest message, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The credential store's own exceptions (misconfigured, unavailable) pass through. No async frame of its own
+    /// while the credentials are at hand (nearly always): the pipeline's frame sends, reads the answer and describes
+    /// a failure with this class's functions.
+    /// </remarks>
+    public ValueTask<SendMessageResponse> SendAsync(SendMessageRequest message, CancellationToken cancellationToken)
     {
-        var credentials = await credentialStore.GetAsync(cancellationToken);
-        var body = JsonSerializer.SerializeToUtf8Bytes(message with { AppId = credentials.AppId }, SinchJsonContext.Default.SendMessageRequest);
-
-        HttpResponseMessage response;
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        try
-        {
-            var outcome = await resilience.SendAsync(
-                _sender,
-                static state =>
-                {
-                    // A fresh request per attempt: a sent HttpRequestMessage cannot be sent again.
-                    // Headers as strings: written to the wire as they are, without parsing them into header objects per send.
-                    var content = new ByteArrayContent(state.Body);
-                    content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
-                    var request = new SinchRequestMessage(HttpMethod.Post, SendUri(state.BaseAddress, state.Credentials.ProjectId), state.Credentials) { Content = content };
-                    request.Headers.TryAddWithoutValidation("Accept", "application/json");
-                    return request;
-                },
-                (BaseAddress: httpClient.BaseAddress, Body: body, Credentials: credentials),
-                context);
-            outcome.ThrowIfException();
-            response = outcome.Result!;
-        }
-        catch (TimeoutRejectedException ex) when (!SendResiliencePipeline.LastAttemptWasWithSinch(context))
-        {
-            // The time ran out while no request was on the wire (waiting for the rate limiter or a retry delay, after
-            // answers that said "not processed"): nothing can have reached Sinch.
-            throw new SinchUnavailableException("Sinch:TotalTimeout ran out while the send waited (for this instance's rate limit or a retry); it was not sent.", null, null, null, ex);
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            throw new SinchUnavailableException("Sinch did not answer in time; the message may or may not have been accepted.", null, null, null, ex, mayHaveBeenSent: true);
-        }
-        catch (BrokenCircuitException ex)
-        {
-            // Until the circuit may close again: a queued message's next attempt waits at least that long.
-            throw new SinchUnavailableException("Sinch is failing; sends are paused for a moment (circuit open).", null, null, resilience.BreakDuration, ex);
-        }
-        catch (RateLimiterRejectedException ex)
-        {
-            throw new SinchUnavailableException("This instance's send rate limit is saturated.", null, null, resilience.BreakDuration, ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            // A connection that failed to open carried nothing; one that broke mid-request may have.
-            var reachedSinch = ex.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError);
-            throw new SinchUnavailableException($"Sinch could not be reached ({ex.HttpRequestError}).", null, null, null, ex, reachedSinch);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new SinchUnavailableException("Sinch did not answer in time; the message may or may not have been accepted.", null, null, null, ex, mayHaveBeenSent: true);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-
-        using (response)
-        {
-            if (response.IsSuccessStatusCode)
-            {
-                // Taken, even when the body lacks the id or is not JSON: the caller must not send it again.
-                return await ReadJsonAsync(response, SinchJsonContext.Default.SendMessageResponse, cancellationToken) ?? new SendMessageResponse();
-            }
-
-            var error = await ReadErrorAsync(response, cancellationToken);
-            var status = response.StatusCode;
-            var summary = $"Sinch answered HTTP {(int)status}{(error?.Status is { } s ? " " + s : "")}{(error?.Message is { } m ? ": " + m : "")}";
-            throw status switch
-            {
-                HttpStatusCode.Unauthorized => new SinchAuthenticationException(summary, status, error),
-                HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable =>
-                    new SinchUnavailableException(summary, status, error, RetryAfter.From(response, time)),
-                HttpStatusCode.RequestTimeout or >= HttpStatusCode.InternalServerError =>
-                    new SinchUnavailableException(summary, status, error, RetryAfter.From(response, time), mayHaveBeenSent: true),
-                _ => new SinchRejectedException(summary, status, error),
-            };
-        }
+        var credentials = credentialStore.GetAsync(cancellationToken);
+        return credentials.IsCompletedSuccessfully
+            ? Send(message, credentials.Result, cancellationToken)
+            : SendWhenReadAsync(message, credentials, cancellationToken);
     }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<SendMessageResponse> SendWhenReadAsync(SendMessageRequest message, ValueTask<SinchCredentials> credentials, CancellationToken cancellationToken) =>
+        await Send(message, await credentials, cancellationToken);
+
+    private ValueTask<SendMessageResponse> Send(SendMessageRequest message, SinchCredentials credentials, CancellationToken cancellationToken) =>
+        resilience.SendAsync(
+            _sender,
+            static call =>
+            {
+                // A fresh request per attempt: a sent HttpRequestMessage cannot be sent again.
+                // Headers as strings: written to the wire as they are, without parsing them into header objects per send.
+                var content = new ByteArrayContent(call.Body);
+                content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+                var request = new SinchRequestMessage(HttpMethod.Post, SendUri(call.BaseAddress, call.Credentials.ProjectId), call.Credentials) { Content = content };
+                request.Headers.TryAddWithoutValidation("Accept", "application/json");
+                return request;
+            },
+            static (answer, call) => call.Client.ReadSendAnswer(answer),
+            static (exception, withSinch, call) => call.Client.DescribeSendFailure(exception, withSinch),
+            new SendCall(this, httpClient.BaseAddress, JsonSerializer.SerializeToUtf8Bytes(message with { AppId = credentials.AppId }, SinchJsonContext.Default.SendMessageRequest), credentials),
+            cancellationToken);
+
+    private SendMessageResponse ReadSendAnswer(HttpResponseMessage answer)
+    {
+        if (answer.IsSuccessStatusCode)
+        {
+            // Taken, even when the body lacks the id or is not JSON: the caller must not send it again.
+            return TryReadJson(answer, SinchJsonContext.Default.SendMessageResponse, out var sent) && sent is not null ? sent : new SendMessageResponse();
+        }
+
+        var error = ReadError(answer);
+        var status = answer.StatusCode;
+        var summary = $"Sinch answered HTTP {(int)status}{(error?.Status is { } s ? " " + s : "")}{(error?.Message is { } m ? ": " + m : "")}";
+        throw status switch
+        {
+            HttpStatusCode.Unauthorized => new SinchAuthenticationException(summary, status, error),
+            HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable =>
+                new SinchUnavailableException(summary, status, error, RetryAfter.From(answer, time)),
+            HttpStatusCode.RequestTimeout or >= HttpStatusCode.InternalServerError =>
+                new SinchUnavailableException(summary, status, error, RetryAfter.From(answer, time), mayHaveBeenSent: true),
+            _ => new SinchRejectedException(summary, status, error),
+        };
+    }
+
+    // What ended a send without an answer to read, as the exception this client documents; null: not one of those
+    // (the credential store's exceptions, a bug), which passes through as it is.
+    private SinchUnavailableException? DescribeSendFailure(Exception exception, bool lastAttemptWithSinch) => exception switch
+    {
+        // The time ran out while no request was on the wire (waiting for the rate limiter or a retry delay, after
+        // answers that said "not processed"): nothing can have reached Sinch.
+        TimeoutRejectedException when !lastAttemptWithSinch =>
+            new SinchUnavailableException("Sinch:TotalTimeout ran out while the send waited (for this instance's rate limit or a retry); it was not sent.", null, null, null, exception),
+        TimeoutRejectedException or OperationCanceledException =>
+            new SinchUnavailableException("Sinch did not answer in time; the message may or may not have been accepted.", null, null, null, exception, mayHaveBeenSent: true),
+
+        // Until the circuit may close again: a queued message's next attempt waits at least that long.
+        BrokenCircuitException => new SinchUnavailableException("Sinch is failing; sends are paused for a moment (circuit open).", null, null, resilience.BreakDuration, exception),
+        RateLimiterRejectedException => new SinchUnavailableException("This instance's send rate limit is saturated.", null, null, resilience.BreakDuration, exception),
+
+        // A connection that failed to open carried nothing; one that broke mid-request may have.
+        HttpRequestException ex => new SinchUnavailableException($"Sinch could not be reached ({ex.HttpRequestError}).", null, null, null, ex,
+            mayHaveBeenSent: ex.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError)),
+        _ => null,
+    };
 
     /// <summary>
     /// One page of the messages Sinch took for <paramref name="identity"/> between two accept times (newest Sinch
@@ -147,11 +141,12 @@ public sealed class ConversationClient(
         {
             if (!response.IsSuccessStatusCode)
             {
-                var error = await ReadErrorAsync(response, cancellationToken);
-                throw new SinchUnavailableException($"Sinch's message list answered HTTP {(int)response.StatusCode}.", response.StatusCode, error, null);
+                throw new SinchUnavailableException($"Sinch's message list answered HTTP {(int)response.StatusCode}.", response.StatusCode, ReadError(response), null);
             }
 
-            return await ReadJsonAsync(response, SinchJsonContext.Default.ListMessagesResponse, cancellationToken) ?? new ListMessagesResponse();
+            return TryReadJson(response, SinchJsonContext.Default.ListMessagesResponse, out var page)
+                ? page ?? new ListMessagesResponse()
+                : throw new SinchUnavailableException("Sinch's message list answered 2xx with a body that is not the expected JSON.", response.StatusCode, null, null);
         }
     }
 
@@ -170,7 +165,7 @@ public sealed class ConversationClient(
         return cached.Uri;
     }
 
-    private static async Task<SinchError?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static SinchError? ReadError(HttpResponseMessage response)
     {
         // Gateways answer errors in HTML or plain text; only Sinch's own JSON is worth reading.
         if (response.Content.Headers.ContentType?.MediaType?.EndsWith("json", StringComparison.OrdinalIgnoreCase) != true)
@@ -178,30 +173,29 @@ public sealed class ConversationClient(
             return null;
         }
 
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        return TryReadJson(response, SinchJsonContext.Default.SinchErrorEnvelope, out var wrapped) && wrapped?.Error is { } error
+            ? error
+            : TryReadJson(response, SinchJsonContext.Default.SinchError, out var bare) ? bare : null;
+    }
+
+    // Only for an answer read whole already (the attempt buffers it; HttpClient does by default): the task is complete.
+    private static bool TryReadJson<T>(HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, out T? value)
+    {
+        var read = response.Content.ReadAsByteArrayAsync();
+        Debug.Assert(read.IsCompleted, "The answer's body is buffered.");
         try
         {
-            var wrapped = JsonSerializer.Deserialize(bytes, SinchJsonContext.Default.SinchErrorEnvelope);
-            return wrapped?.Error ?? JsonSerializer.Deserialize(bytes, SinchJsonContext.Default.SinchError);
+            value = JsonSerializer.Deserialize(read.GetAwaiter().GetResult(), type);
+            return true;
         }
         catch (JsonException)
         {
-            return null;
+            value = default;
+            return false;
         }
     }
 
-    // The answer is small: read it whole and parse it synchronously (cheaper than the streaming reader).
-    private static async Task<T?> ReadJsonAsync<T>(HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(await response.Content.ReadAsByteArrayAsync(cancellationToken), type);
-        }
-        catch (JsonException ex)
-        {
-            throw new SinchUnavailableException("Sinch answered 2xx with a body that is not the expected JSON.", response.StatusCode, null, null, ex);
-        }
-    }
+    private readonly record struct SendCall(ConversationClient Client, Uri? BaseAddress, byte[] Body, SinchCredentials Credentials);
 
     private sealed record ProjectUri(Uri? BaseAddress, string ProjectId, Uri Uri);
 }

@@ -12,8 +12,8 @@ namespace ConversationSender.Sinch;
 /// <summary>
 /// Retries, timeouts, circuit breaker and rate limit around one <c>messages:send</c>: total timeout → retry → circuit
 /// breaker → rate limit → attempt timeout. An attempt sends a fresh request built by the caller and buffers the
-/// answer within the attempt's time, and notes whether a failed attempt was with Sinch
-/// (<see cref="LastAttemptWasWithSinch"/>): only then may the message have got through.
+/// answer within the attempt's time, and notes whether a failed attempt was with Sinch: only then may the message have
+/// got through, which the caller's description of the failure is told.
 /// <para>
 /// The happy path does not pay for the layers it does not use. While the circuit is closed and the rate limiter has a
 /// token at hand, the first attempt runs on its own, under one timer (the attempt timeout, or the total if shorter), and
@@ -89,73 +89,101 @@ public sealed class SendResiliencePipeline
     /// <summary>How long sends fail fast once the circuit opens: the least a caller should wait before trying again.</summary>
     public TimeSpan BreakDuration => _sinch.CircuitBreakerBreakDuration;
 
-    /// <summary>Whether the send's last attempt failed while its request was with Sinch (so Sinch may have taken it).</summary>
-    public static bool LastAttemptWasWithSinch(ResilienceContext context) => context.Properties.GetValue(WithSinch, false);
-
     /// <summary>
-    /// Sends the request <paramref name="createRequest"/> builds, once or more, under the send's policies. The outcome
-    /// is Sinch's last answer (its body buffered), or the exception that ended the send
+    /// Sends the request <paramref name="createRequest"/> builds, once or more, under the send's policies, and reads
+    /// Sinch's last answer (its body buffered) with <paramref name="readAnswer"/>. An exception that ended the send
     /// (<see cref="TimeoutRejectedException"/>, <see cref="BrokenCircuitException"/>,
-    /// <see cref="RateLimiterRejectedException"/>, or what the attempt threw). The caller's cancellation is thrown.
+    /// <see cref="RateLimiterRejectedException"/>, or what the attempt threw) is thrown as
+    /// <paramref name="describeFailure"/> describes it, told whether the last attempt was with Sinch (only then may the
+    /// message have got through); null leaves it as it is. The caller's cancellation is thrown as it is.
     /// </summary>
-    /// <remarks>The first attempt is made here, not in a callback: on real sockets every async frame costs.</remarks>
+    /// <remarks>
+    /// One async frame on the happy path, the send's only one below <see cref="Sending.SendService"/> besides the auth
+    /// handler: the first attempt is made here, not in a callback, and the answer read here, because on real sockets
+    /// every frame suspends and resumes with cold caches.
+    /// </remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<Outcome<HttpResponseMessage>> SendAsync<TState>(
-        HttpMessageInvoker sender, Func<TState, SinchRequestMessage> createRequest, TState state, ResilienceContext context)
+    public async ValueTask<TResult> SendAsync<TState, TResult>(
+        HttpMessageInvoker sender,
+        Func<TState, SinchRequestMessage> createRequest,
+        Func<HttpResponseMessage, TState, TResult> readAnswer,
+        Func<Exception, bool, TState, Exception?> describeFailure,
+        TState state,
+        CancellationToken cancellationToken)
     {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
         var attempt = new Attempt<TState>(sender, createRequest, state);
-        if (_circuit.CircuitState != CircuitState.Closed || !_limiter.TryAcquireNow())
+        Outcome<HttpResponseMessage> outcome = default;
+        try
         {
-            return await RunRetriesAsync(attempt, context, first: null, _sinch.TotalTimeout);
-        }
-
-        var started = _time.GetTimestamp();
-        var budget = _sinch.AttemptTimeout < _sinch.TotalTimeout ? _sinch.AttemptTimeout : _sinch.TotalTimeout;
-        var callerToken = context.CancellationToken;
-        Outcome<HttpResponseMessage> outcome;
-        var timeout = RentTimeout();
-        using (callerToken.UnsafeRegister(static cts => ((CancellationTokenSource)cts!).Cancel(), timeout))
-        using (var timer = _time == TimeProvider.System ? null : _time.CreateTimer(static cts => ((CancellationTokenSource)cts!).Cancel(), timeout, budget, Timeout.InfiniteTimeSpan))
-        {
-            if (timer is null)
+            if (_circuit.CircuitState != CircuitState.Closed || !_limiter.TryAcquireNow())
             {
-                timeout.CancelAfter(budget);
+                outcome = await RunRetriesAsync(attempt, context, first: null, _sinch.TotalTimeout);
             }
-
-            var request = createRequest(state);
-            HttpResponseMessage? response = null;
-            try
+            else
             {
-                response = await sender.SendAsync(request, timeout.Token);
-                await response.Content.LoadIntoBufferAsync(timeout.Token);
-                outcome = Outcome.FromResult(response);
-            }
-            catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !callerToken.IsCancellationRequested)
-            {
-                Failed(context, request, response, ex);
-                outcome = Outcome.FromException<HttpResponseMessage>(new TimeoutRejectedException($"The attempt did not complete within {budget}.", budget, ex));
-            }
-            catch (Exception ex)
-            {
-                Failed(context, request, response, ex);
-                if (ex is OperationCanceledException)
+                var started = _time.GetTimestamp();
+                var budget = _sinch.AttemptTimeout < _sinch.TotalTimeout ? _sinch.AttemptTimeout : _sinch.TotalTimeout;
+                var timeout = RentTimeout();
+                using (cancellationToken.UnsafeRegister(static cts => ((CancellationTokenSource)cts!).Cancel(), timeout))
+                using (var timer = _time == TimeProvider.System ? null : _time.CreateTimer(static cts => ((CancellationTokenSource)cts!).Cancel(), timeout, budget, Timeout.InfiniteTimeSpan))
                 {
-                    throw;
+                    if (timer is null)
+                    {
+                        timeout.CancelAfter(budget);
+                    }
+
+                    var request = createRequest(state);
+                    HttpResponseMessage? response = null;
+                    try
+                    {
+                        response = await sender.SendAsync(request, timeout.Token);
+                        await response.Content.LoadIntoBufferAsync(timeout.Token);
+                        outcome = Outcome.FromResult(response);
+                    }
+                    catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        Failed(context, request, response, ex);
+                        outcome = Outcome.FromException<HttpResponseMessage>(new TimeoutRejectedException($"The attempt did not complete within {budget}.", budget, ex));
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        Failed(context, request, response, ex);
+                        outcome = Outcome.FromException<HttpResponseMessage>(ex);
+                    }
+                    catch (OperationCanceledException ex)
+                    {
+                        Failed(context, request, response, ex);
+                        throw;
+                    }
                 }
 
-                outcome = Outcome.FromException<HttpResponseMessage>(ex);
+                ReturnTimeout(timeout);
+
+                // The breaker counts this attempt as if it had run inside it; if the circuit opened meanwhile, it knows.
+                await _breaker.ExecuteOutcomeAsync(static (_, known) => ValueTask.FromResult(known), context, outcome);
+
+                // Only a failure worth retrying enters the retry pipeline, which takes it as its first attempt.
+                var remaining = _sinch.TotalTimeout - _time.GetElapsedTime(started);
+                if (_sinch.MaxRetries > 0 && remaining > TimeSpan.Zero && ShouldRetry(outcome, _sinch))
+                {
+                    outcome = await RunRetriesAsync(attempt, context, outcome, remaining);
+                }
             }
+
+            outcome.ThrowIfException();
+            return readAnswer(outcome.Result!, state);
         }
-
-        ReturnTimeout(timeout);
-
-        // The breaker counts this attempt as if it had run inside it; if the circuit opened meanwhile, it already knows.
-        await _breaker.ExecuteOutcomeAsync(static (_, known) => ValueTask.FromResult(known), context, outcome);
-
-        var remaining = _sinch.TotalTimeout - _time.GetElapsedTime(started);
-        return _sinch.MaxRetries > 0 && remaining > TimeSpan.Zero && ShouldRetry(outcome, _sinch)
-            ? await RunRetriesAsync(attempt, context, outcome, remaining)
-            : outcome;
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            && describeFailure(ex, context.Properties.GetValue(WithSinch, false), state) is { } failure)
+        {
+            throw failure;
+        }
+        finally
+        {
+            outcome.Result?.Dispose();
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
 
     // Not a connection that never opened, nor a wait for a token or the vault: those carried nothing. An answer whose

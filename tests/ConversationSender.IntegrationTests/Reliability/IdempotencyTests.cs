@@ -230,6 +230,21 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : SandboxedSenderTe
     }
 
     [Fact]
+    public async Task A_queue_message_answered_2xx_with_a_body_that_is_not_json_is_done_not_retried()
+    {
+        // A gateway in front of Sinch may rewrite the body; the 2xx still says Sinch took it.
+        var (_, message) = await ProduceAndReceiveAsync();
+        var function = Host.CreateFunction<SendMessageQueueFunction>();
+        Sinch.Script(new FakeResponse(200, "<html>OK</html>", "text/html") { Label = "200 with an HTML body" });
+
+        await function.RunAsync(HostQueueMessages.WithDequeueCount(message, 1), CancellationToken.None);
+        await function.RunAsync(HostQueueMessages.WithDequeueCount(message, 2, "new-receipt"), CancellationToken.None);
+
+        Assert.Single(Sinch.SendRequests);
+        Assert.Contains(Host.Logs.Lines, l => l.Contains("without a message_id", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_idempotency_table_outage_sends_nothing_and_answers_503_then_recovers()
     {
         await using var down = await AzuriteProcess.StartAsync();
