@@ -115,7 +115,7 @@ public static class ConversationSenderServiceCollectionExtensions
         services.AddHttpClient(OAuthTokenProvider.HttpClientName, (sp, http) =>
             http.Timeout = sp.GetRequiredService<IOptions<SinchOptions>>().Value.AttemptTimeout)
             .RemoveAllLoggers()
-            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = ConnectionLifetime)
+            .UseSocketsHttpHandler((handler, _) => ConfigureSockets(handler))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
         var conversation = services.AddHttpClient<ConversationClient>((sp, http) =>
@@ -124,9 +124,19 @@ public static class ConversationSenderServiceCollectionExtensions
             http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
         })
             .RemoveAllLoggers()
-            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = ConnectionLifetime)
+            .UseSocketsHttpHandler((handler, _) => ConfigureSockets(handler))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
         conversation.AddHttpMessageHandler<SinchAuthenticationHandler>();
+    }
+
+    // Sinch's API neither redirects nor sets cookies. A redirect is not followed: a message is never posted again to
+    // another address (its 3xx is the answer, a rejection). Without either, a request skips the redirect handler's
+    // async frame and the cookie container's lookup.
+    private static void ConfigureSockets(SocketsHttpHandler handler)
+    {
+        handler.PooledConnectionLifetime = ConnectionLifetime;
+        handler.AllowAutoRedirect = false;
+        handler.UseCookies = false;
     }
 }

@@ -33,14 +33,24 @@ public sealed partial class OAuthTokenProvider(
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SinchCredentials, string> _cacheKeys = [];
 
+    // The token last handed out, with the credentials object it is for: a send nearly always asks for exactly that,
+    // and gets it without hashing a key or an async frame. Cleared when a key is refused.
+    private volatile LastToken? _last;
+
     /// <summary>A valid token for these credentials.</summary>
     /// <param name="rejectedToken">A token Sinch just refused (expired or revoked): it is dropped, and a new one is fetched unless another caller already did.</param>
-    public async ValueTask<string> GetTokenAsync(SinchCredentials credentials, string? rejectedToken, CancellationToken cancellationToken)
+    public ValueTask<string> GetTokenAsync(SinchCredentials credentials, string? rejectedToken, CancellationToken cancellationToken) =>
+        _last is { } last && ReferenceEquals(last.Credentials, credentials) && IsUsable(last.Token, rejectedToken)
+            ? ValueTask.FromResult(last.Token.AccessToken)
+            : GetOrFetchTokenAsync(credentials, rejectedToken, cancellationToken);
+
+    private async ValueTask<string> GetOrFetchTokenAsync(SinchCredentials credentials, string? rejectedToken, CancellationToken cancellationToken)
     {
         var key = CacheKey(credentials);
         if (TryGetUsable(key, rejectedToken, out var token))
         {
-            return token;
+            _last = new LastToken(credentials, token);
+            return token.AccessToken;
         }
 
         ThrowIfRecentlyRefused(key);
@@ -50,7 +60,8 @@ public sealed partial class OAuthTokenProvider(
         {
             if (TryGetUsable(key, rejectedToken, out token))
             {
-                return token;
+                _last = new LastToken(credentials, token);
+                return token.AccessToken;
             }
 
             ThrowIfRecentlyRefused(key);
@@ -69,12 +80,14 @@ public sealed partial class OAuthTokenProvider(
             {
                 metrics.TokenRequested("refused");
                 _tokens.TryRemove(key, out _);
+                _last = null;
                 _refusedKeys[key] = (time.GetUtcNow() + RefusedKeyBackoff, (int?)ex.StatusCode ?? 401);
                 throw;
             }
 
             _refusedKeys.TryRemove(key, out _);
             _tokens[key] = fresh;
+            _last = new LastToken(credentials, fresh);
             return fresh.AccessToken;
         }
         finally
@@ -94,19 +107,11 @@ public sealed partial class OAuthTokenProvider(
         }
     }
 
-    private bool TryGetUsable(string key, string? rejectedToken, out string token)
-    {
-        token = "";
-        if (!_tokens.TryGetValue(key, out var cached)
-            || cached.AccessToken == rejectedToken
-            || time.GetUtcNow() >= cached.ExpiresAt - options.Value.TokenRefreshMargin)
-        {
-            return false;
-        }
+    private bool TryGetUsable(string key, string? rejectedToken, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CachedToken? token) =>
+        _tokens.TryGetValue(key, out token) && IsUsable(token, rejectedToken);
 
-        token = cached.AccessToken;
-        return true;
-    }
+    private bool IsUsable(CachedToken token, string? rejectedToken) =>
+        token.AccessToken != rejectedToken && time.GetUtcNow() < token.ExpiresAt - options.Value.TokenRefreshMargin;
 
     // The secret is part of the key so that a rotated secret with the same key id gets its own token.
     // Hashed once per credentials object (stores hand out the same object until the values change).
@@ -161,6 +166,8 @@ public sealed partial class OAuthTokenProvider(
     }
 
     private sealed record CachedToken(string AccessToken, DateTimeOffset ExpiresAt);
+
+    private sealed record LastToken(SinchCredentials Credentials, CachedToken Token);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Got a Sinch OAuth token valid for {Lifetime}.")]
     private static partial void LogGotToken(ILogger logger, TimeSpan lifetime);

@@ -70,6 +70,20 @@ public sealed class SendMessageHttpFunctionTests : SandboxedSenderTest
     }
 
     [Fact]
+    public async Task A_redirect_from_sinch_is_not_followed_the_message_is_not_posted_again()
+    {
+        // To the sandbox itself: were it followed, the sandbox would see a second send.
+        Sinch.Script(new FakeResponse(307) { Headers = { ["Location"] = Sinch.BaseUrl + "v1/projects/elsewhere/messages:send" }, Label = "307" });
+
+        var response = await PostAsync(ValidMessage);
+
+        Assert.Equal(422, response.Status);
+        Assert.Equal(ProblemTypes.RejectedBySinch, response.Json.GetProperty("type").GetString());
+        Assert.Equal(307, response.Json.GetProperty("upstream_status").GetInt32());
+        Assert.Single(Sinch.SendRequests);
+    }
+
+    [Fact]
     public async Task Rate_limited_by_sinch_answers_429_with_sinchs_retry_after()
     {
         Sinch.DefaultSendResponse = FakeResponse.RateLimited(retryAfterSeconds: 30);
