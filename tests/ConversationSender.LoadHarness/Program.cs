@@ -20,7 +20,8 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-// dotnet run -c Release --project tests/ConversationSender.LoadHarness -- [--messages 5000] [--rounds 31] [--concurrency 1,16,64] [--queue-messages 2000] [--sandbox-process] [--markdown run.md] [--update-docs] [--decompose]
+// dotnet run -c Release --project tests/ConversationSender.LoadHarness -- [--runs 3] [--messages 5000] [--rounds 31] [--concurrency 1,16,64] [--queue-messages 2000] [--sandbox-process] [--markdown run.md] [--update-docs] [--decompose]
+// --runs N runs the throughput comparison in N fresh processes, one after another, and reports the median run per C.
 // --cold-start [runs] publishes the harness ReadyToRun and JIT-only and times process start → first accepted send.
 // --queue-sweep runs the queue function under the host's batchSize/newBatchThreshold settings against Sinch latencies.
 // --decompose measures the same post through each layer (bare HttpClient, the product's HttpClient, ConversationClient,
@@ -40,11 +41,14 @@ var arguments = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", St
 var rounds = int.Parse(arguments.GetValueOrDefault("rounds", "31"), CultureInfo.InvariantCulture);
 var messages = int.Parse(arguments.GetValueOrDefault("messages", "5000"), CultureInfo.InvariantCulture);
 var concurrencies = arguments.GetValueOrDefault("concurrency", "1,16,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+// The comparison runs in this many fresh processes, one after another, and the report takes the median one per C.
+var childOutput = args.Length > 1 && args[0] == ThroughputChild.Flag ? args[1] : null;
+var runs = childOutput is null ? int.Parse(arguments.GetValueOrDefault("runs", "3"), CultureInfo.InvariantCulture) : 1;
 var queueMessages = int.Parse(arguments.GetValueOrDefault("queue-messages", "2000"), CultureInfo.InvariantCulture);
 
 if (arguments.TryGetValue("cold-start", out var coldStartRuns))
 {
-    var coldStart = await ColdStart.CompareAsync(int.TryParse(coldStartRuns, CultureInfo.InvariantCulture, out var runs) ? runs : 10);
+    var coldStart = await ColdStart.CompareAsync(int.TryParse(coldStartRuns, CultureInfo.InvariantCulture, out var coldRuns) ? coldRuns : 10);
     Console.WriteLine(coldStart);
     if (arguments.ContainsKey("update-docs"))
     {
@@ -149,7 +153,7 @@ async Task<bool> ProductSend(int _) => await sendService.SendAsync(body, Cancell
 
 // Warm both paths before measuring, in both processes: connections, and the JIT's tiering, which in a fresh process
 // recompiles hot methods in the background for several seconds (500 sends each left the first rounds measuring that).
-for (var warmUp = 0; warmUp < 3; warmUp++)
+for (var warmUp = 0; warmUp < 3 && (runs == 1 || arguments.ContainsKey("decompose")); warmUp++)
 {
     await LoadRunner.RunAsync("warm-up", 5000, 16, BaselineSend);
     await LoadRunner.RunAsync("warm-up", 5000, 16, ProductSend);
@@ -218,33 +222,68 @@ if (arguments.ContainsKey("decompose"))
     return;
 }
 
-var rows = new List<(RunResult Baseline, RunResult Product, double[] RoundRatios, double[] Added)>();
-// Alternate the two, the order flipped every round; keep each one's median run and the median of the rounds' ratios
-// (each round's two runs are seconds apart, so a drift of the machine's speed cancels in their ratio).
-foreach (var concurrency in concurrencies)
+List<ThroughputRow> rows;
+var runRatios = new Dictionary<int, List<double>>();
+if (runs > 1)
 {
-    var baselines = new List<RunResult>();
-    var products = new List<RunResult>();
-    for (var round = 0; round < rounds; round++)
+    // Each run a fresh harness process (and sandbox process): the row shown per C is the run with the median ratio.
+    var forwarded = new List<string> { "--queue-messages", "0", "--messages", $"{messages}", "--rounds", $"{rounds}", "--concurrency", string.Join(',', concurrencies) };
+    if (outOfProcess)
     {
-        if (round % 2 == 0)
-        {
-            baselines.Add(await LoadRunner.RunAsync("bare HttpClient", messages, concurrency, BaselineSend));
-            products.Add(await LoadRunner.RunAsync("send service", messages, concurrency, ProductSend));
-        }
-        else
-        {
-            products.Add(await LoadRunner.RunAsync("send service", messages, concurrency, ProductSend));
-            baselines.Add(await LoadRunner.RunAsync("bare HttpClient", messages, concurrency, BaselineSend));
-        }
+        forwarded.Add("--sandbox-process");
     }
 
-    var baseline = baselines.OrderBy(r => r.PerSecond).ElementAt(rounds / 2);
-    var product = products.OrderBy(r => r.PerSecond).ElementAt(rounds / 2);
-    var roundRatios = products.Zip(baselines, (p, b) => p.PerSecond / b.PerSecond).ToArray();
-    var added = await LoadRunner.RunPairedAsync(Math.Min(messages, 5000), concurrency, BaselineSend, ProductSend);
-    rows.Add((baseline, product, roundRatios, added));
-    Console.WriteLine($"C={concurrency}: ratio of medians {product.PerSecond / baseline.PerSecond:F2}, rounds' ratios p25/p50/p75 {LoadRunner.Percentile(roundRatios, 0.25):F2}/{LoadRunner.Percentile(roundRatios, 0.5):F2}/{LoadRunner.Percentile(roundRatios, 0.75):F2}");
+    var perRun = new List<ThroughputRow[]>();
+    for (var run = 0; run < runs; run++)
+    {
+        Console.WriteLine($"run {run + 1} of {runs}, in its own process:");
+        perRun.Add(await ThroughputChild.RunAsync(forwarded));
+    }
+
+    rows = [.. concurrencies.Select(c => perRun.Select(r => r.Single(row => row.Concurrency == c)).OrderBy(row => row.Ratio).ElementAt(runs / 2))];
+    foreach (var concurrency in concurrencies)
+    {
+        runRatios[concurrency] = [.. perRun.Select(r => r.Single(row => row.Concurrency == concurrency).Ratio)];
+    }
+}
+else
+{
+    rows = [];
+    // Alternate the two, the order flipped every round; keep each one's median run and the median of the rounds' ratios
+    // (each round's two runs are seconds apart, so a drift of the machine's speed cancels in their ratio).
+    foreach (var concurrency in concurrencies)
+    {
+        var baselines = new List<RunResult>();
+        var products = new List<RunResult>();
+        for (var round = 0; round < rounds; round++)
+        {
+            if (round % 2 == 0)
+            {
+                baselines.Add(await LoadRunner.RunAsync("bare HttpClient", messages, concurrency, BaselineSend));
+                products.Add(await LoadRunner.RunAsync("send service", messages, concurrency, ProductSend));
+            }
+            else
+            {
+                products.Add(await LoadRunner.RunAsync("send service", messages, concurrency, ProductSend));
+                baselines.Add(await LoadRunner.RunAsync("bare HttpClient", messages, concurrency, BaselineSend));
+            }
+        }
+
+        var baseline = baselines.OrderBy(r => r.PerSecond).ElementAt(rounds / 2);
+        var product = products.OrderBy(r => r.PerSecond).ElementAt(rounds / 2);
+        var roundRatios = products.Zip(baselines, (p, b) => p.PerSecond / b.PerSecond).ToArray();
+        var added = await LoadRunner.RunPairedAsync(Math.Min(messages, 5000), concurrency, BaselineSend, ProductSend);
+        var row = ThroughputRow.From(baseline, product, roundRatios, added);
+        rows.Add(row);
+        runRatios[concurrency] = [row.Ratio];
+        Console.WriteLine($"C={concurrency}: ratio of medians {row.Ratio:F2}, rounds' ratios p25/p50/p75 {row.RoundsP25:F2}/{row.RoundsP50:F2}/{row.RoundsP75:F2}");
+    }
+
+    if (childOutput is not null)
+    {
+        await File.WriteAllLinesAsync(childOutput, rows.Select(r => r.ToLine()));
+        return;
+    }
 }
 
 RunResult? withStatus = null;
@@ -280,14 +319,14 @@ if (azurite is not null)
 var report = new StringBuilder();
 report.AppendLine(GeneratedDocSection.MachineLine());
 report.AppendLine();
-report.AppendLine(CultureInfo.InvariantCulture, $"{messages} messages per throughput run, baseline and product alternated {rounds} times per C, the order flipped every round (median runs shown; the rounds' ratios are each round's product ÷ bare); added latency from {Math.Min(messages, 5000)} paired requests per C (product − bare, per pair); sandbox on loopback {(outOfProcess ? "in its own process" : "in the same process (it competes with the client for the cores)")}; Key Vault fake with 100 ms reads.");
+report.AppendLine(CultureInfo.InvariantCulture, $"{(runs > 1 ? $"{runs} runs, each in a fresh harness process{(outOfProcess ? " with a fresh sandbox process" : "")}, one after another; per C the run with the median ratio is shown, and all runs' ratios. In each run: " : "")}{messages} messages per throughput run, baseline and product alternated {rounds} times per C, the order flipped every round (median runs shown; the rounds' ratios are each round's product ÷ bare); added latency from {Math.Min(messages, 5000)} paired requests per C (product − bare, per pair); sandbox on loopback {(outOfProcess ? "in its own process" : "in the same process (it competes with the client for the cores)")}; Key Vault fake with 100 ms reads.");
 report.AppendLine();
-report.AppendLine("| C | bare HttpClient msg/s | send service msg/s | ratio | rounds' ratios p25 / p50 / p75 | added per request p50 / p95 / p99 (ms) | bytes/msg bare | bytes/msg product | added bytes/msg | harness process CPU µs/msg bare / product | failures |");
-report.AppendLine("|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|");
-foreach (var (baseline, product, roundRatios, added) in rows)
+report.AppendLine("| C | bare HttpClient msg/s | send service msg/s | ratio | runs' ratios | rounds' ratios p25 / p50 / p75 | added per request p50 / p95 / p99 (ms) | bytes/msg bare | bytes/msg product | added bytes/msg | harness process CPU µs/msg bare / product | failures |");
+report.AppendLine("|---:|---:|---:|---:|---|---|---|---:|---:|---:|---:|---:|");
+foreach (var row in rows)
 {
     report.AppendLine(CultureInfo.InvariantCulture,
-        $"| {baseline.Concurrency} | {baseline.PerSecond:F0} | {product.PerSecond:F0} | {product.PerSecond / baseline.PerSecond:F2} | {LoadRunner.Percentile(roundRatios, 0.25):F2} / {LoadRunner.Percentile(roundRatios, 0.5):F2} / {LoadRunner.Percentile(roundRatios, 0.75):F2} | {LoadRunner.Percentile(added, 0.5):F2} / {LoadRunner.Percentile(added, 0.95):F2} / {LoadRunner.Percentile(added, 0.99):F2} | {baseline.BytesPerMessage:F0} | {product.BytesPerMessage:F0} | {product.BytesPerMessage - baseline.BytesPerMessage:F0} | {baseline.CpuMicrosecondsPerMessage:F1} / {product.CpuMicrosecondsPerMessage:F1} | {baseline.Failures + product.Failures} |");
+        $"| {row.Concurrency} | {row.BarePerSecond:F0} | {row.ProductPerSecond:F0} | {row.Ratio:F2} | {string.Join(" · ", runRatios[row.Concurrency].Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))} | {row.RoundsP25:F2} / {row.RoundsP50:F2} / {row.RoundsP75:F2} | {row.AddedP50Ms:F2} / {row.AddedP95Ms:F2} / {row.AddedP99Ms:F2} | {row.BareBytes:F0} | {row.ProductBytes:F0} | {row.ProductBytes - row.BareBytes:F0} | {row.BareCpuMicroseconds:F1} / {row.ProductCpuMicroseconds:F1} | {row.Failures} |");
 }
 
 report.AppendLine();
