@@ -36,18 +36,20 @@ internal static class FlatMessageReader
 
     private static bool TryReadFields(ref Utf8JsonReader reader, out OutboundMessage? message)
     {
-        message = new OutboundMessage();
+        // Made at the first field read here: the full form is declined at its first field, before any allocation.
+        message = null;
         var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var field = FieldOf(ref reader);
-            if (field < 0 || (seen & (1 << field)) != 0 || !reader.Read())
+            if (field == Field.None || (seen & (1 << (int)field)) != 0 || !reader.Read())
             {
                 return false;
             }
 
-            seen |= 1 << field;
-            if (field == To)
+            seen |= 1 << (int)field;
+            message ??= new OutboundMessage();
+            if (field == Field.To)
             {
                 if (reader.TokenType != JsonTokenType.StartObject || !TryReadTo(ref reader, out var to))
                 {
@@ -66,20 +68,21 @@ internal static class FlatMessageReader
             var value = reader.GetString();
             switch (field)
             {
-                case Text: message.Text = value; break;
-                case CallbackUrl: message.CallbackUrl = value; break;
-                case MessageMetadata: message.MessageMetadata = value; break;
-                case Queue: message.Queue = value; break;
-                case ProcessingStrategy: message.ProcessingStrategy = value; break;
-                case CorrelationId: message.CorrelationId = value; break;
-                case ConversationMetadataUpdateStrategy: message.ConversationMetadataUpdateStrategy = value; break;
-                case MessageContentType: message.MessageContentType = value; break;
-                case IdempotencyKey: message.IdempotencyKey = value; break;
-                case Traceparent: message.Traceparent = value; break;
-                case SendAt: message.SendAt = value; break;
+                case Field.Text: message.Text = value; break;
+                case Field.CallbackUrl: message.CallbackUrl = value; break;
+                case Field.MessageMetadata: message.MessageMetadata = value; break;
+                case Field.Queue: message.Queue = value; break;
+                case Field.ProcessingStrategy: message.ProcessingStrategy = value; break;
+                case Field.CorrelationId: message.CorrelationId = value; break;
+                case Field.ConversationMetadataUpdateStrategy: message.ConversationMetadataUpdateStrategy = value; break;
+                case Field.MessageContentType: message.MessageContentType = value; break;
+                case Field.IdempotencyKey: message.IdempotencyKey = value; break;
+                case Field.Traceparent: message.Traceparent = value; break;
+                case Field.SendAt: message.SendAt = value; break;
             }
         }
 
+        message ??= new OutboundMessage();
         return reader.TokenType == JsonTokenType.EndObject;
     }
 
@@ -109,43 +112,48 @@ internal static class FlatMessageReader
         return reader.TokenType == JsonTokenType.EndObject;
     }
 
-    private const int To = 0;
-    private const int Text = 1;
-    private const int CallbackUrl = 2;
-    private const int MessageMetadata = 3;
-    private const int Queue = 4;
-    private const int ProcessingStrategy = 5;
-    private const int CorrelationId = 6;
-    private const int ConversationMetadataUpdateStrategy = 7;
-    private const int MessageContentType = 8;
-    private const int IdempotencyKey = 9;
-    private const int Traceparent = 10;
-    private const int SendAt = 11;
+    // The fields read here; None for any other.
+    private enum Field
+    {
+        None = -1,
+        To,
+        Text,
+        CallbackUrl,
+        MessageMetadata,
+        Queue,
+        ProcessingStrategy,
+        CorrelationId,
+        ConversationMetadataUpdateStrategy,
+        MessageContentType,
+        IdempotencyKey,
+        Traceparent,
+        SendAt,
+    }
 
-    // The contract's snake_case names of the fields read here; -1 for any other, or an escaped name (the serializer's to read).
-    private static int FieldOf(ref Utf8JsonReader reader)
+    // By the contract's snake_case names; an escaped name is the serializer's to read.
+    private static Field FieldOf(ref Utf8JsonReader reader)
     {
         if (reader.ValueIsEscaped)
         {
-            return -1;
+            return Field.None;
         }
 
         var name = reader.ValueSpan;
         return name.Length switch
         {
-            2 when name.SequenceEqual("to"u8) => To,
-            4 when name.SequenceEqual("text"u8) => Text,
-            5 when name.SequenceEqual("queue"u8) => Queue,
-            7 when name.SequenceEqual("send_at"u8) => SendAt,
-            11 when name.SequenceEqual("traceparent"u8) => Traceparent,
-            12 when name.SequenceEqual("callback_url"u8) => CallbackUrl,
-            14 when name.SequenceEqual("correlation_id"u8) => CorrelationId,
-            15 when name.SequenceEqual("idempotency_key"u8) => IdempotencyKey,
-            16 when name.SequenceEqual("message_metadata"u8) => MessageMetadata,
-            19 when name.SequenceEqual("processing_strategy"u8) => ProcessingStrategy,
-            20 when name.SequenceEqual("message_content_type"u8) => MessageContentType,
-            37 when name.SequenceEqual("conversation_metadata_update_strategy"u8) => ConversationMetadataUpdateStrategy,
-            _ => -1,
+            2 when name.SequenceEqual("to"u8) => Field.To,
+            4 when name.SequenceEqual("text"u8) => Field.Text,
+            5 when name.SequenceEqual("queue"u8) => Field.Queue,
+            7 when name.SequenceEqual("send_at"u8) => Field.SendAt,
+            11 when name.SequenceEqual("traceparent"u8) => Field.Traceparent,
+            12 when name.SequenceEqual("callback_url"u8) => Field.CallbackUrl,
+            14 when name.SequenceEqual("correlation_id"u8) => Field.CorrelationId,
+            15 when name.SequenceEqual("idempotency_key"u8) => Field.IdempotencyKey,
+            16 when name.SequenceEqual("message_metadata"u8) => Field.MessageMetadata,
+            19 when name.SequenceEqual("processing_strategy"u8) => Field.ProcessingStrategy,
+            20 when name.SequenceEqual("message_content_type"u8) => Field.MessageContentType,
+            37 when name.SequenceEqual("conversation_metadata_update_strategy"u8) => Field.ConversationMetadataUpdateStrategy,
+            _ => Field.None,
         };
     }
 }
