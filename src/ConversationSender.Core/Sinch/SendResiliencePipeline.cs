@@ -163,9 +163,10 @@ public sealed class SendResiliencePipeline
                 // The breaker counts this attempt as if it had run inside it; if the circuit opened meanwhile, it knows.
                 await _breaker.ExecuteOutcomeAsync(static (_, known) => ValueTask.FromResult(known), context, outcome);
 
-                // Only a failure worth retrying enters the retry pipeline, which takes it as its first attempt.
-                var remaining = _sinch.TotalTimeout - _time.GetElapsedTime(started);
-                if (_sinch.MaxRetries > 0 && remaining > TimeSpan.Zero && ShouldRetry(outcome, _sinch))
+                // Only a failure worth retrying enters the retry pipeline, which takes it as its first attempt, within
+                // what is left of the total (the clock is read only then, not on every successful send).
+                if (_sinch.MaxRetries > 0 && ShouldRetry(outcome, _sinch)
+                    && _sinch.TotalTimeout - _time.GetElapsedTime(started) is var remaining && remaining > TimeSpan.Zero)
                 {
                     outcome = await RunRetriesAsync(attempt, context, outcome, remaining);
                 }
