@@ -28,6 +28,7 @@ using Microsoft.Extensions.DependencyInjection;
 // SendService) instead of the report, to show where the product's cost lies.
 // --update-docs writes the report below into docs/performance.md (its "load-harness" section, or
 // "load-harness-out-of-process" with --sandbox-process), as printed.
+// --calibrate N replaces the product by the bare post after N µs of busy work: what that much work per send costs here.
 // --sandbox-process runs the sandbox in its own process: in-process it competes with the client for the two cores.
 if (args.Length > 0 && args[0] == ColdStart.ChildFlag)
 {
@@ -151,12 +152,32 @@ async Task<bool> BaselineSend(int _)
 
 async Task<bool> ProductSend(int _) => await sendService.SendAsync(body, CancellationToken.None) is SendOutcome.Accepted;
 
+// A stand-in of known cost: at C = 1 a microsecond of work costs more than a microsecond here, as both processes' idle
+// threads spin meanwhile on the same two cores.
+var calibration = arguments.TryGetValue("calibrate", out var busyArgument) ? double.Parse(busyArgument, CultureInfo.InvariantCulture) : 0;
+if (calibration > 0 && arguments.ContainsKey("update-docs"))
+{
+    throw new ArgumentException("--calibrate measures a stand-in for the product, not the product: it does not write docs/performance.md.");
+}
+
+var busyTicks = (long)(calibration * Stopwatch.Frequency / 1e6);
+async Task<bool> BusyThenBaselineSend(int i)
+{
+    for (var busySince = Stopwatch.GetTimestamp(); Stopwatch.GetTimestamp() - busySince < busyTicks;)
+    {
+    }
+
+    return await BaselineSend(i);
+}
+
+Func<int, Task<bool>> measured = calibration > 0 ? BusyThenBaselineSend : ProductSend;
+
 // Warm both paths before measuring, in both processes: connections, and the JIT's tiering, which in a fresh process
 // recompiles hot methods in the background for several seconds (500 sends each left the first rounds measuring that).
 for (var warmUp = 0; warmUp < 3 && (runs == 1 || arguments.ContainsKey("decompose")); warmUp++)
 {
     await LoadRunner.RunAsync("warm-up", 5000, 16, BaselineSend);
-    await LoadRunner.RunAsync("warm-up", 5000, 16, ProductSend);
+    await LoadRunner.RunAsync("warm-up", 5000, 16, measured);
 }
 
 if (arguments.ContainsKey("decompose"))
@@ -233,6 +254,11 @@ if (runs > 1)
         forwarded.Add("--sandbox-process");
     }
 
+    if (calibration > 0)
+    {
+        forwarded.AddRange(["--calibrate", busyArgument!]);
+    }
+
     var perRun = new List<ThroughputRow[]>();
     for (var run = 0; run < runs; run++)
     {
@@ -260,11 +286,11 @@ else
             if (round % 2 == 0)
             {
                 baselines.Add(await LoadRunner.RunAsync("bare HttpClient", messages, concurrency, BaselineSend));
-                products.Add(await LoadRunner.RunAsync("send service", messages, concurrency, ProductSend));
+                products.Add(await LoadRunner.RunAsync("send service", messages, concurrency, measured));
             }
             else
             {
-                products.Add(await LoadRunner.RunAsync("send service", messages, concurrency, ProductSend));
+                products.Add(await LoadRunner.RunAsync("send service", messages, concurrency, measured));
                 baselines.Add(await LoadRunner.RunAsync("bare HttpClient", messages, concurrency, BaselineSend));
             }
         }
@@ -272,7 +298,7 @@ else
         var baseline = baselines.OrderBy(r => r.PerSecond).ElementAt(rounds / 2);
         var product = products.OrderBy(r => r.PerSecond).ElementAt(rounds / 2);
         var roundRatios = products.Zip(baselines, (p, b) => p.PerSecond / b.PerSecond).ToArray();
-        var added = await LoadRunner.RunPairedAsync(Math.Min(messages, 5000), concurrency, BaselineSend, ProductSend);
+        var added = await LoadRunner.RunPairedAsync(Math.Min(messages, 5000), concurrency, BaselineSend, measured);
         var row = ThroughputRow.From(baseline, product, roundRatios, added);
         rows.Add(row);
         runRatios[concurrency] = [row.Ratio];
@@ -321,7 +347,7 @@ report.AppendLine(GeneratedDocSection.MachineLine());
 report.AppendLine();
 report.AppendLine(CultureInfo.InvariantCulture, $"{(runs > 1 ? $"{runs} runs, each in a fresh harness process{(outOfProcess ? " with a fresh sandbox process" : "")}, one after another; per C the run with the median ratio is shown, and all runs' ratios. In each run: " : "")}{messages} messages per throughput run, baseline and product alternated {rounds} times per C, the order flipped every round (median runs shown; the rounds' ratios are each round's product ÷ bare); added latency from {Math.Min(messages, 5000)} paired requests per C (product − bare, per pair); sandbox on loopback {(outOfProcess ? "in its own process" : "in the same process (it competes with the client for the cores)")}; Key Vault fake with 100 ms reads.");
 report.AppendLine();
-report.AppendLine("| C | bare HttpClient msg/s | send service msg/s | ratio | runs' ratios | rounds' ratios p25 / p50 / p75 | added per request p50 / p95 / p99 (ms) | bytes/msg bare | bytes/msg product | added bytes/msg | harness process CPU µs/msg bare / product | failures |");
+report.AppendLine(calibration > 0 ? $"| C | bare HttpClient msg/s | bare + {calibration} µs busy msg/s |" + " ratio | runs' ratios | rounds' ratios p25 / p50 / p75 | added per request p50 / p95 / p99 (ms) | bytes/msg bare | bytes/msg product | added bytes/msg | harness process CPU µs/msg bare / product | failures |" : "| C | bare HttpClient msg/s | send service msg/s | ratio | runs' ratios | rounds' ratios p25 / p50 / p75 | added per request p50 / p95 / p99 (ms) | bytes/msg bare | bytes/msg product | added bytes/msg | harness process CPU µs/msg bare / product | failures |");
 report.AppendLine("|---:|---:|---:|---:|---|---|---|---:|---:|---:|---:|---:|");
 foreach (var row in rows)
 {

@@ -255,7 +255,13 @@ public static class OutboundMessageValidator
     // Keys are open: Sinch adds channel properties (SMS_SENDER, MESSENGER_MESSAGING_TYPE, …) more often than channels.
     private static IDictionary<string, string>? ValidateChannelProperties(IDictionary<string, string>? properties, FieldErrors errors)
     {
-        foreach (var (key, value) in properties ?? new Dictionary<string, string>())
+        // Most messages have none: no empty dictionary and enumerator per message to say so.
+        if (properties is null)
+        {
+            return null;
+        }
+
+        foreach (var (key, value) in properties)
         {
             if (value is null)
             {
