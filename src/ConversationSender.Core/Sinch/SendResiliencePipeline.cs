@@ -17,7 +17,8 @@ namespace ConversationSender.Sinch;
 /// <para>
 /// The happy path does not pay for the layers it does not use. While the circuit is closed and the rate limiter has a
 /// token at hand, the first attempt runs on its own, under one timer (the attempt timeout, or the total if shorter), and
-/// its outcome is then recorded in the same circuit breaker, so the breaker counts every attempt as before. Only a
+/// its outcome is then recorded in the same circuit breaker, so the breaker counts every attempt as before (an accepted
+/// one in a batch of successes, handed over before any failure is: see <c>TallyIsDue</c>). Only a
 /// first attempt that failed in a way worth retrying enters the retry pipeline, which takes that outcome as its first
 /// (for its back-off and <c>Retry-After</c>) and spends what is left of the total timeout. With the circuit open or
 /// half-open, or the limiter empty, a send takes the whole pipeline from the start.
@@ -31,6 +32,12 @@ public sealed class SendResiliencePipeline
     // True when the last attempt failed while its request was with Sinch.
     private static readonly ResiliencePropertyKey<bool> WithSinch = new("conversation-sender.request-with-sinch");
 
+    // What a tallied success is, for the breaker: an answer its failure predicate does not handle.
+    private static readonly Outcome<HttpResponseMessage> TalliedSuccess = Outcome.FromResult(new HttpResponseMessage(HttpStatusCode.OK));
+
+    // Successes handed to the breaker in one go: a batch costs about what one success costs cold, per success.
+    private const int TallyLimit = 64;
+
     private readonly SinchOptions _sinch;
     private readonly SendRateLimiter _limiter;
     private readonly TimeProvider _time;
@@ -39,6 +46,12 @@ public sealed class SendResiliencePipeline
     private readonly ResiliencePipeline<HttpResponseMessage> _breaker;
     private readonly ResiliencePipeline<HttpResponseMessage> _attempt;
     private readonly ResiliencePipeline<HttpResponseMessage> _retries;
+
+    // First attempts answered 2xx while the circuit was closed, counted here and handed to the breaker in batches:
+    // see TallyIsDue.
+    private readonly TimeSpan _tallyWithin;
+    private int _tallied;
+    private long _talliedSince;
 
     public SendResiliencePipeline(IOptions<SinchOptions> options, SendRateLimiter limiter, ResilienceTime time)
     {
@@ -84,6 +97,10 @@ public sealed class SendResiliencePipeline
         }
 
         _retries = retries.Build();
+
+        // The breaker ages its counts out a tenth of its sampling window at a time: a batch handed over within that
+        // is as precise as the breaker itself.
+        _tallyWithin = _sinch.CircuitBreakerSamplingDuration / 10;
     }
 
     /// <summary>How long sends fail fast once the circuit opens: the least a caller should wait before trying again.</summary>
@@ -160,8 +177,22 @@ public sealed class SendResiliencePipeline
 
                 ReturnTimeout(timeout);
 
-                // The breaker counts this attempt as if it had run inside it; if the circuit opened meanwhile, it knows.
-                await _breaker.ExecuteOutcomeAsync(static (_, known) => ValueTask.FromResult(known), context, outcome);
+                // The breaker counts this attempt as if it had run inside it: an accepted one in the next batch of
+                // successes, anything else at once, after the successes before it.
+                if (outcome.Result is { IsSuccessStatusCode: true } && _circuit.CircuitState == CircuitState.Closed)
+                {
+                    if (TallyIsDue(started))
+                    {
+                        await RecordTalliedAsync(context, started);
+                    }
+
+                    Tally(started);
+                }
+                else
+                {
+                    await RecordTalliedAsync(context, _time.GetTimestamp());
+                    await _breaker.ExecuteOutcomeAsync(static (_, known) => ValueTask.FromResult(known), context, outcome);
+                }
 
                 // Only a failure worth retrying enters the retry pipeline, which takes it as its first attempt, within
                 // what is left of the total (the clock is read only then, not on every successful send).
@@ -184,6 +215,45 @@ public sealed class SendResiliencePipeline
         {
             outcome.Result?.Dispose();
             ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    // Polly's breaker counts an outcome through its whole pipeline (state lock, predicate, rolling window), the
+    // costliest step of a successful send once the caches have gone cold waiting for the socket. Successes do not move
+    // a closed circuit; they only weigh against the failures that may. So a success joins a tally, handed to the
+    // breaker before any other outcome is (the failure's ratio sees every success before it) and before a success
+    // joins a tally of TallyLimit, or one whose oldest is _tallyWithin old. Races can at worst hand a batch over early.
+    private bool TallyIsDue(long now)
+    {
+        var count = Volatile.Read(ref _tallied);
+        return count >= TallyLimit || (count > 0 && _time.GetElapsedTime(Volatile.Read(ref _talliedSince), now) >= _tallyWithin);
+    }
+
+    private void Tally(long started)
+    {
+        if (Interlocked.Increment(ref _tallied) == 1)
+        {
+            Volatile.Write(ref _talliedSince, started);
+        }
+    }
+
+    private async ValueTask RecordTalliedAsync(ResilienceContext context, long now)
+    {
+        var since = Volatile.Read(ref _talliedSince);
+        var count = Interlocked.Exchange(ref _tallied, 0);
+
+        // Successes older than the breaker's window, or tallied before an opening it has not closed again since, no
+        // longer count: Polly would have dropped them too (and one handed to a half-open circuit would pass for its
+        // probe). A failure that opens the circuit is recorded after the tally before it, so no tally outlives a close (but
+        // for a race: the success of a send still in flight as the circuit opens).
+        if (count == 0 || _circuit.CircuitState != CircuitState.Closed || _time.GetElapsedTime(since, now) >= _sinch.CircuitBreakerSamplingDuration)
+        {
+            return;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            await _breaker.ExecuteOutcomeAsync(static (_, known) => ValueTask.FromResult(known), context, TalliedSuccess);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using ConversationSender.Sending;
 using ConversationSender.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ConversationSender.IntegrationTests.Reliability;
 
@@ -118,6 +119,54 @@ public sealed class ResiliencePolicyTests : IAsyncLifetime
         Assert.Equal(17, _sinch.SendRequests.Count);
         Assert.Equal(13, outcomes.Count(o => o is SendOutcome.Accepted));
         Assert.DoesNotContain(outcomes, o => o is SendOutcome.Transient { Reason: var reason } && reason.Contains("circuit open", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Successes_beyond_one_tally_of_the_breaker_all_count_against_later_failures()
+    {
+        // 100 accepted sends (more than one tally of 64 handed to the breaker), then 40 failures: 40 of 140 (29 %) keeps
+        // the circuit closed; losing the successes of a tally would read as 40 of 76 (53 %) and open it.
+        await using var host = SenderHost.Create(BreakerSettings());
+        var failure = FakeResponse.SinchError(500, "INTERNAL", "boom");
+        _sinch.Script([.. Enumerable.Repeat(FakeResponse.Slow(TimeSpan.Zero), 100), .. Enumerable.Repeat(failure, 40)]);
+        var service = host.Get<SendService>();
+
+        var outcomes = new List<SendOutcome>();
+        for (var i = 0; i < 140; i++)
+        {
+            outcomes.Add(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+        }
+
+        Assert.Equal(140, _sinch.SendRequests.Count);
+        Assert.Equal(100, outcomes.Count(o => o is SendOutcome.Accepted));
+        Assert.DoesNotContain(outcomes, o => o is SendOutcome.Transient { Reason: var reason } && reason.Contains("circuit open", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Successes_older_than_the_breakers_sampling_window_no_longer_keep_it_closed()
+    {
+        // Twelve successes, then the pipeline's clock moves past the 30 s window: the four failures that follow are
+        // four of four, and the circuit opens (counting the old successes would make them 4 of 16 and keep it closed).
+        var pipelineClock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var host = SenderHost.Create(BreakerSettings(), s => s.AddSingleton(new ConversationSender.Sinch.ResilienceTime(pipelineClock)));
+        var service = host.Get<SendService>();
+        for (var i = 0; i < 12; i++)
+        {
+            Assert.IsType<SendOutcome.Accepted>(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+        }
+
+        pipelineClock.Advance(TimeSpan.FromSeconds(31));
+        _sinch.DefaultSendResponse = FakeResponse.SinchError(500, "INTERNAL", "boom");
+        for (var i = 0; i < 4; i++)
+        {
+            await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None);
+        }
+
+        var sendsBefore = _sinch.SendRequests.Count;
+        var outcome = Assert.IsType<SendOutcome.Transient>(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+
+        Assert.Contains("circuit open", outcome.Reason);
+        Assert.Equal(sendsBefore, _sinch.SendRequests.Count);
     }
 
     [Fact]
