@@ -50,7 +50,7 @@ public static class OutboundMessageValidator
         else if (isShort)
         {
             recipient = ValidateShortRecipient(message.To, errors);
-            var channels = TargetChannels(recipient, channelOrder, errors);
+            var channels = TargetChannels(recipient, channelOrder);
             if (RequireText(message.Text, "text", errors, "is required with to (short form)") is { } text)
             {
                 AppMessageValidator.TextLength(text, "text", channels, check);
@@ -60,7 +60,7 @@ public static class OutboundMessageValidator
         else
         {
             recipient = ValidateRecipient(message.Recipient, errors);
-            var channels = TargetChannels(recipient, channelOrder, errors);
+            var channels = TargetChannels(recipient, channelOrder);
             if (message.Message is null)
             {
                 errors.Add(new FieldError("message", "is required (or use the short form: to, text)"));
@@ -121,32 +121,28 @@ public static class OutboundMessageValidator
     }
 
     /// <summary>
-    /// The channels a message may travel on: the identities' channels (checking that a priority order names
-    /// only those), else the priority order alone (contact_id), else none known.
+    /// The channels a message may travel on, for per-channel text limits: the identities' channels and any the
+    /// priority order adds. A priority order may name a channel the recipient has no identity on: Sinch refuses only
+    /// a channel not configured on the app (which only Sinch knows), and in CONVERSATION mode the contact behind the
+    /// identities may be reachable there.
     /// </summary>
-    private static IReadOnlyCollection<string> TargetChannels(Recipient? recipient, List<string>? channelOrder, FieldErrors errors)
+    private static List<string> TargetChannels(Recipient? recipient, List<string>? channelOrder)
     {
         if (recipient?.IdentifiedBy?.ChannelIdentities is not { } identityList)
         {
             return channelOrder ?? [];
         }
 
-        // A handful at most: an array beats a hash set here.
-        var identities = new string[identityList.Count];
-        for (var i = 0; i < identities.Length; i++)
+        var channels = new List<string>(identityList.Count + (channelOrder?.Count ?? 0));
+        foreach (var channel in identityList.Select(identity => identity.Channel!).Concat(channelOrder ?? []))
         {
-            identities[i] = identityList[i].Channel!;
-        }
-
-        for (var i = 0; i < (channelOrder?.Count ?? 0); i++)
-        {
-            if (Array.IndexOf(identities, channelOrder![i]) < 0)
+            if (!channels.Contains(channel))
             {
-                errors.Add(new FieldError($"channel_priority_order[{i}]", $"names {channelOrder[i]}, which no channel identity of the recipient has"));
+                channels.Add(channel);
             }
         }
 
-        return identities;
+        return channels;
     }
 
     private static Recipient? ValidateShortRecipient(ShortRecipient? to, FieldErrors errors)

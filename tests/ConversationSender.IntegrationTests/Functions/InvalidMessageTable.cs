@@ -58,7 +58,6 @@ internal static class InvalidMessageTable
         yield return (Top("\"callback_url\": 5"), "callback_url");
         yield return (Top("\"channel_priority_order\": [\"SMSS\"]"), "channel_priority_order[0]");
         yield return (Top("\"channel_priority_order\": [\"SMS\", \"\"]"), "channel_priority_order[1]");
-        yield return (Top("\"channel_priority_order\": [\"WHATSAPP\"]"), "channel_priority_order[0]");
         yield return (Top("\"channel_priority_order\": \"SMS\""), "channel_priority_order");
         yield return (Top("\"channel_properties\": { \"SMS_SENDER\": 5 }"), "channel_properties.SMS_SENDER");
         yield return (Top("\"channel_properties\": { \"SMS_SENDER\": \"" + new string('s', 1025) + "\" }"), "channel_properties.SMS_SENDER");

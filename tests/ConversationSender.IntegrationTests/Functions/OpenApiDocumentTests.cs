@@ -125,7 +125,7 @@ public sealed class OpenApiDocumentTests
     /// <summary>
     /// The contract lives in two places, the document and the validator; they agree on every case of the invalid-input
     /// table (both refuse) and on a valid message for every channel (both accept). Rules a JSON Schema cannot state
-    /// (a text's length per channel, a priority order naming the recipient's own channels) are the validator's alone,
+    /// (a text's length per channel) are the validator's alone,
     /// listed here by path with that reason, so the exceptions are few and visible.
     /// </summary>
     [Fact]
@@ -134,7 +134,6 @@ public sealed class OpenApiDocumentTests
         string[] validatorOnly =
         [
             "text", "message.text_message.text", // a text's limit depends on the channels it may travel on
-            "channel_priority_order[0]", // it may name only channels the recipient has an identity on
             "conversation_metadata", // at most 2,048 characters of JSON: a size of the serialized object
             "message.choice_message.choices[0].calendar_message.event_start", // "format": "date-time" is an annotation in 2020-12, not asserted
         ];
