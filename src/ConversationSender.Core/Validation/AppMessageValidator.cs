@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ConversationSender.Contract;
 using ConversationSender.Sinch;
 
 namespace ConversationSender.Validation;
@@ -10,9 +11,6 @@ namespace ConversationSender.Validation;
 /// </summary>
 internal static class AppMessageValidator
 {
-    private static readonly string[] CardHeights = ["UNSPECIFIED_HEIGHT", "SHORT", "MEDIUM", "TALL"];
-    private static readonly string[] AgentTypes = ["UNKNOWN_AGENT_TYPE", "HUMAN", "BOT"];
-    private static readonly string[] ChoiceKinds = ["text_message", "url_message", "call_message", "location_message", "calendar_message", "share_location_message"];
 
     /// <param name="channels">Where the message may go, for per-channel limits; empty when unknown (contact_id).</param>
     public static void Validate(AppMessage message, string path, IReadOnlyCollection<string> channels, JsonFieldChecker check) =>
@@ -20,7 +18,7 @@ internal static class AppMessageValidator
 
     private static void ValidateKinds(IEnumerable<KeyValuePair<string, JsonElement>> fields, string path, IReadOnlyCollection<string> channels, JsonFieldChecker check, bool omni)
     {
-        var contentKinds = omni ? MessageKinds.OmniContent : MessageKinds.Content;
+        var contentKinds = omni ? MessageContract.OmniContentKinds : MessageContract.ContentKinds;
         var found = new List<string>();
         foreach (var (key, value) in fields)
         {
@@ -29,9 +27,9 @@ internal static class AppMessageValidator
             {
                 found.Add(key);
             }
-            else if (omni || !MessageKinds.Overrides.Contains(key))
+            else if (omni || !MessageContract.OverrideKinds.Contains(key))
             {
-                check.Add(field, $"unknown message kind; expected one of {string.Join(", ", omni ? contentKinds : contentKinds.Concat(MessageKinds.Overrides))}");
+                check.Add(field, $"unknown message kind; expected one of {string.Join(", ", omni ? contentKinds : contentKinds.Concat(MessageContract.OverrideKinds))}");
                 continue;
             }
 
@@ -88,7 +86,7 @@ internal static class AppMessageValidator
         var length = -1;
         foreach (var channel in channels)
         {
-            if (!ChannelTextLimits.ByChannel.TryGetValue(channel, out var limit) || text.Length <= limit)
+            if (!MessageContract.TextLimitByChannel.TryGetValue(channel, out var limit) || text.Length <= limit)
             {
                 continue;
             }
@@ -162,7 +160,7 @@ internal static class AppMessageValidator
 
     private static void ChoiceMessage(JsonElement value, string path, IReadOnlyCollection<string> channels, JsonFieldChecker check)
     {
-        Choices(check.Array(value, "choices", path, required: true, minItems: 1, maxItems: 10), $"{path}.choices", check);
+        Choices(check.Array(value, "choices", path, required: true, minItems: 1, maxItems: MessageContract.ChoicesMax), $"{path}.choices", check);
         if (check.Object(value, "text_message", path) is { } text)
         {
             Text(text, $"{path}.text_message", channels, check);
@@ -180,14 +178,14 @@ internal static class AppMessageValidator
             Media(media, $"{path}.media_message", check);
         }
 
-        check.Enum(value, "height", path, CardHeights);
-        Choices(check.Array(value, "choices", path, required: false, maxItems: 10), $"{path}.choices", check);
+        check.Enum(value, "height", path, MessageContract.CardHeights);
+        Choices(check.Array(value, "choices", path, required: false, maxItems: MessageContract.ChoicesMax), $"{path}.choices", check);
         check.Object(value, "message_properties", path);
     }
 
     private static void Carousel(JsonElement value, string path, JsonFieldChecker check)
     {
-        var cards = check.Array(value, "cards", path, required: true, minItems: 1, maxItems: 10);
+        var cards = check.Array(value, "cards", path, required: true, minItems: 1, maxItems: MessageContract.CarouselCardsMax);
         for (var i = 0; i < cards.Count; i++)
         {
             if (check.IsObject(cards[i], $"{path}.cards[{i}]"))
@@ -196,7 +194,7 @@ internal static class AppMessageValidator
             }
         }
 
-        Choices(check.Array(value, "choices", path, required: false, maxItems: 3), $"{path}.choices", check);
+        Choices(check.Array(value, "choices", path, required: false, maxItems: MessageContract.CarouselChoicesMax), $"{path}.choices", check);
     }
 
     private static void Choices(IReadOnlyList<JsonElement> choices, string path, JsonFieldChecker check)
@@ -209,11 +207,11 @@ internal static class AppMessageValidator
                 continue;
             }
 
-            var kinds = ChoiceKinds.Where(k => JsonFieldChecker.TryGet(choices[i], k, out _)).ToList();
+            var kinds = MessageContract.ChoiceKinds.Where(k => JsonFieldChecker.TryGet(choices[i], k, out _)).ToList();
             if (kinds.Count != 1)
             {
                 check.Add(field, kinds.Count == 0
-                    ? $"must contain one of {string.Join(", ", ChoiceKinds)}"
+                    ? $"must contain one of {string.Join(", ", MessageContract.ChoiceKinds)}"
                     : $"must contain exactly one choice kind, found {string.Join(", ", kinds)}");
                 continue;
             }
@@ -262,8 +260,8 @@ internal static class AppMessageValidator
     {
         if (check.Object(value, "coordinates", path, required: true) is { } coordinates)
         {
-            check.Number(coordinates, "latitude", $"{path}.coordinates", -90, 90);
-            check.Number(coordinates, "longitude", $"{path}.coordinates", -180, 180);
+            check.Number(coordinates, "latitude", $"{path}.coordinates", -MessageContract.LatitudeMax, MessageContract.LatitudeMax);
+            check.Number(coordinates, "longitude", $"{path}.coordinates", -MessageContract.LongitudeMax, MessageContract.LongitudeMax);
         }
 
         check.String(value, "title", path, required: true);
@@ -358,7 +356,7 @@ internal static class AppMessageValidator
     private static void Agent(JsonElement value, string path, JsonFieldChecker check)
     {
         check.String(value, "display_name", path, required: true);
-        check.Enum(value, "type", path, AgentTypes, required: true);
+        check.Enum(value, "type", path, MessageContract.AgentTypes, required: true);
         check.Url(value, "picture_url", path, required: false);
     }
 
@@ -373,7 +371,7 @@ internal static class AppMessageValidator
 
     private static void KnownChannelKey(string channel, string path, JsonFieldChecker check)
     {
-        if (!ConversationChannels.All.Contains(channel))
+        if (!MessageContract.Channels.Contains(channel))
         {
             check.Add(path, $"unknown channel; expected {check.ExpectedChannel()}");
         }

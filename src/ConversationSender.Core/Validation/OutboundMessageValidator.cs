@@ -11,20 +11,7 @@ namespace ConversationSender.Validation;
 /// </summary>
 public static class OutboundMessageValidator
 {
-    private const long MinTtlSeconds = 3;
-    private const long MaxTtlSeconds = 315_576_000_000;
-
     private static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789");
-
-    // Far more than any recipient has; a longer list is refused whole instead of checked item by item.
-    internal const int MaxChannels = 20;
-
-    // Closed enums: Sinch's own values are few and stable, and a typo ("NORMAL", "HIGH") would otherwise be
-    // refused by Sinch only after the call, or silently fall back to the default.
-    private static readonly string[] Queues = ["NORMAL_PRIORITY", "HIGH_PRIORITY"];
-    private static readonly string[] ProcessingStrategies = ["DEFAULT", "DISPATCH_ONLY"];
-    private static readonly string[] MetadataUpdateStrategies = ["REPLACE", "MERGE_PATCH"];
-    private static readonly string[] ContentTypes = ["CONTENT_UNKNOWN", "CONTENT_MARKETING", "CONTENT_NOTIFICATION"];
 
     /// <summary>Reads and validates raw bytes in one go; <paramref name="message"/> is null when the JSON itself is unusable.</summary>
     public static MessageValidationResult Validate(BinaryData body, out OutboundMessage? message) =>
@@ -79,14 +66,14 @@ public static class OutboundMessageValidator
             CallbackUrl = ValidateCallbackUrl(message.CallbackUrl, errors),
             ChannelPriorityOrder = channelOrder,
             ChannelProperties = ValidateChannelProperties(message.ChannelProperties, errors),
-            MessageMetadata = MaxLength(message.MessageMetadata, 1024, "message_metadata", errors),
+            MessageMetadata = MaxLength(message.MessageMetadata, MessageContract.MessageMetadataMaxLength, "message_metadata", errors),
             ConversationMetadata = ValidateConversationMetadata(message.ConversationMetadata, errors),
-            Queue = OneOf(message.Queue, Queues, "queue", errors),
+            Queue = OneOf(message.Queue, MessageContract.Queues, "queue", errors),
             Ttl = ValidateTtl(message.Ttl, errors),
-            ProcessingStrategy = OneOf(message.ProcessingStrategy, ProcessingStrategies, "processing_strategy", errors),
-            CorrelationId = MaxLength(message.CorrelationId, 128, "correlation_id", errors),
-            ConversationMetadataUpdateStrategy = OneOf(message.ConversationMetadataUpdateStrategy, MetadataUpdateStrategies, "conversation_metadata_update_strategy", errors),
-            MessageContentType = OneOf(message.MessageContentType, ContentTypes, "message_content_type", errors),
+            ProcessingStrategy = OneOf(message.ProcessingStrategy, MessageContract.ProcessingStrategies, "processing_strategy", errors),
+            CorrelationId = MaxLength(message.CorrelationId, MessageContract.CorrelationIdMaxLength, "correlation_id", errors),
+            ConversationMetadataUpdateStrategy = OneOf(message.ConversationMetadataUpdateStrategy, MessageContract.MetadataUpdateStrategies, "conversation_metadata_update_strategy", errors),
+            MessageContentType = OneOf(message.MessageContentType, MessageContract.ContentTypes, "message_content_type", errors),
         };
         ValidateIdempotencyKey(message.IdempotencyKey, errors);
         if (message.SendAt is not null && !ScheduledTime.TryParse(message.SendAt, out _))
@@ -104,11 +91,17 @@ public static class OutboundMessageValidator
 
     public static void ValidateIdempotencyKey(string? key, FieldErrors errors, string field = "idempotency_key")
     {
-        if (key is not null && (string.IsNullOrWhiteSpace(key) || key.Length > 200 || key.Any(char.IsControl)))
+        if (key is not null && (string.IsNullOrWhiteSpace(key) || key.Length > MessageContract.IdempotencyKeyMaxLength || key.Any(char.IsControl)))
         {
-            errors.Add(new FieldError(field, "must be 1-200 printable characters"));
+            errors.Add(new FieldError(field, $"must be 1-{MessageContract.IdempotencyKeyMaxLength} printable characters"));
         }
     }
+
+    /// <summary>A key given twice (body and header, or body and queue) must be the same key.</summary>
+    public static FieldError? KeyConflict(string? inMessage, string? given) =>
+        inMessage is not null && given is not null && inMessage != given
+            ? new FieldError("idempotency_key", "differs from the Idempotency-Key given with the request; send one key")
+            : null;
 
     private static void CheckUnknownFields(OutboundMessage message, FieldErrors errors)
     {
@@ -186,9 +179,9 @@ public static class OutboundMessageValidator
             return null;
         }
 
-        if (identities.Count > MaxChannels)
+        if (identities.Count > MessageContract.MaxChannels)
         {
-            errors.Add(new FieldError("recipient.identified_by.channel_identities", $"must list at most {MaxChannels} channel identities"));
+            errors.Add(new FieldError("recipient.identified_by.channel_identities", $"must list at most {MessageContract.MaxChannels} channel identities"));
             return null;
         }
 
@@ -230,9 +223,9 @@ public static class OutboundMessageValidator
             return null;
         }
 
-        if (order.Count > MaxChannels)
+        if (order.Count > MessageContract.MaxChannels)
         {
-            errors.Add(new FieldError("channel_priority_order", $"must list at most {MaxChannels} channels"));
+            errors.Add(new FieldError("channel_priority_order", $"must list at most {MessageContract.MaxChannels} channels"));
             return null;
         }
 
@@ -263,9 +256,9 @@ public static class OutboundMessageValidator
             {
                 errors.Add(new FieldError($"channel_properties.{key}", "must be a string"));
             }
-            else if (value.Length > 1024)
+            else if (value.Length > MessageContract.ChannelPropertyMaxLength)
             {
-                errors.Add(new FieldError($"channel_properties.{key}", "must be at most 1024 characters"));
+                errors.Add(new FieldError($"channel_properties.{key}", $"must be at most {MessageContract.ChannelPropertyMaxLength} characters"));
             }
         }
 
@@ -283,9 +276,9 @@ public static class OutboundMessageValidator
         {
             errors.Add(new FieldError("conversation_metadata", "must be a JSON object"));
         }
-        else if (value.GetRawText().Length > 2048)
+        else if (value.GetRawText().Length > MessageContract.ConversationMetadataMaxLength)
         {
-            errors.Add(new FieldError("conversation_metadata", "must be at most 2048 characters of JSON"));
+            errors.Add(new FieldError("conversation_metadata", $"must be at most {MessageContract.ConversationMetadataMaxLength} characters of JSON"));
         }
 
         return value;
@@ -311,9 +304,9 @@ public static class OutboundMessageValidator
             return null;
         }
 
-        if (seconds is < MinTtlSeconds or > MaxTtlSeconds)
+        if (seconds is < MessageContract.TtlMinSeconds or > MessageContract.TtlMaxSeconds)
         {
-            errors.Add(new FieldError("ttl", $"must be between {MinTtlSeconds} and {MaxTtlSeconds} seconds"));
+            errors.Add(new FieldError("ttl", $"must be between {MessageContract.TtlMinSeconds} and {MessageContract.TtlMaxSeconds} seconds"));
             return null;
         }
 
@@ -337,7 +330,7 @@ public static class OutboundMessageValidator
         return known;
     }
 
-    private static string? OneOf(string? value, string[] allowed, string field, FieldErrors errors)
+    private static string? OneOf(string? value, IReadOnlyList<string> allowed, string field, FieldErrors errors)
     {
         if (value is null)
         {

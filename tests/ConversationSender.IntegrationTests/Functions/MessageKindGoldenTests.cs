@@ -33,7 +33,7 @@ public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : SandboxedSe
     {
         var shown = ReadmeExamples.Messages.SelectMany(m => JsonNode.Parse(m)!["message"]!.AsObject().Select(p => p.Key)).ToHashSet();
 
-        Expect.All(ConversationSender.Validation.MessageKinds.Content.Concat(ConversationSender.Validation.MessageKinds.Overrides), kind => Assert.Contains(kind, shown));
+        Expect.All(ConversationSender.Contract.MessageContract.ContentKinds.Concat(ConversationSender.Contract.MessageContract.OverrideKinds), kind => Assert.Contains(kind, shown));
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ConversationSender.Contract;
 using ConversationSender.Functions;
 using ConversationSender.IntegrationTests.Infrastructure;
 using ConversationSender.Validation;
@@ -18,7 +19,7 @@ public sealed class OpenApiDocumentTests
     private static readonly Lazy<JsonSchema> MessageSchema = new(() =>
     {
         // The component schemas as one JSON Schema 2020-12 document, the dialect OpenAPI 3.1 uses.
-        var schemas = JsonNode.Parse(File.ReadAllText(DocumentPath))!["components"]!["schemas"]!.ToJsonString()
+        var schemas = JsonNode.Parse(ServedDocument.Value)!["components"]!["schemas"]!.ToJsonString()
             .Replace("#/components/schemas/", "#/$defs/", StringComparison.Ordinal);
         var root = new JsonObject
         {
@@ -45,7 +46,7 @@ public sealed class OpenApiDocumentTests
     [Fact]
     public void The_document_is_valid_openapi_3_1_with_a_function_key()
     {
-        var result = OpenApiDocument.Parse(File.ReadAllText(DocumentPath), "json");
+        var result = OpenApiDocument.Parse(ServedDocument.Value, "json");
 
         Assert.Empty(result.Diagnostic!.Errors);
         Assert.Equal(OpenApiSpecVersion.OpenApi3_1, result.Diagnostic.SpecificationVersion);
@@ -55,18 +56,46 @@ public sealed class OpenApiDocumentTests
         Assert.Contains("functionKeyHeader", result.Document.Components!.SecuritySchemes!.Keys);
     }
 
-    [Fact]
-    public async Task The_function_serves_the_committed_document()
+    /// <summary>What <c>GET /api/openapi.json</c> answers: the committed document with the contract's limits filled in.</summary>
+    private static readonly Lazy<string> ServedDocument = new(() =>
     {
         var context = new DefaultHttpContext();
         context.Request.Method = "GET";
         context.Response.Body = new MemoryStream();
-
-        await new OpenApiDocumentFunction().Run(context.Request).ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
-
+        new OpenApiDocumentFunction().Run(context.Request).ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor())).GetAwaiter().GetResult();
         Assert.Equal(200, context.Response.StatusCode);
         Assert.Equal("application/json", context.Response.ContentType);
-        Assert.Equal(File.ReadAllBytes(DocumentPath), ((MemoryStream)context.Response.Body).ToArray());
+        return System.Text.Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
+    });
+
+    [Fact]
+    public void The_function_serves_the_committed_document_with_the_contracts_limits()
+    {
+        var committed = JsonNode.Parse(File.ReadAllText(DocumentPath))!;
+        var served = JsonNode.Parse(ServedDocument.Value)!;
+        var message = served["components"]!["schemas"]!["OutboundMessage"]!["properties"]!;
+
+        Assert.Equal(committed["paths"]!.AsObject().Select(p => p.Key), served["paths"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(MessageContract.MessageMetadataMaxLength, (int)message["message_metadata"]!["maxLength"]!);
+        Assert.Equal(MessageContract.Queues, message["queue"]!["enum"]!.AsArray().Select(v => (string)v!));
+        Assert.Equal(MessageContract.TtlMaxSeconds, (long)served["components"]!["schemas"]!["Ttl"]!["oneOf"]![0]!["maximum"]!);
+        Assert.DoesNotContain("{", (string)message["send_at"]!["description"]!, StringComparison.Ordinal);
+    }
+
+    /// <summary>A limit stated once: the committed document holds none of the contract's figures or value lists.</summary>
+    [Fact]
+    public void The_committed_document_leaves_every_contract_limit_to_the_contract()
+    {
+        var committed = File.ReadAllText(DocumentPath);
+        object[] figures =
+        [
+            MessageContract.MessageMetadataMaxLength, MessageContract.ConversationMetadataMaxLength, MessageContract.CorrelationIdMaxLength,
+            MessageContract.TtlMaxSeconds, .. MessageContract.TextLimitByChannel.Values.Cast<object>(),
+            $"\"maxLength\": {MessageContract.IdempotencyKeyMaxLength}", $"\"maxItems\": {MessageContract.MaxChannels}", $"\"maxItems\": {MessageContract.CarouselChoicesMax}",
+            $"{MessageContract.SendAtMaxAhead.TotalDays} days", .. MessageContract.Queues, .. MessageContract.AgentTypes, .. MessageContract.CardHeights, "KAKAOTALKCHAT",
+        ];
+
+        Expect.All(figures, figure => Assert.DoesNotContain(Convert.ToString(figure, System.Globalization.CultureInfo.InvariantCulture)!, committed, StringComparison.Ordinal));
     }
 
     [Theory]
@@ -190,11 +219,11 @@ public sealed class OpenApiDocumentTests
     [Fact]
     public void The_schema_names_every_message_kind_and_channel()
     {
-        var schemas = JsonNode.Parse(File.ReadAllText(DocumentPath))!["components"]!["schemas"]!;
+        var schemas = JsonNode.Parse(ServedDocument.Value)!["components"]!["schemas"]!;
         var kinds = schemas["AppMessage"]!["properties"]!.AsObject().Select(p => p.Key);
         var channels = schemas["Channel"]!["enum"]!.AsArray().Select(c => c!.GetValue<string>());
 
-        Assert.Equal(MessageKinds.Content.Concat(MessageKinds.Overrides).Order(StringComparer.Ordinal), kinds.Order(StringComparer.Ordinal));
+        Assert.Equal(MessageContract.ContentKinds.Concat(MessageContract.OverrideKinds).Order(StringComparer.Ordinal), kinds.Order(StringComparer.Ordinal));
         Assert.Equal(ConversationChannels.All, channels);
     }
 
