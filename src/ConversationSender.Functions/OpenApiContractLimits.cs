@@ -25,7 +25,8 @@ internal static class OpenApiContractLimits
         Node(message, "conversation_metadata_update_strategy")["enum"] = Strings(MessageContract.MetadataUpdateStrategies);
         Node(message, "message_content_type")["enum"] = Strings(MessageContract.ContentTypes);
         Node(message, "idempotency_key")["maxLength"] = MessageContract.IdempotencyKeyMaxLength;
-        Node(Node(document, "paths", "/messages/batch", "post", "parameters").AsArray()[0]!.AsObject(), "schema")["maxLength"] = MessageContract.IdempotencyKeyMaxLength;
+        var batchKey = Node(document, "paths", "/messages/batch", "post")["parameters"]?[0] as JsonObject ?? throw Missing("batch Idempotency-Key parameter");
+        Node(batchKey, "schema")["maxLength"] = MessageContract.IdempotencyKeyMaxLength;
         Node(document, "components", "parameters", "IdempotencyKey", "schema")["maxLength"] = MessageContract.IdempotencyKeyMaxLength;
         Node(message, "conversation_metadata")["description"] = $"At most {MessageContract.ConversationMetadataMaxLength} characters of JSON.";
         Describe(Node(message, "send_at"), $"at most {MessageContract.SendAtMaxAhead.TotalDays:0} days ahead");

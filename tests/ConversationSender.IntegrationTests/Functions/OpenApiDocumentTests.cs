@@ -16,6 +16,18 @@ public sealed class OpenApiDocumentTests
 {
     private static readonly string DocumentPath = RepositoryRoot.File("src", "ConversationSender.Functions", "openapi.json");
 
+    /// <summary>What <c>GET /api/openapi.json</c> answers: the committed document with the contract's limits filled in.</summary>
+    private static readonly Lazy<string> ServedDocument = new(() =>
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.Response.Body = new MemoryStream();
+        new OpenApiDocumentFunction().Run(context.Request).ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor())).GetAwaiter().GetResult();
+        Assert.Equal(200, context.Response.StatusCode);
+        Assert.Equal("application/json", context.Response.ContentType);
+        return System.Text.Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
+    });
+
     private static readonly Lazy<JsonSchema> MessageSchema = new(() =>
     {
         // The component schemas as one JSON Schema 2020-12 document, the dialect OpenAPI 3.1 uses.
@@ -55,18 +67,6 @@ public sealed class OpenApiDocumentTests
         Assert.Equal(["/dead-letters/replay", "/messages", "/messages/batch", "/messages/{id}", "/openapi.json", "/sinch/events"], result.Document.Paths.Keys.Order(StringComparer.Ordinal));
         Assert.Contains("functionKeyHeader", result.Document.Components!.SecuritySchemes!.Keys);
     }
-
-    /// <summary>What <c>GET /api/openapi.json</c> answers: the committed document with the contract's limits filled in.</summary>
-    private static readonly Lazy<string> ServedDocument = new(() =>
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Method = "GET";
-        context.Response.Body = new MemoryStream();
-        new OpenApiDocumentFunction().Run(context.Request).ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor())).GetAwaiter().GetResult();
-        Assert.Equal(200, context.Response.StatusCode);
-        Assert.Equal("application/json", context.Response.ContentType);
-        return System.Text.Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
-    });
 
     [Fact]
     public void The_function_serves_the_committed_document_with_the_contracts_limits()
