@@ -80,6 +80,7 @@ public sealed class AzureStartupTests : IAsyncLifetime
         settings["Sinch:AuthMode"] = "Basic";
         settings["Sinch:MaxSendsPerSecond"] = "0.75";
         settings["SendQueue:DeadLetterQueueName"] = "outbound-dead-letters";
+        settings["Telemetry:TraceSamplingRatio"] = "0.25";
 
         await RunWorkerAndSendAsync(settings);
 
@@ -157,6 +158,11 @@ public sealed class AzureStartupTests : IAsyncLifetime
         try
         {
             host.Services.GetRequiredService<IStartupValidator>().Validate();
+
+            // Every trace exported (the template's Telemetry__TraceSamplingRatio), not the exporter's 5 traces a second.
+            var exporter = host.Services.GetRequiredService<IOptionsMonitor<AzureMonitorExporterOptions>>().Get(Options.DefaultName);
+            Assert.Equal(float.Parse(settings["Telemetry:TraceSamplingRatio"]!, System.Globalization.CultureInfo.InvariantCulture), exporter.SamplingRatio);
+            Assert.Null(exporter.TracesPerSecond);
 
             // The host's own start would open the gRPC channel to the Functions host, which is not here; the telemetry
             // services it would start (the exporter attaches its processors then) are started as it would start them.
