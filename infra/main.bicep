@@ -179,7 +179,7 @@ module keyVault 'modules/keyvault.bicep' = {
     name: 'kv-${resourceToken}'
     location: location
     tags: tags
-    purgeProtection: empty(keyVaultPurgeProtection) ? environmentType == 'prod' : bool(keyVaultPurgeProtection)
+    purgeProtection: keyVaultPurgeProtection == 'true' || (empty(keyVaultPurgeProtection) && environmentType == 'prod')
     secrets: {
       'sinch-project-id': sinchProjectId
       'sinch-app-id': sinchAppId

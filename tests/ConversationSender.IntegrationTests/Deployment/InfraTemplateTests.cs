@@ -276,8 +276,9 @@ public sealed partial class InfraTemplateTests
         // One control-plane secret per entry, skipped when its value is empty: a private vault gets them through ARM.
         var template = AllDeployments(compiled).Single(d => d["name"]!.GetValue<string>() == "keyvault")["properties"]!["template"]!;
         var seeded = Single(Resources(template), "Microsoft.KeyVault/vaults/secrets");
-        Assert.Contains("items(parameters('secrets'))", seeded["copy"]!["input"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains("not(empty(", seeded["condition"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("[length(items(parameters('secrets')))]", seeded["copy"]!["count"]!.GetValue<string>());
+        Assert.Equal("[not(empty(items(parameters('secrets'))[copyIndex()].value))]", seeded["condition"]!.GetValue<string>());
+        Assert.Equal("[items(parameters('secrets'))[copyIndex()].value]", seeded["properties"]!["value"]!.GetValue<string>());
         Assert.Equal("secureObject", template["parameters"]!["secrets"]!["type"]!.GetValue<string>(), ignoreCase: true);
         Assert.DoesNotContain("secrets", (template["outputs"]?.AsObject() ?? []).Select(o => o.Key));
     }
