@@ -89,6 +89,22 @@ public sealed class AzureStartupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_trace_sampling_ratio_outside_0_to_1_stops_start_up_naming_the_setting()
+    {
+        var settings = await AppSettingsFromTemplateAsync();
+        settings["Telemetry:TraceSamplingRatio"] = "1.5";
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddSingleton<TokenCredential>(_credential);
+        builder.ConfigureSender();
+
+        using var host = builder.Build();
+        var refused = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("TraceSamplingRatio", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Every_setting_name_in_a_binding_expression_is_flat_and_set_by_the_template()
     {
         var settings = await AppSettingsFromTemplateAsync();
