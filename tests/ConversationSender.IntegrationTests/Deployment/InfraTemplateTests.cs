@@ -324,7 +324,7 @@ public sealed partial class InfraTemplateTests
     public async Task The_app_settings_connect_with_the_identity_and_set_every_setting_without_a_default()
     {
         var settings = Single(AllResources(await Compiled.Value), "Microsoft.Web/sites/config")["properties"]!.AsObject();
-        var readme = File.ReadAllLines(RepositoryRoot.File("README.md"));
+        var readme = File.ReadAllLines(RepositoryRoot.File("docs", "settings.md"));
         var table = readme.Select(l => SettingRow().Match(l)).Where(m => m.Success).ToDictionary(m => m.Groups["name"].Value, m => m.Groups["default"].Value.Trim());
 
         Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]!.GetValue<string>());

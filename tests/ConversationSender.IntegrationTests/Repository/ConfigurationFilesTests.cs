@@ -61,7 +61,7 @@ public sealed class ConfigurationFilesTests
     public void Sample_settings_and_readme_list_every_option(Type options, string prefix)
     {
         var sample = SampleValues();
-        var readme = File.ReadAllText(RepositoryRoot.File("README.md"));
+        var settingsDoc = ReadmeExamples.Text("docs/settings.md");
         var settable = options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite && (p.PropertyType.IsValueType || p.PropertyType == typeof(string)));
 
@@ -72,7 +72,7 @@ public sealed class ConfigurationFilesTests
                 ? SendQueueOptions.QueueNameSettingName
                 : $"{prefix.Replace(":", "__", StringComparison.Ordinal)}__{property.Name}";
             Assert.True(sample.ContainsKey(name), $"local.settings.sample.json lacks {name}");
-            Assert.Contains($"`{name}`", readme, StringComparison.Ordinal);
+            Assert.Contains($"`{name}`", settingsDoc, StringComparison.Ordinal);
         }
     }
 
