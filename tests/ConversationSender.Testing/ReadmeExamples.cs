@@ -75,9 +75,10 @@ public static partial class ReadmeExamples
                     continue;
                 }
 
-                while (command.EndsWith('\\') && i + 1 < lines.Length)
+                // A command goes on after a trailing backslash, and while a quote is open (a JSON body over several lines).
+                while (i + 1 < lines.Length && (command.EndsWith('\\') || command.Count(c => c == '\'') % 2 == 1))
                 {
-                    command = command[..^1] + " " + lines[++i].Trim();
+                    command = command.EndsWith('\\') ? command[..^1] + " " + lines[++i].Trim() : command + "\n" + lines[++i];
                 }
 
                 var expected = i + 1 < lines.Length && ExpectedStatus().Match(lines[i + 1]) is { Success: true } status
