@@ -114,7 +114,8 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         await InstallGate.WaitAsync();
         try
         {
-            if (!File.Exists(entry))
+            // Also when package.json gained a tool since the last npm ci (npm run queue's SDK, for the documented examples).
+            if (!File.Exists(entry) || DevDependencies(root).Any(name => !File.Exists(Path.Combine(root, "node_modules", name, "package.json"))))
             {
                 await RunNpmCiAsync(root);
             }
@@ -201,6 +202,9 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             throw new InvalidOperationException($"Node.js is needed to run Azurite for the storage tests, and '{start.FileName}' was not found on PATH. Install Node.js 20 or later.", ex);
         }
     }
+
+    private static IEnumerable<string> DevDependencies(string root) =>
+        System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(root, "package.json")))?["devDependencies"]?.AsObject().Select(p => p.Key) ?? [];
 
     private static async Task RunNpmCiAsync(string root)
     {

@@ -9,14 +9,14 @@ using ConversationSender.IntegrationTests.Infrastructure;
 namespace ConversationSender.IntegrationTests.Functions;
 
 /// <summary>
-/// Every README message example, one per kind and override, through both triggers: Sinch must receive exactly
+/// Every documented message example (docs/message-kinds.md), one per kind and override, through both triggers: Sinch must receive exactly
 /// the caller's document plus <c>app_id</c>, unknown fields inside kinds included.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : SandboxedSenderTest(azurite, "golden-")
 {
 
-    /// <summary>Named by kind, keyed by index (and so by README line): two alike examples are two rows.</summary>
+    /// <summary>Named by kind, keyed by index (and so by document and line): two alike examples are two rows.</summary>
     public static TheoryData<string, int> Examples()
     {
         var data = new TheoryData<string, int>();
