@@ -1,7 +1,10 @@
-namespace ConversationSender.IntegrationTests.Functions;
+namespace ConversationSender.Testing;
 
-/// <summary>Invalid inputs, each with the JSON path its error must be reported under.</summary>
-internal static class InvalidMessageTable
+/// <summary>
+/// Invalid inputs, each with the JSON path its error must be reported under: the unit tests run them through the
+/// validator, the integration tests through the HTTP trigger.
+/// </summary>
+public static class InvalidMessageTable
 {
     private const string Sms = """ "recipient": { "identified_by": { "channel_identities": [ { "channel": "SMS", "identity": "+46701234567" } ] } } """;
     private const string Wa = """ "recipient": { "identified_by": { "channel_identities": [ { "channel": "WHATSAPP", "identity": "46701234567" } ] } } """;
