@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace ConversationSender.Sandbox;
+
+// Replies "as the recipient": signed MESSAGE_INBOUND callbacks to the webhook.
+public sealed partial class SinchSandbox
+{
+    private void MapInboundRoutes()
+    {
+        _app.MapPost("/api/inbound", async (HttpContext context) =>
+        {
+            var reply = await context.Request.ReadFromJsonAsync(SandboxJsonContext.Default.InboundReply);
+            if (reply is null || string.IsNullOrWhiteSpace(Options.WebhookUrl))
+            {
+                context.Response.StatusCode = 400;
+                await context.Response.WriteAsync("Send { channel, identity, text }, to a sandbox with a webhook URL (--Sandbox:WebhookUrl).");
+                return;
+            }
+
+            var (messageId, webhookStatus) = await ReplyAsRecipientAsync(reply);
+            context.Response.StatusCode = 202;
+            await context.Response.WriteAsJsonAsync(new JsonObject { ["message_id"] = messageId, ["webhook_status"] = webhookStatus });
+        });
+        _app.MapPost("/inbound", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            await ReplyAsRecipientAsync(new InboundReply { Channel = form["channel"].ToString(), Identity = form["identity"].ToString(), Text = form["text"].ToString() });
+            return Results.Redirect("/", permanent: false);
+        }).DisableAntiforgery();
+    }
+
+    /// <summary>
+    /// Sends a signed MESSAGE_INBOUND callback to the webhook, as Sinch does when a contact writes to the app.
+    /// </summary>
+    /// <returns>The inbound message's id and the webhook's HTTP status (null: unreachable or no webhook URL).</returns>
+    public async Task<(string MessageId, int? WebhookStatus)> ReplyAsRecipientAsync(InboundReply reply, CancellationToken cancellationToken = default)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var id = Ulid.New(now);
+        var body = new JsonObject
+        {
+            ["app_id"] = Options.AppId,
+            ["project_id"] = Options.ProjectId,
+            ["accepted_time"] = now.ToString("O", CultureInfo.InvariantCulture),
+            ["event_time"] = now.ToString("O", CultureInfo.InvariantCulture),
+            ["message"] = new JsonObject
+            {
+                ["id"] = id,
+                ["direction"] = "TO_APP",
+                ["channel_identity"] = new JsonObject { ["channel"] = reply.Channel, ["identity"] = reply.Identity, ["app_id"] = Options.AppId },
+                ["contact_message"] = new JsonObject { ["text_message"] = new JsonObject { ["text"] = reply.Text } },
+                ["conversation_id"] = "01SANDBOXCONVERSATION00001",
+                ["contact_id"] = "01SANDBOXCONTACT0000000001",
+                ["metadata"] = "",
+                ["accept_time"] = now.ToString("O", CultureInfo.InvariantCulture),
+                ["processing_mode"] = "CONVERSATION",
+            },
+            ["message_metadata"] = "",
+            ["correlation_id"] = "",
+        }.ToJsonString();
+        var status = Options.WebhookUrl is { Length: > 0 } url ? await SignedCallback.PostAsync(_callbacks, url, Options.WebhookSecret, body, cancellationToken) : null;
+        return (id, status);
+    }
+}
