@@ -5,6 +5,10 @@ public sealed class SandboxOptions
 {
     public const string DefaultUrl = "http://127.0.0.1:5180";
 
+    public const string ConversationMode = "CONVERSATION";
+
+    public const string DispatchMode = "DISPATCH";
+
     /// <summary>The access key the token endpoint and Basic auth accept.</summary>
     public string KeyId { get; set; } = "sandbox-key-id";
 
@@ -17,6 +21,13 @@ public sealed class SandboxOptions
 
     /// <summary>The Conversation app sends must name in <c>app_id</c> (the sample settings' value); empty: any app.</summary>
     public string AppId { get; set; } = "01SANDBOXAPP00000000000001";
+
+    /// <summary>
+    /// The app's processing mode (API reference §3.2): CONVERSATION keeps contacts, so a send may name a
+    /// <c>contact_id</c>; DISPATCH has none and refuses one with 400 (documented). Sinch's new apps are DISPATCH since
+    /// 2025-04-16; the sandbox stays CONVERSATION so that contact examples work: set DISPATCH to act as a new app.
+    /// </summary>
+    public string ProcessingMode { get; set; } = ConversationMode;
 
     /// <summary>Receives delivery reports for sends without a <c>callback_url</c>; empty: none.</summary>
     public string? WebhookUrl { get; set; }
