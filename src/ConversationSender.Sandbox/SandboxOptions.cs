@@ -29,6 +29,21 @@ public sealed class SandboxOptions
     /// </summary>
     public string ProcessingMode { get; set; } = ConversationMode;
 
+    /// <summary>Outer choices a carousel may have: 3 as Sinch documents (API reference §6).</summary>
+    public int MaxCarouselChoices { get; set; } = 3;
+
+    /// <summary>
+    /// Refuse <c>channel_properties</c> keys that are no ChannelPropertyKey. A guess: Sinch documents the keys but not
+    /// whether an unknown one is refused, and the SDKs treat the list as open; off by default.
+    /// </summary>
+    public bool RefuseUnknownChannelPropertyKeys { get; set; }
+
+    /// <summary>
+    /// Refuse a <c>channel_specific_message</c> whose message type belongs to another channel (FLOWS for MESSENGER).
+    /// A guess: undocumented whether Sinch refuses it at once or fails it later; on by default.
+    /// </summary>
+    public bool CheckChannelSpecificMessageTypes { get; set; } = true;
+
     /// <summary>Receives delivery reports for sends without a <c>callback_url</c>; empty: none.</summary>
     public string? WebhookUrl { get; set; }
 

@@ -90,7 +90,7 @@ public sealed partial class SinchSandbox
             return await RefuseAsync(context, 404, "NOT_FOUND", $"App '{appId}' not found in project '{project}'.");
         }
 
-        var violations = StageOneValidator.Check(json);
+        var violations = StageOneValidator.Check(json, Options);
         if (violations.Count > 0)
         {
             RefusedRequests.Enqueue(string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")));
