@@ -163,7 +163,6 @@ public sealed partial class SinchSandbox : IAsyncDisposable
     private void MapEndpoints()
     {
         MapOAuthRoutes();
-        _app.MapGet("/health", () => Results.Text("ok"));
         MapPageRoutes();
         MapFaultRoutes();
         MapInboundRoutes();

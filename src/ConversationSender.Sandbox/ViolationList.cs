@@ -119,7 +119,7 @@ public sealed class ViolationList
 
         foreach (var name in required.Where(r => !value.TryGetProperty(r, out var v) || v.ValueKind == JsonValueKind.Null))
         {
-            Add(Join(path, name), "is required");
+            Add(Join(path, name), "must not be empty");
         }
     }
 
