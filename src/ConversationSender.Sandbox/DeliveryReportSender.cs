@@ -80,16 +80,16 @@ internal sealed class DeliveryReportSender : IAsyncDisposable
             report["reason"] = reason;
         }
 
-        var body = new JsonObject
+        var body = SinchWire.Json(new JsonObject
         {
             ["app_id"] = message.AppId ?? "",
             ["project_id"] = message.ProjectId,
-            ["accepted_time"] = message.ReceivedAt.ToString("O", CultureInfo.InvariantCulture),
-            ["event_time"] = now.ToString("O", CultureInfo.InvariantCulture),
+            ["accepted_time"] = SinchWire.Timestamp(message.ReceivedAt),
+            ["event_time"] = SinchWire.Timestamp(now),
             ["message_metadata"] = "",
             ["correlation_id"] = message.CorrelationId ?? "",
             ["message_delivery_report"] = report,
-        }.ToJsonString();
+        });
 
         var answered = await SignedCallback.PostAsync(_http, url, _options.WebhookSecret, body, _stop.Token);
         message.DeliveryReports.Enqueue(new DeliveryReportRecord(status, now, url, answered));

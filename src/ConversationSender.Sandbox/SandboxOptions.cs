@@ -59,6 +59,9 @@ public sealed class SandboxOptions
     /// <summary>How long after acceptance a message shows in the message list (Sinch lists with a delay).</summary>
     public TimeSpan ListingDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>ASP.NET's per-request information lines too (four a request); off: warnings and the sandbox's own lines.</summary>
+    public bool VerboseLogging { get; set; }
+
     /// <summary>Captured sends kept for the page; the oldest go first.</summary>
     public int MaxCaptured { get; set; } = 1000;
 }

@@ -20,7 +20,7 @@ public sealed partial class SinchSandbox
 
             var (messageId, webhookStatus) = await ReplyAsRecipientAsync(reply);
             context.Response.StatusCode = 202;
-            await context.Response.WriteAsJsonAsync(new JsonObject { ["message_id"] = messageId, ["webhook_status"] = webhookStatus });
+            await SinchWire.WriteAsync(context, new JsonObject { ["message_id"] = messageId, ["webhook_status"] = webhookStatus });
         });
         _app.MapPost("/inbound", async (HttpRequest request) =>
         {
@@ -38,12 +38,12 @@ public sealed partial class SinchSandbox
     {
         var now = DateTimeOffset.UtcNow;
         var id = Ulid.New(now);
-        var body = new JsonObject
+        var body = SinchWire.Json(new JsonObject
         {
             ["app_id"] = Options.AppId,
             ["project_id"] = Options.ProjectId,
-            ["accepted_time"] = now.ToString("O", CultureInfo.InvariantCulture),
-            ["event_time"] = now.ToString("O", CultureInfo.InvariantCulture),
+            ["accepted_time"] = SinchWire.Timestamp(now),
+            ["event_time"] = SinchWire.Timestamp(now),
             ["message"] = new JsonObject
             {
                 ["id"] = id,
@@ -53,12 +53,12 @@ public sealed partial class SinchSandbox
                 ["conversation_id"] = "01SANDBOXCONVERSATION00001",
                 ["contact_id"] = "01SANDBOXCONTACT0000000001",
                 ["metadata"] = "",
-                ["accept_time"] = now.ToString("O", CultureInfo.InvariantCulture),
+                ["accept_time"] = SinchWire.Timestamp(now),
                 ["processing_mode"] = "CONVERSATION",
             },
             ["message_metadata"] = "",
             ["correlation_id"] = "",
-        }.ToJsonString();
+        });
         var status = Options.WebhookUrl is { Length: > 0 } url ? await SignedCallback.PostAsync(_callbacks, url, Options.WebhookSecret, body, cancellationToken) : null;
         return (id, status);
     }

@@ -83,7 +83,7 @@ public sealed partial class SinchSandbox
                 ["id"] = m.Id,
                 ["direction"] = "TO_CONTACT",
                 ["channel_identity"] = new JsonObject { ["channel"] = m.Channel, ["identity"] = m.Identity, ["app_id"] = "" },
-                ["accept_time"] = m.AcceptTime.ToString("O", CultureInfo.InvariantCulture),
+                ["accept_time"] = SinchWire.Timestamp(m.AcceptTime),
                 ["app_message"] = JsonNode.Parse(m.AppMessageJson),
                 ["metadata"] = m.Metadata,
                 ["contact_id"] = "",
@@ -92,7 +92,7 @@ public sealed partial class SinchSandbox
             });
         }
 
-        await context.Response.WriteAsJsonAsync(new JsonObject
+        await SinchWire.WriteAsync(context, new JsonObject
         {
             ["messages"] = messages,
             ["next_page_token"] = offset + page.Count < matching.Count ? (offset + page.Count).ToString(CultureInfo.InvariantCulture) : "",

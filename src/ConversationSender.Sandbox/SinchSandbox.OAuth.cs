@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace ConversationSender.Sandbox;
 
@@ -22,16 +23,26 @@ public sealed partial class SinchSandbox
             return;
         }
 
-        if (context.Request.Headers.Authorization != BasicValue() || body != "grant_type=client_credentials")
+        if (context.Request.Headers.Authorization != BasicValue())
         {
-            context.Response.StatusCode = 401;
-            await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = "invalid_client", ["error_description"] = "Client authentication failed" });
+            await SinchWire.WriteAsync(context, new JsonObject { ["error"] = "invalid_client", ["error_description"] = "Client authentication failed" }, 401);
             return;
         }
 
-        var token = "sandbox-token-" + Guid.NewGuid().ToString("N");
+        // A form as OAuth2 reads it (RFC 6749 §4.4): grant_type decides; other fields (scope=…) are not an error.
+        if (QueryHelpers.ParseQuery(body).TryGetValue("grant_type", out var grant) is var given && grant.ToString() != "client_credentials")
+        {
+            await SinchWire.WriteAsync(context, new JsonObject
+            {
+                ["error"] = given ? "unsupported_grant_type" : "invalid_request",
+                ["error_description"] = given ? $"The grant type '{grant}' is not supported: use client_credentials." : "grant_type is required.",
+            }, 400);
+            return;
+        }
+
+        var token = SandboxToken.Issue(BaseUrl.ToString(), Options.KeyId, Options.KeySecret, DateTimeOffset.UtcNow, Options.TokenLifetimeSeconds);
         _issuedTokens[token] = true;
-        await context.Response.WriteAsJsonAsync(new JsonObject
+        await SinchWire.WriteAsync(context, new JsonObject
         {
             ["access_token"] = token,
             ["expires_in"] = Options.TokenLifetimeSeconds,
@@ -73,7 +84,7 @@ public sealed partial class SinchSandbox
     {
         context.Response.StatusCode = 401;
         context.Response.Headers.WWWAuthenticate = challenge;
-        await context.Response.WriteAsJsonAsync(new JsonObject
+        await SinchWire.WriteAsync(context, new JsonObject
         {
             ["error"] = new JsonObject { ["code"] = 401, ["message"] = "Request had invalid authentication credentials.", ["status"] = "UNAUTHENTICATED" },
         });

@@ -20,7 +20,9 @@ public sealed partial class SinchSandbox
         var match = SendPath().Match(request.Path.Value ?? "");
         if (request.Method != "POST" || !match.Success)
         {
-            context.Response.StatusCode = 404;
+            // Sinch answers an unknown route with its JSON error envelope, as any other error.
+            SandboxLog.UnknownRoute(_logger, request.Method, request.Path);
+            await WriteErrorAsync(context, 404, "NOT_FOUND", $"No such route: {request.Method} {request.Path}.");
             return;
         }
 
@@ -94,6 +96,7 @@ public sealed partial class SinchSandbox
         if (violations.Count > 0)
         {
             RefusedRequests.Enqueue(string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")));
+            SandboxLog.Refused(_logger, context.Request.Method, context.Request.Path, 400, RefusedRequests.Last());
             Capture(context.Request, body, json, region, project).Outcome = "400 INVALID_ARGUMENT";
             var response = FakeResponse.SinchError(400, "INVALID_ARGUMENT", "Invalid argument", [.. violations]);
             context.Response.StatusCode = 400;
@@ -107,6 +110,7 @@ public sealed partial class SinchSandbox
 
     private async Task<JsonElement?> RefuseAsync(HttpContext context, int status, string code, string message)
     {
+        SandboxLog.Refused(_logger, context.Request.Method, context.Request.Path, status, message);
         RefusedRequests.Enqueue(message);
         await WriteErrorAsync(context, status, code, message);
         return null;
@@ -117,6 +121,7 @@ public sealed partial class SinchSandbox
         var now = DateTimeOffset.UtcNow;
         captured.MessageId = Ulid.New(now);
         captured.Outcome = "accepted";
+        SandboxLog.Accepted(_logger, captured.MessageId, captured.Kind, string.Join(", ", captured.Channels.DefaultIfEmpty("contact")));
         _deliveries.Enqueue(body);
         Keep(body, captured.MessageId, now);
         if (bodyDelay > TimeSpan.Zero)
@@ -136,10 +141,10 @@ public sealed partial class SinchSandbox
             }
         }
 
-        await context.Response.WriteAsJsonAsync(new JsonObject
+        await SinchWire.WriteAsync(context, new JsonObject
         {
             ["message_id"] = captured.MessageId,
-            ["accepted_time"] = now.ToString("O", CultureInfo.InvariantCulture),
+            ["accepted_time"] = SinchWire.Timestamp(now),
         });
 
         if ((captured.CallbackUrl ?? Options.WebhookUrl) is { Length: > 0 } webhook)
@@ -206,6 +211,7 @@ public sealed partial class SinchSandbox
         }
 
         captured.Outcome = response.Label.Length > 0 ? response.Label : response.Status.ToString(CultureInfo.InvariantCulture);
+        SandboxLog.Answered(_logger, captured.Outcome);
         context.Response.StatusCode = response.Status;
         foreach (var (name, value) in response.Headers)
         {

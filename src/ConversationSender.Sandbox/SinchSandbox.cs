@@ -23,6 +23,7 @@ public sealed partial class SinchSandbox : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly DeliveryReportSender _reports;
+    private readonly ILogger _logger;
     private readonly HttpClient _callbacks = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentQueue<FakeResponse> _scripted = new();
@@ -36,6 +37,7 @@ public sealed partial class SinchSandbox : IAsyncDisposable
     {
         _app = app;
         Options = options;
+        _logger = app.Services.GetRequiredService<ILogger<SinchSandbox>>();
         _reports = new DeliveryReportSender(options);
     }
 
@@ -101,6 +103,12 @@ public sealed partial class SinchSandbox : IAsyncDisposable
         var options = new SandboxOptions();
         builder.Configuration.GetSection("Sandbox").Bind(options);
         configure?.Invoke(options);
+        if (!options.VerboseLogging)
+        {
+            // Warnings and the sandbox's own lines; ASP.NET's four lines per request only when asked for.
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        }
+
         if (args is null)
         {
             builder.Logging.ClearProviders();
@@ -162,6 +170,13 @@ public sealed partial class SinchSandbox : IAsyncDisposable
 
     private void MapEndpoints()
     {
+        // Whatever goes wrong inside answers in Sinch's envelope, never an empty 500.
+        _app.UseExceptionHandler(errors => errors.Run(async context =>
+        {
+            var failure = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>();
+            SandboxLog.Failed(_logger, failure?.Error ?? new InvalidOperationException("unknown"), context.Request.Method, context.Request.Path);
+            await WriteErrorAsync(context, 500, "INTERNAL", "The sandbox failed; see its log.");
+        }));
         MapOAuthRoutes();
         MapPageRoutes();
         MapFaultRoutes();
@@ -182,6 +197,6 @@ public sealed partial class SinchSandbox : IAsyncDisposable
     private static async Task WriteErrorAsync(HttpContext context, int status, string statusName, string message)
     {
         context.Response.StatusCode = status;
-        await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = new JsonObject { ["code"] = status, ["message"] = message, ["status"] = statusName } });
+        await SinchWire.WriteAsync(context, new JsonObject { ["error"] = new JsonObject { ["code"] = status, ["message"] = message, ["status"] = statusName } });
     }
 }
