@@ -29,6 +29,13 @@ public sealed class SandboxOptions
     /// </summary>
     public string ProcessingMode { get; set; } = ConversationMode;
 
+    /// <summary>
+    /// List only the messages of the source asked for (<c>messages_source</c>, default CONVERSATION_SOURCE) that matches
+    /// the app's mode when the message was taken. A guess: Sinch does not document whether a CONVERSATION app's messages
+    /// are hidden from DISPATCH_SOURCE (API reference §8.1, UNCONFIRMED); off by default: every source lists every message.
+    /// </summary>
+    public bool ListBySource { get; set; }
+
     /// <summary>Outer choices a carousel may have: 3 as Sinch documents (API reference §6).</summary>
     public int MaxCarouselChoices { get; set; } = 3;
 

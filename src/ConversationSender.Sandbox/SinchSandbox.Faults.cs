@@ -19,10 +19,11 @@ public sealed partial class SinchSandbox
             return Results.Redirect("/", permanent: false);
         }).DisableAntiforgery();
         _app.MapGet("/api/faults", () => Results.Json(PendingFaults(), SandboxJsonContext.Default.IReadOnlyListString));
-        _app.MapPost("/api/faults", (FaultSwitch fault) => AddFaults(fault) ? Results.Accepted() : Results.BadRequest($"kind must be one of {string.Join(", ", FaultSwitch.Kinds)}"));
+        _app.MapPost("/api/faults", (FaultSwitch fault) => AddFaults(fault) ? Results.Accepted() : Results.BadRequest($"kind must be one of {string.Join(", ", FaultSwitch.Kinds)} (channel_down needs a channel)"));
         _app.MapDelete("/api/faults", () =>
         {
             _scripted.Clear();
+            _downChannels.Clear();
             return Results.NoContent();
         });
     }
@@ -33,6 +34,18 @@ public sealed partial class SinchSandbox
         {
             // Not per send: every token issued so far, at once (a key rotated or deleted at Sinch).
             RevokeIssuedTokens();
+            return true;
+        }
+
+        if (fault.Kind == "channel_down")
+        {
+            // Until the faults are cleared: deliveries on it fail, and Sinch moves on to the next channel of the route.
+            if (fault.Channel is not { } channel || !StageOneValidator.Channels.Contains(channel))
+            {
+                return false;
+            }
+
+            _downChannels[channel] = true;
             return true;
         }
 
@@ -59,6 +72,7 @@ public sealed partial class SinchSandbox
     [
         .. _scripted.Select(f => f.Label.Length > 0 ? f.Label : f.Status.ToString(CultureInfo.InvariantCulture)),
         .. Enumerable.Repeat("list unavailable (503)", Math.Clamp(Volatile.Read(ref _listFailures), 0, 1000)),
+        .. _downChannels.Keys.Order(StringComparer.Ordinal).Select(c => $"{c} down (deliveries switch channel)"),
     ];
 
     private async Task InjectAsync(HttpContext context, SinchFault fault, string body)

@@ -38,6 +38,11 @@ public sealed partial class SinchSandbox
     {
         var now = DateTimeOffset.UtcNow;
         var id = Ulid.New(now);
+        var conversationMode = Options.ProcessingMode == SandboxOptions.ConversationMode;
+        var contact = conversationMode ? _contacts.ContactOf(reply.Channel, reply.Identity) : "";
+        var conversation = conversationMode ? _contacts.ConversationOf(contact) : "";
+        var content = new JsonObject { ["text_message"] = new JsonObject { ["text"] = reply.Text } };
+        _listed.Enqueue(new ListedMessage(id, now, Options.AppId, reply.Channel, reply.Identity, "", SinchWire.Json(content), contact, conversation, "TO_APP", Options.ProcessingMode));
         var body = SinchWire.Json(new JsonObject
         {
             ["app_id"] = Options.AppId,
@@ -49,12 +54,12 @@ public sealed partial class SinchSandbox
                 ["id"] = id,
                 ["direction"] = "TO_APP",
                 ["channel_identity"] = new JsonObject { ["channel"] = reply.Channel, ["identity"] = reply.Identity, ["app_id"] = Options.AppId },
-                ["contact_message"] = new JsonObject { ["text_message"] = new JsonObject { ["text"] = reply.Text } },
-                ["conversation_id"] = "01SANDBOXCONVERSATION00001",
-                ["contact_id"] = "01SANDBOXCONTACT0000000001",
+                ["contact_message"] = content.DeepClone(),
+                ["conversation_id"] = conversation,
+                ["contact_id"] = contact,
                 ["metadata"] = "",
                 ["accept_time"] = SinchWire.Timestamp(now),
-                ["processing_mode"] = "CONVERSATION",
+                ["processing_mode"] = Options.ProcessingMode,
             },
             ["message_metadata"] = "",
             ["correlation_id"] = "",

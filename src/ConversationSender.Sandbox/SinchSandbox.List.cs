@@ -15,23 +15,24 @@ public sealed partial class SinchSandbox
     }
 
 
-    /// <summary>Records a taken message for the list: its first channel identity, metadata and content as sent.</summary>
+    /// <summary>Records a taken message for the list: the channel it went out on first, metadata and content as sent.</summary>
     private void Keep(string body, string id, DateTimeOffset acceptedAt)
     {
         using var document = JsonDocument.Parse(body);
         var root = document.RootElement;
-        var identity = root.TryGetProperty("recipient", out var recipient) && recipient.TryGetProperty("identified_by", out var by)
-            && by.TryGetProperty("channel_identities", out var list) && list.GetArrayLength() > 0 ? list[0] : default;
-        string Read(JsonElement parent, string name) =>
-            parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+        var route = DeliveryRoute.Of(root, Options, _contacts);
+        var first = route.Hops.Count > 0 ? route.Hops[0] : new RoutedIdentity("", "");
+        string Read(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
         _listed.Enqueue(new ListedMessage(
-            id, acceptedAt, Read(root, "app_id"), Read(identity, "channel"), Read(identity, "identity"), Read(root, "message_metadata"),
-            root.TryGetProperty("message", out var message) ? message.GetRawText() : "{}"));
+            id, acceptedAt, Read("app_id"), first.Channel, first.Identity, Read("message_metadata"),
+            root.TryGetProperty("message", out var message) ? message.GetRawText() : "{}", route.ContactId, route.ConversationId, "TO_CONTACT", Options.ProcessingMode));
     }
 
     /// <summary>
-    /// <c>GET /v1/projects/{project}/messages</c>: filters <c>app_id</c>, <c>channel</c>, <c>channel_identity</c>,
-    /// <c>start_time</c>/<c>end_time</c> (on accept time), pages of <c>page_size</c> (≤ 1000) with <c>page_token</c>.
+    /// <c>GET /v1/projects/{project}/messages</c>, newest first: filters <c>app_id</c>, <c>channel</c>,
+    /// <c>channel_identity</c>, <c>contact_id</c>, <c>conversation_id</c>, <c>direction</c>,
+    /// <c>only_recipient_originated</c>, <c>messages_source</c> (see <see cref="SandboxOptions.ListBySource"/>),
+    /// <c>start_time</c>/<c>end_time</c> (on accept time); <c>view</c>; pages of <c>page_size</c> (≤ 1000) with <c>page_token</c>.
     /// </summary>
     private async Task ListMessagesAsync(HttpContext context, string project)
     {
@@ -55,47 +56,44 @@ public sealed partial class SinchSandbox
         }
 
         Interlocked.Exchange(ref _listFailures, 0);
-        var query = context.Request.Query;
-        var pageSize = int.TryParse(query["page_size"], CultureInfo.InvariantCulture, out var size) ? size : 10;
-        if (pageSize is < 1 or > 1000)
+        if (ListQuery.Read(context.Request.Query) is not { } query)
         {
-            await WriteErrorAsync(context, 400, "INVALID_ARGUMENT", "page_size must be between 1 and 1000.");
+            await WriteErrorAsync(context, 400, "INVALID_ARGUMENT", ListQuery.Problem(context.Request.Query));
             return;
         }
 
-        DateTimeOffset? Time(string name) => DateTimeOffset.TryParse(query[name], CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at : null;
-        var (start, end) = (Time("start_time"), Time("end_time"));
         var listedBefore = DateTimeOffset.UtcNow - Options.ListingDelay;
-        var matching = _listed
-            .Where(m => m.AcceptTime <= listedBefore)
-            .Where(m => string.IsNullOrEmpty(query["app_id"]) || m.AppId == query["app_id"])
-            .Where(m => string.IsNullOrEmpty(query["channel"]) || m.Channel == query["channel"])
-            .Where(m => string.IsNullOrEmpty(query["channel_identity"]) || m.Identity == query["channel_identity"])
-            .Where(m => (start is null || m.AcceptTime >= start) && (end is null || m.AcceptTime <= end))
+        var matching = _listed.Reverse()
+            .Where(m => m.AcceptTime <= listedBefore && query.Matches(m, Options.ListBySource))
+            .OrderByDescending(m => m.AcceptTime)
             .ToList();
-        var offset = int.TryParse(query["page_token"], CultureInfo.InvariantCulture, out var token) ? token : 0;
-        var page = matching.Skip(offset).Take(pageSize).ToList();
+        var page = matching.Skip(query.Offset).Take(query.PageSize).ToList();
         var messages = new JsonArray();
         foreach (var m in page)
         {
-            messages.Add(new JsonObject
+            var item = new JsonObject
             {
                 ["id"] = m.Id,
-                ["direction"] = "TO_CONTACT",
+                ["direction"] = m.Direction,
                 ["channel_identity"] = new JsonObject { ["channel"] = m.Channel, ["identity"] = m.Identity, ["app_id"] = "" },
                 ["accept_time"] = SinchWire.Timestamp(m.AcceptTime),
-                ["app_message"] = JsonNode.Parse(m.AppMessageJson),
-                ["metadata"] = m.Metadata,
-                ["contact_id"] = "",
-                ["conversation_id"] = "",
-                ["processing_mode"] = "DISPATCH",
-            });
+                [m.Direction == "TO_APP" ? "contact_message" : "app_message"] = JsonNode.Parse(m.AppMessageJson),
+                ["contact_id"] = m.ContactId,
+                ["conversation_id"] = m.ConversationId,
+                ["processing_mode"] = m.ProcessingMode,
+            };
+            if (query.WithMetadata)
+            {
+                item["metadata"] = m.Metadata;
+            }
+
+            messages.Add(item);
         }
 
         await SinchWire.WriteAsync(context, new JsonObject
         {
             ["messages"] = messages,
-            ["next_page_token"] = offset + page.Count < matching.Count ? (offset + page.Count).ToString(CultureInfo.InvariantCulture) : "",
+            ["next_page_token"] = query.Offset + page.Count < matching.Count ? (query.Offset + page.Count).ToString(CultureInfo.InvariantCulture) : "",
         });
     }
 }

@@ -240,6 +240,7 @@ public sealed partial class SinchSandbox
         var text = message.ValueKind == JsonValueKind.Object && message.TryGetProperty("text_message", out var t) ? Read(t, "text")
             : message.ValueKind == JsonValueKind.Object && message.TryGetProperty("choice_message", out var c) && c.TryGetProperty("text_message", out var ct) ? Read(ct, "text")
             : null;
+        var route = DeliveryRoute.Of(json, Options, _contacts);
         var captured = new CapturedMessage
         {
             Id = Ulid.New(DateTimeOffset.UtcNow),
@@ -249,7 +250,8 @@ public sealed partial class SinchSandbox
             AppId = Read(json, "app_id"),
             Channels = [.. identities.Select(i => Read(i, "channel") ?? "?")],
             Identities = [.. identities.Select(i => Read(i, "identity") ?? "")],
-            ContactId = Read(recipient, "contact_id"),
+            ContactId = route.ContactId.Length > 0 ? route.ContactId : null,
+            Route = route,
             Kind = kind,
             Text = text,
             CorrelationId = Read(json, "correlation_id"),

@@ -31,6 +31,8 @@ public sealed partial class SinchSandbox : IAsyncDisposable
     private readonly ConcurrentQueue<string> _deliveries = new();
     private readonly ConcurrentQueue<CapturedMessage> _captured = new();
     private readonly ConcurrentQueue<ListedMessage> _listed = new();
+    private readonly ContactBook _contacts = new();
+    private readonly ConcurrentDictionary<string, bool> _downChannels = new(StringComparer.Ordinal);
     private int _listFailures;
 
     private SinchSandbox(WebApplication app, SandboxOptions options)
@@ -38,7 +40,7 @@ public sealed partial class SinchSandbox : IAsyncDisposable
         _app = app;
         Options = options;
         _logger = app.Services.GetRequiredService<ILogger<SinchSandbox>>();
-        _reports = new DeliveryReportSender(options);
+        _reports = new DeliveryReportSender(options, channel => _downChannels.ContainsKey(channel));
     }
 
     public Uri BaseUrl { get; private set; } = null!;
@@ -153,6 +155,11 @@ public sealed partial class SinchSandbox : IAsyncDisposable
             _issuedTokens[token] = false;
         }
     }
+
+    /// <summary>Deliveries on <paramref name="channel"/> fail until <see cref="RestoreChannels"/>: reports switch to the next channel.</summary>
+    public void TakeChannelDown(string channel) => _downChannels[channel] = true;
+
+    public void RestoreChannels() => _downChannels.Clear();
 
     public void Clear()
     {
