@@ -10,6 +10,20 @@ public sealed partial class SinchSandbox
     private void MapOAuthRoutes()
     {
         _app.MapPost("/oauth2/token", IssueTokenAsync);
+
+        // A key rotated in Sinch's dashboard: the new secret is accepted from now on, and every token issued so far is
+        // revoked (a plain 401 invalid_token, with no word of expiry).
+        _app.MapPost("/api/key", (KeyRotation rotation) =>
+        {
+            if (string.IsNullOrWhiteSpace(rotation.KeySecret))
+            {
+                return Results.BadRequest("Send { \"key_secret\": \"…\" }.");
+            }
+
+            KeySecret = rotation.KeySecret;
+            RevokeIssuedTokens();
+            return Results.NoContent();
+        });
     }
 
     private async Task IssueTokenAsync(HttpContext context)

@@ -121,6 +121,12 @@ public sealed partial class SinchSandbox : IAsyncDisposable
             builder.WebHost.UseUrls(SandboxOptions.DefaultUrl);
         }
 
+        // The sandbox's own API (faults, key, inbound) speaks snake_case JSON, as Sinch's does.
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, SandboxJsonContext.Default);
+        });
         var app = builder.Build();
         var sandbox = new SinchSandbox(app, options);
         sandbox.MapEndpoints();
