@@ -232,13 +232,13 @@ public sealed partial class SinchSandbox
 
         var recipient = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("recipient", out var r) ? r : default;
         var identities = recipient.ValueKind == JsonValueKind.Object && recipient.TryGetProperty("identified_by", out var by)
-            && by.TryGetProperty("channel_identities", out var list) && list.ValueKind == JsonValueKind.Array
+            && by.ValueKind == JsonValueKind.Object && by.TryGetProperty("channel_identities", out var list) && list.ValueKind == JsonValueKind.Array
                 ? list.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object).ToList()
                 : [];
         var message = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
         var kind = message.ValueKind == JsonValueKind.Object ? string.Join("+", message.EnumerateObject().Select(p => p.Name)) : "?";
         var text = message.ValueKind == JsonValueKind.Object && message.TryGetProperty("text_message", out var t) ? Read(t, "text")
-            : message.ValueKind == JsonValueKind.Object && message.TryGetProperty("choice_message", out var c) && c.TryGetProperty("text_message", out var ct) ? Read(ct, "text")
+            : message.ValueKind == JsonValueKind.Object && message.TryGetProperty("choice_message", out var c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("text_message", out var ct) ? Read(ct, "text")
             : null;
         var route = DeliveryRoute.Of(json, Options, _contacts);
         var captured = new CapturedMessage
