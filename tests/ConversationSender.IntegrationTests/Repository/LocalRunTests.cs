@@ -54,7 +54,7 @@ public sealed partial class LocalRunTests
             .Select(route => new Regex("^/api/" + Regex.Replace(Regex.Escape(route), @"\\\{[^}]+}", "[^/?]+") + "$", RegexOptions.None, TimeSpan.FromSeconds(1)))
             .ToList();
         // The sandbox serves its own /api/… routes (captured messages, fault switches): taken from where it maps them.
-        var sandboxSource = File.ReadAllText(RepositoryRoot.File("src", "ConversationSender.Sandbox", "SinchSandbox.cs"));
+        var sandboxSource = string.Concat(Directory.GetFiles(RepositoryRoot.File("src", "ConversationSender.Sandbox"), "SinchSandbox*.cs").Select(File.ReadAllText));
         routes.AddRange(SandboxRoute().Matches(sandboxSource)
             .Select(m => new Regex("^" + Regex.Replace(Regex.Escape(m.Groups[1].Value), @"\\\{[^}]+}", "[^/?]+") + "$", RegexOptions.None, TimeSpan.FromSeconds(1))));
         var readme = File.ReadAllText(RepositoryRoot.File("README.md"));
