@@ -95,8 +95,9 @@ public sealed partial class SinchSandbox
         var violations = StageOneValidator.Check(json, Options);
         if (violations.Count > 0)
         {
-            RefusedRequests.Enqueue(string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")));
-            SandboxLog.Refused(_logger, context.Request.Method, context.Request.Path, 400, RefusedRequests.Last());
+            var reason = string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}"));
+            RefusedRequests.Enqueue(reason);
+            SandboxLog.Refused(_logger, context.Request.Method, context.Request.Path, 400, reason);
             Capture(context.Request, body, json, region, project).Outcome = "400 INVALID_ARGUMENT";
             var response = FakeResponse.SinchError(400, "INVALID_ARGUMENT", "Invalid argument", [.. violations]);
             context.Response.StatusCode = 400;
