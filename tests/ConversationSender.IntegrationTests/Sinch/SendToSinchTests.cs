@@ -23,7 +23,7 @@ public sealed class SendToSinchTests : SandboxedSenderTest
         Assert.Equal($"/v1/projects/{SenderHost.ProjectId}/messages:send", send.Path);
         Assert.Equal("application/json", send.ContentType);
         Assert.Equal("application/json", send.Accept);
-        Assert.StartsWith("Bearer sandbox-token-", send.Authorization);
+        Assert.StartsWith("Bearer " + SandboxToken.Prefix, send.Authorization);
         JsonAssert.Equal($$"""
             {
               "app_id": "{{SenderHost.AppId}}",
