@@ -43,7 +43,7 @@ public static class ConversationSenderServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SinchOptions>, SinchOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyVaultOptions>, KeyVaultOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IdempotencyOptions>, IdempotencyOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IdempotencyOptions>, InFlightTimeoutValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new ResilienceTime(TimeProvider.System));
@@ -62,6 +62,8 @@ public static class ConversationSenderServiceCollectionExtensions
         services.TryAddSingleton<DeliveryStatusStore>();
         services.TryAddSingleton<CallbackProcessor>();
         services.TryAddSingleton<SendService>();
+        services.TryAddSingleton<SinchSend>();
+        services.TryAddSingleton<KeyedSend>();
         services.TryAddSingleton<SendReconciler>();
         services.AddHostedService<SenderWarmUp>();
         services.AddMetrics();

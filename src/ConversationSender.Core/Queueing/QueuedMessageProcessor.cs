@@ -28,7 +28,6 @@ public sealed partial class QueuedMessageProcessor(
     SendQueueWriter queue,
     IOptions<SendQueueOptions> options,
     IOptions<IdempotencyOptions> idempotency,
-    IOptions<Sinch.SinchOptions> sinch,
     TimeProvider time,
     SenderMetrics metrics,
     ILogger<QueuedMessageProcessor> logger)
@@ -75,7 +74,7 @@ public sealed partial class QueuedMessageProcessor(
                 SendOutcome.KeyReused reused => await DeadLetterAsync(message, original, "key_reused", $"Its idempotency key was first used at {reused.FirstUsedAt:O} for a message with other content; not sent.", attempt, null, null, cancellationToken),
                 SendOutcome.Transient transient => await RetryLaterAsync(message, original, key, attempt, firstSeen, transient.Reason, Backoff(attempt, transient.RetryAfter), transient, cancellationToken),
                 SendOutcome.Misconfigured misconfigured => await RetryLaterAsync(message, original, key, attempt, firstSeen, $"Not sent until {misconfigured.SettingName} is fixed: {misconfigured.Reason}", Backoff(attempt, null), null, cancellationToken),
-                SendOutcome.Unconfirmed { CheckAgainLater: true } unconfirmed => await RetryLaterAsync(message, original, key, attempt, firstSeen, unconfirmed.Reason, Max(sinch.Value.ReconcileSettleTime, Backoff(attempt, null)), null, cancellationToken),
+                SendOutcome.Unconfirmed { CheckAgainLater: true } unconfirmed => await RetryLaterAsync(message, original, key, attempt, firstSeen, unconfirmed.Reason, Max(unconfirmed.CheckAgainAfter ?? TimeSpan.Zero, Backoff(attempt, null)), null, cancellationToken),
                 SendOutcome.Unconfirmed unconfirmed => await DeadLetterAsync(message, original, "unconfirmed", unconfirmed.Reason, attempt, null, null, cancellationToken),
                 SendOutcome.InProgress inProgress => await RetryLaterAsync(message, original, key, attempt, firstSeen, $"Another attempt at this message is in progress since {inProgress.Since:O}.", idempotency.Value.InFlightTimeout, null, cancellationToken),
                 _ => throw new System.Diagnostics.UnreachableException($"Unknown outcome {outcome.GetType().Name}."),
