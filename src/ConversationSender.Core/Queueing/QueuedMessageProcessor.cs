@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Azure.Storage.Queues.Models;
 using ConversationSender.Idempotency;
 using ConversationSender.Sending;
@@ -35,11 +34,11 @@ public sealed partial class QueuedMessageProcessor(
     public async Task<QueueDisposition> ProcessAsync(QueueMessage message, CancellationToken cancellationToken)
     {
         var retry = RetryEnvelope.Read(message.Body);
-        var original = retry?.Message ?? message.Body;
-        var key = retry?.IdempotencyKey ?? $"queue:{options.Value.QueueName}:{message.MessageId}";
-        var attempt = retry?.Attempt ?? 1;
+        var original = retry is null ? message.Body : BinaryData.FromString(retry.Message);
+        var key = retry?.Retry.IdempotencyKey ?? $"queue:{options.Value.QueueName}:{message.MessageId}";
+        var attempt = retry?.Retry.Attempt ?? 1;
         // Counted from the first attempt, not from when it was queued: a backlog that waited is not given up on sooner.
-        var firstSeen = retry?.FirstSeen ?? time.GetUtcNow();
+        var firstSeen = retry?.Retry.FirstSeen ?? time.GetUtcNow();
         if (message.InsertedOn is { } inserted)
         {
             metrics.QueueMessageProcessed(time.GetUtcNow() - inserted);
@@ -52,7 +51,7 @@ public sealed partial class QueuedMessageProcessor(
             var wait = sendAt - time.GetUtcNow();
             try
             {
-                await queue.RequeueAsync(new RetryEnvelope(original, key, attempt, Later(firstSeen, sendAt), $"Scheduled for {sendAt:O}.").ToJson(), wait < ScheduledTime.MaxAhead ? wait : ScheduledTime.MaxAhead, cancellationToken);
+                await queue.RequeueAsync(Envelope(original, key, attempt, Later(firstSeen, sendAt), $"Scheduled for {sendAt:O}."), wait < ScheduledTime.MaxAhead ? wait : ScheduledTime.MaxAhead, cancellationToken);
             }
             catch (Exception ex) when (StorageFailure.Is(ex, cancellationToken))
             {
@@ -100,6 +99,9 @@ public sealed partial class QueuedMessageProcessor(
         return retryAfter is { } asked && asked > jittered ? asked : jittered;
     }
 
+    private static RetryEnvelope Envelope(BinaryData original, string key, int attempt, DateTimeOffset firstSeen, string reason) =>
+        new(new RetryEnvelope.RetryState(attempt, firstSeen, key, reason), original.ToString());
+
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
@@ -135,7 +137,7 @@ public sealed partial class QueuedMessageProcessor(
             return await DeadLetterAsync(message, original, "gave_up", $"Still failing after {attempt} attempts over {age.TotalMinutes:F0} min: {reason}", attempt, null, transient, cancellationToken);
         }
 
-        await queue.RequeueAsync(new RetryEnvelope(original, key, attempt + 1, firstSeen, reason).ToJson(), delay, cancellationToken);
+        await queue.RequeueAsync(Envelope(original, key, attempt + 1, firstSeen, reason), delay, cancellationToken);
         LogRetryLater(logger, message.MessageId, attempt, attempt + 1, delay);
         return new QueueDisposition.Completed("requeued");
     }
@@ -170,48 +172,6 @@ public sealed partial class QueuedMessageProcessor(
         SendOutcome.Rejected r => r.Reason,
         _ => outcome.GetType().Name,
     };
-
-    /// <summary>
-    /// A copy queued for a later attempt: <c>{"retry": {attempt, first_seen, idempotency_key, last_reason}, "message": "…"}</c>,
-    /// the caller's message inside as a string, byte for byte as it was written.
-    /// </summary>
-    internal sealed record RetryEnvelope(BinaryData Message, string IdempotencyKey, int Attempt, DateTimeOffset FirstSeen, string LastReason)
-    {
-        public static RetryEnvelope? Read(BinaryData body)
-        {
-            try
-            {
-                using var document = JsonDocument.Parse(body.ToMemory());
-                if (document.RootElement.ValueKind != JsonValueKind.Object
-                    || !document.RootElement.TryGetProperty("retry", out var retry) || retry.ValueKind != JsonValueKind.Object
-                    || !document.RootElement.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.String
-                    || !retry.TryGetProperty("idempotency_key", out var key) || key.ValueKind != JsonValueKind.String
-                    || !retry.TryGetProperty("attempt", out var attempt) || !attempt.TryGetInt32(out var number)
-                    || !retry.TryGetProperty("first_seen", out var firstSeen) || !firstSeen.TryGetDateTimeOffset(out var seen))
-                {
-                    return null;
-                }
-
-                return new RetryEnvelope(BinaryData.FromString(message.GetString()!), key.GetString()!, number, seen, retry.TryGetProperty("last_reason", out var last) ? last.GetString() ?? "" : "");
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
-        }
-
-        public JsonObject ToJson() => new()
-        {
-            ["retry"] = new JsonObject
-            {
-                ["attempt"] = Attempt,
-                ["first_seen"] = FirstSeen,
-                ["idempotency_key"] = IdempotencyKey,
-                ["last_reason"] = LastReason,
-            },
-            ["message"] = Message.ToString(),
-        };
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue message {QueueMessageId}: could not write its next step ({Error}); the host will deliver it again.")]
     private static partial void LogNextStepNotWritten(ILogger logger, string queueMessageId, string error);
