@@ -319,6 +319,10 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
         {
             return await operation(await storage.GetTableAsync(_options.TableName, cancellationToken));
         }
+        catch (StorageNotConfiguredException ex)
+        {
+            throw new IdempotencyStoreMisconfiguredException(ex.Message, ex.SettingName, ex);
+        }
         catch (RequestFailedException ex)
         {
             throw new IdempotencyStoreUnavailableException($"The idempotency table answered HTTP {ex.Status} ({ex.ErrorCode}).", ex);

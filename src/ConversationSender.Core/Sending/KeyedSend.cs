@@ -2,7 +2,6 @@ using System.Diagnostics;
 using ConversationSender.Credentials;
 using ConversationSender.Idempotency;
 using ConversationSender.Sinch;
-using ConversationSender.Storage;
 using ConversationSender.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -44,7 +43,7 @@ public sealed partial class KeyedSend(
         {
             return send.Log(new SendOutcome.Transient($"{ex.Message} Not sent, to avoid a duplicate.", RetryAfter: null));
         }
-        catch (StorageNotConfiguredException ex)
+        catch (IdempotencyStoreMisconfiguredException ex)
         {
             // The table's account is not configured (no SendQueueStorage): an operator's fix, not the caller's.
             return send.Log(new SendOutcome.Misconfigured(ex.Message, ex.SettingName));
