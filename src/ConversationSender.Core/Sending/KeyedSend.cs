@@ -24,10 +24,7 @@ public sealed partial class KeyedSend(
     /// <summary>The marker put in <c>message_metadata</c> of keyed sends: derived from the key, never the key.</summary>
     public static string Marker(string key) => "cs:" + IdempotencyStore.Hash(key)[..24];
 
-    /// <summary>
-    /// What Sinch would receive, app_id aside (the client fills it in later): the same request always hashes the same,
-    /// whichever form (short or full) the caller wrote it in.
-    /// </summary>
+    /// <summary>What Sinch would receive, app_id aside: the same request hashes the same, in the short or the full form.</summary>
     public static string Fingerprint(SendMessageRequest request) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(request, SinchJsonContext.Default.SendMessageRequest)));
