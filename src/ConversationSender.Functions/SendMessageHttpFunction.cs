@@ -16,8 +16,6 @@ public sealed class SendMessageHttpFunction(SendService sendService, SendQueueIn
     /// <summary>Far above any real message (a queue message holds at most 48 KiB of JSON); stops memory abuse.</summary>
     public const int MaxBodyBytes = 256 * 1024;
 
-    public const string IdempotencyKeyHeader = Http.IdempotencyKeyHeader.Name;
-
     [Function("SendMessage")]
     public async Task<IActionResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "messages")] HttpRequest request,

@@ -28,11 +28,8 @@ public sealed class SinchEventsFunction(CallbackProcessor processor)
             return problem;
         }
 
+        var headers = request.Headers;
         return CallbackResult.From(await processor.ProcessAsync(
-            body!.ToMemory(),
-            request.Headers[WebhookSignature.NonceHeader],
-            request.Headers[WebhookSignature.TimestampHeader],
-            request.Headers[WebhookSignature.SignatureHeader],
-            cancellationToken));
+            body!.ToMemory(), headers[WebhookSignature.NonceHeader], headers[WebhookSignature.TimestampHeader], headers[WebhookSignature.SignatureHeader], cancellationToken));
     }
 }
