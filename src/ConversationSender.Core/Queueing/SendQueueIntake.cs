@@ -71,7 +71,6 @@ public sealed class SendQueueIntake(SendQueueWriter writer, IdempotencyStore ide
 
     /// <summary>Cancels a queued (typically scheduled) message by its tracking id, unless it was sent or is being sent.</summary>
     /// <returns>Null when the id cannot be a tracking id; the store's answer otherwise.</returns>
-    /// <exception cref="IdempotencyStoreUnavailableException">Storage cannot be reached now.</exception>
     public async Task<Cancellation?> CancelAsync(string trackingId, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();

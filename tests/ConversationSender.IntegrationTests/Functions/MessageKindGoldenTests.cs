@@ -73,7 +73,7 @@ public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : SandboxedSe
         expected["app_id"] = SenderHost.AppId;
         if (key is not null && expected["message_metadata"] is null)
         {
-            expected["message_metadata"] = SendService.Marker(key);
+            expected["message_metadata"] = KeyedSend.Marker(key);
         }
 
         expected.Remove("idempotency_key");

@@ -227,8 +227,8 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
     private static async Task SendThenDieAsync(SenderHost host, string key, string json)
     {
         var request = OutboundMessageValidator.Validate(BinaryData.FromString(json), out _).Request!;
-        Assert.IsType<IdempotencyClaim.Claimed>(await host.Get<IdempotencyStore>().ClaimAsync(key, SendService.Fingerprint(request), CancellationToken.None));
-        await host.Get<ConversationClient>().SendAsync(request with { MessageMetadata = SendService.Marker(key) }, CancellationToken.None);
+        Assert.IsType<IdempotencyClaim.Claimed>(await host.Get<IdempotencyStore>().ClaimAsync(key, KeyedSend.Fingerprint(request), CancellationToken.None));
+        await host.Get<ConversationClient>().SendAsync(request with { MessageMetadata = KeyedSend.Marker(key) }, CancellationToken.None);
     }
 
     private Task<HttpAnswer> PostAsync(string key) => PostAsync(_host, key);
