@@ -48,7 +48,7 @@ public sealed partial class SendService(
         using var activity = SenderTracing.StartSend(message!.Traceparent);
         // For the metrics: the channel of the first identity ("contact" for a contact id).
         var channel = request.Recipient?.IdentifiedBy?.ChannelIdentities?.FirstOrDefault()?.Channel ?? "contact";
-        if (KeyConflict(message.IdempotencyKey, idempotencyKey) is { } conflict)
+        if (OutboundMessageValidator.KeyConflict(message.IdempotencyKey, idempotencyKey) is { } conflict)
         {
             return Measured(LogRejected(new SendOutcome.Rejected("The message is invalid.", [conflict])), channel, started);
         }
@@ -70,12 +70,6 @@ public sealed partial class SendService(
             : await send.RecordAsync(await send.SendAsync(request, cancellationToken), trackingId, request.CorrelationId);
         return Measured(outcome, channel, started);
     }
-
-    /// <summary>A key given twice (body and header, or body and queue) must be the same key.</summary>
-    public static FieldError? KeyConflict(string? inMessage, string? given) =>
-        inMessage is not null && given is not null && inMessage != given
-            ? new FieldError("idempotency_key", "differs from the Idempotency-Key given with the request; send one key")
-            : null;
 
     private SendOutcome Measured(SendOutcome outcome, string channel, long started)
     {
