@@ -76,7 +76,10 @@ public sealed class ScheduledSendTests(AzuriteFixture azurite) : SandboxedSender
     [Fact]
     public async Task A_scheduled_message_cancelled_in_time_is_never_sent_and_cancelling_again_says_so_again()
     {
-        var sendAt = DateTimeOffset.UtcNow.AddSeconds(2);
+        // Whole seconds: the status store keeps send_at to the millisecond, and a value rounded up across a second
+        // boundary would otherwise compare unequal.
+        var now = DateTimeOffset.UtcNow;
+        var sendAt = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero).AddSeconds(3);
         var queued = await QueueAsync(Message(sendAt));
         var trackingId = queued.Json.GetProperty("tracking_id").GetString()!;
         var scheduled = await LookupAsync(trackingId);
