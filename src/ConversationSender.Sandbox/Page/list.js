@@ -18,7 +18,8 @@
   $('show-images').checked = Sandbox.showImages();
 
   const parse = json => { try { return JSON.parse(json); } catch { return null; } };
-  const identityOf = m => m.contact_id ? `contact ${m.contact_id}` : Sandbox.arr(m.identities).join(', ');
+  // The identities the send named, and the contact Sinch keeps them under (CONVERSATION mode, or a contact_id send).
+  const identityOf = m => [Sandbox.arr(m.identities).join(', '), m.contact_id ? `contact ${m.contact_id}` : ''].filter(Boolean).join(' · ');
   const signature = m => `${m.outcome}|${m.message_id}|${Sandbox.arr(m.delivery_reports).length}|${Sandbox.showImages()}`;
 
   const row = m => {
@@ -28,8 +29,8 @@
     link.href = `/messages/${encodeURIComponent(m.id)}`;
     const tr = el('tr', `message ${outcome.state}`,
       el('td', 'time', Sandbox.time(m.received_at)),
-      el('td', 'channel', Sandbox.arr(m.channels).join(' → ')),
-      el('td', 'identity', identityOf(m)),
+      el('td', 'channel', Sandbox.arr(m.channels).join(' → ') || '—'),
+      el('td', 'identity', Sandbox.arr(m.identities).join(', '), m.contact_id ? el('div', 'contact muted', `contact ${m.contact_id}`) : null),
       el('td', 'view', Sandbox.renderMessage(body ?? m.request_body)),
       el('td', 'ids', link, m.correlation_id ? el('div', 'correlation muted', m.correlation_id) : null, el('div', 'kind muted', m.kind)),
       el('td', 'outcome-cell', Sandbox.outcomeBadge(m), el('div', 'reports muted', Sandbox.arr(m.delivery_reports).map(r => r.status).join(' → '))));

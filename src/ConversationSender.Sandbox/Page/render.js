@@ -7,7 +7,8 @@
 
   const fileName = url => {
     const path = str(url).split(/[?#]/)[0];
-    return decodeURIComponent(path.substring(path.lastIndexOf('/') + 1)) || str(url);
+    const last = path.substring(path.lastIndexOf('/') + 1);
+    try { return decodeURIComponent(last) || str(url); } catch { return last || str(url); }
   };
 
   const isImage = url => /\.(png|jpe?g|gif|webp|bmp|svg)$/i.test(str(url).split(/[?#]/)[0]);
@@ -20,7 +21,7 @@
     const name = str(m?.filename_override) || fileName(url);
     const preview = str(m?.thumbnail_url) || url;
     if (!isImage(preview)) {
-      return el('div', 'media file', el('span', 'file-icon', '📄'), el('span', 'file-name', name || '(no url)'), caption ? el('div', 'caption', caption) : null);
+      return el('div', 'media file', el('span', 'file-icon', '▤'), el('span', 'file-name', name || '(no url)'), caption ? el('div', 'caption', caption) : null);
     }
     let picture;
     if (Sandbox.showImages()) {
@@ -30,7 +31,7 @@
       picture.referrerPolicy = 'no-referrer';
       picture.loading = 'lazy';
     } else {
-      picture = el('div', 'picture placeholder', el('span', 'image-icon', '🖼'), el('span', 'file-name', name));
+      picture = el('div', 'picture placeholder', el('span', 'image-icon', '▨'), el('span', 'file-name', name));
       picture.title = url;
     }
     return el('div', 'media image', picture, caption ? el('div', 'caption', caption) : null);
@@ -41,11 +42,11 @@
     const o = obj(c) || {};
     const [icon, label, does] =
       obj(o.text_message) ? ['', str(o.text_message.text), `replies "${str(o.text_message.text)}"`]
-      : obj(o.url_message) ? ['🔗', str(o.url_message.title), `opens ${str(o.url_message.url)}`]
-      : obj(o.call_message) ? ['📞', str(o.call_message.title), `calls ${str(o.call_message.phone_number)}`]
-      : obj(o.location_message) ? ['📍', str(o.location_message.title), `shows ${coordinates(o.location_message.coordinates)}`]
-      : obj(o.calendar_message) ? ['📅', str(o.calendar_message.title), `adds "${str(o.calendar_message.event_title)}" at ${str(o.calendar_message.event_start)}`]
-      : obj(o.share_location_message) ? ['📍', str(o.share_location_message.title), 'asks for the location']
+      : obj(o.url_message) ? ['↗', str(o.url_message.title), `opens ${str(o.url_message.url)}`]
+      : obj(o.call_message) ? ['☎', str(o.call_message.title), `calls ${str(o.call_message.phone_number)}`]
+      : obj(o.location_message) ? ['⚑', str(o.location_message.title), `shows ${coordinates(o.location_message.coordinates)}`]
+      : obj(o.calendar_message) ? ['◷', str(o.calendar_message.title), `adds "${str(o.calendar_message.event_title)}" at ${str(o.calendar_message.event_start)}`]
+      : obj(o.share_location_message) ? ['⚑', str(o.share_location_message.title), 'asks for the location']
       : ['?', JSON.stringify(o), 'an unknown choice'];
     const button = el('button', 'choice', icon ? el('span', 'icon', icon) : null, el('span', 'label', label));
     button.type = 'button';
@@ -72,7 +73,7 @@
   const location = l => {
     const o = obj(l) || {};
     return el('div', 'location',
-      el('div', 'map', el('span', 'pin', '📍')),
+      el('div', 'map', el('span', 'pin', '⚑')),
       el('div', 'location-title', str(o.title)),
       str(o.label) ? el('div', 'location-label', str(o.label)) : null,
       el('div', 'coordinates', coordinates(o.coordinates)));
