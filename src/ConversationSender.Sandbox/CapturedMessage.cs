@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Serialization;
 
 namespace ConversationSender.Sandbox;
 
@@ -36,10 +37,32 @@ public sealed class CapturedMessage
     public DeliveryRoute? Route { get; init; }
 
     /// <summary>Sinch's id when accepted; null when the sandbox answered with an error.</summary>
-    public string? MessageId { get; set; }
+    public string? MessageId
+    {
+        get;
+        set
+        {
+            field = value;
+            Changed?.Invoke();
+        }
+    }
 
     /// <summary>"accepted", or the error it answered (e.g. "400 INVALID_ARGUMENT", "429 (no Retry-After)").</summary>
-    public required string Outcome { get; set; }
+    public required string Outcome
+    {
+        get;
+        set
+        {
+            field = value;
+            Changed?.Invoke();
+        }
+    }
+
+    /// <summary>The error message the sandbox answered, when it refused the send.</summary>
+    public string? Reason { get; set; }
+
+    /// <summary>The field violations of a refused send, as its 400 listed them.</summary>
+    public IReadOnlyList<FieldError>? FieldErrors { get; set; }
 
     /// <summary>The request exactly as received.</summary>
     public required string RequestBody { get; init; }
@@ -47,8 +70,22 @@ public sealed class CapturedMessage
     public required IReadOnlyDictionary<string, string> RequestHeaders { get; init; }
 
     public ConcurrentQueue<DeliveryReportRecord> DeliveryReports { get; } = new();
+
+    /// <summary>Called when the outcome, the id or the reports change (the page's live updates).</summary>
+    [JsonIgnore]
+    internal Action? Changed { get; set; }
+
+    internal void AddReport(DeliveryReportRecord report)
+    {
+        DeliveryReports.Enqueue(report);
+        Changed?.Invoke();
+    }
 }
+
+/// <summary>One field violation of a refused send.</summary>
+public sealed record FieldError(string Field, string Description);
 
 /// <param name="WebhookStatus">The HTTP status the webhook answered, or null if it could not be reached.</param>
 /// <param name="Channel">The channel the report is about.</param>
-public sealed record DeliveryReportRecord(string Status, DateTimeOffset SentAt, string Url, int? WebhookStatus, string Channel = "");
+/// <param name="Reason">Why a channel failed (SWITCHING_CHANNEL, FAILED): Sinch's reason code and description.</param>
+public sealed record DeliveryReportRecord(string Status, DateTimeOffset SentAt, string Url, int? WebhookStatus, string Channel = "", string? Reason = null);

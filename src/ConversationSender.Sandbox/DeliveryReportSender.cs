@@ -116,6 +116,7 @@ internal sealed class DeliveryReportSender : IAsyncDisposable
         });
 
         var answered = await SignedCallback.PostAsync(_http, url, _options.WebhookSecret, body, _stop.Token);
-        message.DeliveryReports.Enqueue(new DeliveryReportRecord(status, now, url, answered, hop.Channel));
+        var why = reason is null ? null : $"{reason["code"]}: {reason["description"]}";
+        message.AddReport(new DeliveryReportRecord(status, now, url, answered, hop.Channel, why));
     }
 }

@@ -9,4 +9,5 @@ namespace ConversationSender.Sandbox;
 [JsonSerializable(typeof(InboundReply))]
 [JsonSerializable(typeof(KeyRotation))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(PageSnapshot))]
 internal sealed partial class SandboxJsonContext : JsonSerializerContext;

@@ -24,11 +24,19 @@ public sealed partial class SinchSandbox
         {
             _scripted.Clear();
             _downChannels.Clear();
+            _changes.Notify();
             return Results.NoContent();
         });
     }
 
     private bool AddFaults(FaultSwitch fault)
+    {
+        var added = AddFaultsOf(fault);
+        _changes.Notify();
+        return added;
+    }
+
+    private bool AddFaultsOf(FaultSwitch fault)
     {
         if (fault.Kind == "tokens_revoked")
         {

@@ -43,6 +43,7 @@ public sealed partial class SinchSandbox
         var conversation = conversationMode ? _contacts.ConversationOf(contact) : "";
         var content = new JsonObject { ["text_message"] = new JsonObject { ["text"] = reply.Text } };
         _listed.Enqueue(new ListedMessage(id, now, Options.AppId, reply.Channel, reply.Identity, "", SinchWire.Json(content), contact, conversation, "TO_APP", Options.ProcessingMode));
+        _changes.Notify();
         var body = SinchWire.Json(new JsonObject
         {
             ["app_id"] = Options.AppId,

@@ -26,6 +26,7 @@ public sealed partial class SinchSandbox
         _listed.Enqueue(new ListedMessage(
             id, acceptedAt, Read("app_id"), first.Channel, first.Identity, Read("message_metadata"),
             root.TryGetProperty("message", out var message) ? message.GetRawText() : "{}", route.ContactId, route.ConversationId, "TO_CONTACT", Options.ProcessingMode));
+        _changes.Notify();
     }
 
     /// <summary>
@@ -51,6 +52,7 @@ public sealed partial class SinchSandbox
 
         if (Interlocked.Decrement(ref _listFailures) >= 0)
         {
+            _changes.Notify();
             await WriteErrorAsync(context, 503, "UNAVAILABLE", "The message list is unavailable (injected).");
             return;
         }

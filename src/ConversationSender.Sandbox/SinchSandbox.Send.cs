@@ -98,7 +98,10 @@ public sealed partial class SinchSandbox
             var reason = string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}"));
             RefusedRequests.Enqueue(reason);
             SandboxLog.Refused(_logger, context.Request.Method, context.Request.Path, 400, reason);
-            Capture(context.Request, body, json, region, project).Outcome = "400 INVALID_ARGUMENT";
+            var refused = Capture(context.Request, body, json, region, project);
+            refused.Reason = "Invalid argument";
+            refused.FieldErrors = [.. violations.Select(v => new FieldError(v.Field, v.Description))];
+            refused.Outcome = "400 INVALID_ARGUMENT";
             var response = FakeResponse.SinchError(400, "INVALID_ARGUMENT", "Invalid argument", [.. violations]);
             context.Response.StatusCode = 400;
             context.Response.ContentType = "application/json";
@@ -211,6 +214,7 @@ public sealed partial class SinchSandbox
             return;
         }
 
+        (captured.Reason, captured.FieldErrors) = SinchErrorBody.Read(response.Body);
         captured.Outcome = response.Label.Length > 0 ? response.Label : response.Status.ToString(CultureInfo.InvariantCulture);
         SandboxLog.Answered(_logger, captured.Outcome);
         context.Response.StatusCode = response.Status;
@@ -265,10 +269,13 @@ public sealed partial class SinchSandbox
                 h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase) ? h.Value.ToString().Split(' ')[0] + " (redacted)" : h.Value.ToString(),
                 StringComparer.OrdinalIgnoreCase),
         };
+        captured.Changed = _changes.Notify;
         _captured.Enqueue(captured);
         while (_captured.Count > Options.MaxCaptured && _captured.TryDequeue(out _))
         {
         }
+
+        _changes.Notify();
 
         return captured;
     }

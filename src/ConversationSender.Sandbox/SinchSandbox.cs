@@ -32,6 +32,7 @@ public sealed partial class SinchSandbox : IAsyncDisposable
     private readonly ConcurrentQueue<CapturedMessage> _captured = new();
     private readonly ConcurrentQueue<ListedMessage> _listed = new();
     private readonly ContactBook _contacts = new();
+    private readonly ChangeFeed _changes = new();
     private readonly ConcurrentDictionary<string, bool> _downChannels = new(StringComparer.Ordinal);
     private int _listFailures;
 
@@ -89,7 +90,11 @@ public sealed partial class SinchSandbox : IAsyncDisposable
     public ConcurrentQueue<string> ListRequests { get; } = new();
 
     /// <summary>Adds a message to the list as if another sender of the app had sent it (traffic to search through).</summary>
-    public void AddListed(ListedMessage message) => _listed.Enqueue(message);
+    public void AddListed(ListedMessage message)
+    {
+        _listed.Enqueue(message);
+        _changes.Notify();
+    }
 
     /// <summary>The next <paramref name="count"/> calls of the message list answer 503 (reconciliation unavailable).</summary>
     public void FailListing(int count) => Interlocked.Exchange(ref _listFailures, count);
@@ -171,6 +176,7 @@ public sealed partial class SinchSandbox : IAsyncDisposable
     {
         _captured.Clear();
         _requests.Clear();
+        _changes.Notify();
     }
 
     public async ValueTask DisposeAsync()
