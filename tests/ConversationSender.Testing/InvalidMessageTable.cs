@@ -16,6 +16,12 @@ public static class InvalidMessageTable
 
     private static string Choices(int count) => string.Join(",", Enumerable.Repeat("""{ "text_message": { "text": "x" } }""", count));
 
+    private const string Contact = """ "name": { "full_name": "A" }, "phone_numbers": [ { "phone_number": "1" } ] """;
+
+    private static string ContactWith(string extra) => M($$""" "contact_info_message": { {{Contact}}, {{extra}} } """);
+
+    private static string ListWith(string section, string extra = "") => M($$""" "list_message": { "title": "t", "sections": [ {{section}} ] {{extra}} } """);
+
     private static string Cards(int count) => string.Join(",", Enumerable.Repeat("""{ "title": "c" }""", count));
 
     public static IEnumerable<(string Json, string Path)> Cases()
@@ -153,6 +159,9 @@ public static class InvalidMessageTable
         yield return (M($$""" "card_message": { "choices": [ {{Choices(11)}} ] } """), "message.card_message.choices");
         yield return (M(""" "card_message": { "media_message": { "url": "nope" } } """), "message.card_message.media_message.url");
         yield return (M(""" "card_message": { "title": 5 } """), "message.card_message.title");
+        yield return (M(""" "card_message": { "message_properties": { "whatsapp_header": 5 } } """), "message.card_message.message_properties.whatsapp_header");
+        yield return (M(""" "choice_message": { "choices": [ { "text_message": { "text": "a" } } ], "message_properties": { "whatsapp_footer": {} } } """), "message.choice_message.message_properties.whatsapp_footer");
+        yield return (M(""" "choice_message": { "choices": [ { "calendar_message": { "title": "c", "event_title": "e", "event_start": "2026-12-01T10:00:00Z", "event_end": "2026-12-01T11:00:00Z", "event_description": 5 } } ] } """), "message.choice_message.choices[0].calendar_message.event_description");
         yield return (M(""" "carousel_message": {} """), "message.carousel_message.cards");
         yield return (M(""" "carousel_message": { "cards": [] } """), "message.carousel_message.cards");
         yield return (M($$""" "carousel_message": { "cards": [ {{Cards(11)}} ] } """), "message.carousel_message.cards");
@@ -173,7 +182,31 @@ public static class InvalidMessageTable
         yield return (M(""" "contact_info_message": { "name": { "full_name": "A" }, "phone_numbers": [ {} ] } """), "message.contact_info_message.phone_numbers[0].phone_number");
         yield return (M(""" "contact_info_message": { "name": { "full_name": "A" }, "phone_numbers": [ { "phone_number": "1" } ], "birthday": "03/02/2001" } """), "message.contact_info_message.birthday");
 
+        yield return (M(""" "contact_info_message": { "name": { "full_name": "A", "first_name": 5 }, "phone_numbers": [ { "phone_number": "1" } ] } """), "message.contact_info_message.name.first_name");
+        yield return (M(""" "contact_info_message": { "name": { "full_name": "A", "suffix": {} }, "phone_numbers": [ { "phone_number": "1" } ] } """), "message.contact_info_message.name.suffix");
+        yield return (M(""" "contact_info_message": { "name": { "full_name": "A" }, "phone_numbers": [ { "phone_number": "1", "type": 1 } ] } """), "message.contact_info_message.phone_numbers[0].type");
+        yield return (M(""" "contact_info_message": { "name": { "full_name": "A" }, "phone_numbers": [ "1" ] } """), "message.contact_info_message.phone_numbers[0]");
+        yield return (ContactWith(""" "addresses": [ { "city": 7 } ] """), "message.contact_info_message.addresses[0].city");
+        yield return (ContactWith(""" "addresses": { "city": "x" } """), "message.contact_info_message.addresses");
+        yield return (ContactWith(""" "email_addresses": [ { "email_address": ["a@b"] } ] """), "message.contact_info_message.email_addresses[0].email_address");
+        yield return (ContactWith(""" "email_addresses": [ { "type": "WORK" } ] """), "message.contact_info_message.email_addresses[0].email_address");
+        yield return (ContactWith(""" "email_addresses": [ { "email_address": "a@b", "type": false } ] """), "message.contact_info_message.email_addresses[0].type");
+        yield return (ContactWith(""" "organization": { "company": 1 } """), "message.contact_info_message.organization.company");
+        yield return (ContactWith(""" "organization": "Acme" """), "message.contact_info_message.organization");
+        yield return (ContactWith(""" "urls": [ { "url": 1 } ] """), "message.contact_info_message.urls[0].url");
+        yield return (ContactWith(""" "urls": [ { "url": "https://x", "type": [] } ] """), "message.contact_info_message.urls[0].type");
+        yield return (ContactWith(""" "birthday": 20010203 """), "message.contact_info_message.birthday");
+
         // list_message
+        yield return (ListWith(""" { "title": 5, "items": [ {} ] } """), "message.list_message.sections[0].title");
+        yield return (ListWith(""" { "items": [ { "choice": { "title": {} } } ] } """), "message.list_message.sections[0].items[0].choice.title");
+        yield return (ListWith(""" { "items": [ { "choice": { "title": "c", "postback_data": 1 } } ] } """), "message.list_message.sections[0].items[0].choice.postback_data");
+        yield return (ListWith(""" { "items": [ { "choice": { "title": "c", "media": { "url": 1 } } } ] } """), "message.list_message.sections[0].items[0].choice.media.url");
+        yield return (ListWith(""" { "items": [ { "product": { "id": 1, "marketplace": "m" } } ] } """), "message.list_message.sections[0].items[0].product.id");
+        yield return (ListWith(""" { "items": [ { "product": { "id": "p", "marketplace": "m", "quantity": "2" } } ] } """), "message.list_message.sections[0].items[0].product.quantity");
+        yield return (ListWith(""" { "items": [ {} ] } """, """, "media": "https://x" """), "message.list_message.media");
+        yield return (ListWith(""" { "items": [ {} ] } """, """, "message_properties": { "menu": 1 } """), "message.list_message.message_properties.menu");
+        yield return (ListWith(""" "s" """), "message.list_message.sections[0]");
         yield return (M(""" "list_message": { "sections": [ { "items": [ {} ] } ] } """), "message.list_message.title");
         yield return (M(""" "list_message": { "title": "t" } """), "message.list_message.sections");
         yield return (M(""" "list_message": { "title": "t", "sections": [ {} ] } """), "message.list_message.sections[0].items");
@@ -182,6 +215,7 @@ public static class InvalidMessageTable
         // Overrides
         yield return (M(Text + """, "explicit_channel_message": { "FAX": "x" }"""), "message.explicit_channel_message.FAX");
         yield return (M(Text + """, "explicit_channel_message": { "MESSENGER": { "text": "x" } }"""), "message.explicit_channel_message.MESSENGER");
+        yield return (M(Text + """, "explicit_channel_message": { "MESSENGER": " " }"""), "message.explicit_channel_message.MESSENGER");
         yield return (M(Text + """, "explicit_channel_omni_message": { "WHATSAPP": { "template_message": {} } }"""), "message.explicit_channel_omni_message.WHATSAPP.template_message");
         yield return (M(Text + """, "explicit_channel_omni_message": { "WHATSAPP": { "template_reference": { "template_id": "t" } } }"""), "message.explicit_channel_omni_message.WHATSAPP.template_reference.version");
         yield return (M(Text + """, "explicit_channel_omni_message": { "WHATSAPP": {} }"""), "message.explicit_channel_omni_message.WHATSAPP");

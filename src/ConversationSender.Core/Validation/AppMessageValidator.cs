@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using ConversationSender.Contract;
 using ConversationSender.Sinch;
@@ -62,8 +61,8 @@ internal static class AppMessageValidator
             case "card_message": ChoiceValidator.Card(value, path, check); break;
             case "carousel_message": ChoiceValidator.Carousel(value, path, check); break;
             case "location_message": Location(value, path, check); break;
-            case "contact_info_message": ContactInfo(value, path, check); break;
-            case "list_message": List(value, path, check); break;
+            case "contact_info_message": ContactInfoValidator.ContactInfo(value, path, check); break;
+            case "list_message": ListMessageValidator.List(value, path, check); break;
             case "explicit_channel_message": ChannelOverrideValidator.ExplicitChannel(value, path, check); break;
             case "explicit_channel_omni_message": ChannelOverrideValidator.ExplicitChannelOmni(value, path, channels, check); break;
             case "channel_specific_message": ChannelOverrideValidator.ChannelSpecific(value, path, check); break;
@@ -114,29 +113,6 @@ internal static class AppMessageValidator
         check.String(value, "filename_override", path, required: false);
     }
 
-    private static void ContactInfo(JsonElement value, string path, JsonFieldChecker check)
-    {
-        if (check.Object(value, "name", path, required: true) is { } name)
-        {
-            check.String(name, "full_name", $"{path}.name", required: true);
-        }
-
-        var phones = check.Array(value, "phone_numbers", path, required: true, minItems: 1);
-        for (var i = 0; i < phones.Count; i++)
-        {
-            if (check.IsObject(phones[i], $"{path}.phone_numbers[{i}]"))
-            {
-                check.String(phones[i], "phone_number", $"{path}.phone_numbers[{i}]", required: true);
-            }
-        }
-
-        if (check.String(value, "birthday", path, required: false) is { } birthday
-            && !DateOnly.TryParseExact(birthday, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-        {
-            check.Add($"{path}.birthday", "must be a date written YYYY-MM-DD");
-        }
-    }
-
     public static void Location(JsonElement value, string path, JsonFieldChecker check)
     {
         if (check.Object(value, "coordinates", path, required: true) is { } coordinates)
@@ -147,28 +123,6 @@ internal static class AppMessageValidator
 
         check.String(value, "title", path, required: true);
         check.String(value, "label", path, required: false);
-    }
-
-    // The shape of list items is not in the API reference (UNCONFIRMED), so only their presence is checked.
-    private static void List(JsonElement value, string path, JsonFieldChecker check)
-    {
-        check.String(value, "title", path, required: true);
-        check.String(value, "description", path, required: false);
-        var sections = check.Array(value, "sections", path, required: true, minItems: 1);
-        for (var i = 0; i < sections.Count; i++)
-        {
-            var section = $"{path}.sections[{i}]";
-            if (check.IsObject(sections[i], section))
-            {
-                var items = check.Array(sections[i], "items", section, required: true, minItems: 1);
-                for (var j = 0; j < items.Count; j++)
-                {
-                    check.IsObject(items[j], $"{section}.items[{j}]");
-                }
-            }
-        }
-
-        check.Object(value, "message_properties", path);
     }
 
     private static void Agent(JsonElement value, string path, JsonFieldChecker check)

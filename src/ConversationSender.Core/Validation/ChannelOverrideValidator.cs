@@ -16,6 +16,10 @@ internal static class ChannelOverrideValidator
             {
                 check.Add($"{path}.{entry.Name}", "must be the channel's own payload as a JSON string");
             }
+            else if (string.IsNullOrWhiteSpace(entry.Value.GetString()))
+            {
+                check.Add($"{path}.{entry.Name}", "must not be empty");
+            }
         }
     }
 

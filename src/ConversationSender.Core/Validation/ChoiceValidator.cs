@@ -15,7 +15,10 @@ internal static class ChoiceValidator
             AppMessageValidator.Text(text, $"{path}.text_message", channels, check);
         }
 
-        check.Object(value, "message_properties", path);
+        if (check.Object(value, "message_properties", path) is { } properties)
+        {
+            check.Strings(properties, $"{path}.message_properties", "whatsapp_footer");
+        }
     }
 
     public static void Card(JsonElement value, string path, JsonFieldChecker check)
@@ -29,7 +32,10 @@ internal static class ChoiceValidator
 
         check.Enum(value, "height", path, MessageContract.CardHeights);
         Choices(check.Array(value, "choices", path, required: false, maxItems: MessageContract.ChoicesMax), $"{path}.choices", check);
-        check.Object(value, "message_properties", path);
+        if (check.Object(value, "message_properties", path) is { } properties)
+        {
+            check.Strings(properties, $"{path}.message_properties", "whatsapp_header");
+        }
     }
 
     public static void Carousel(JsonElement value, string path, JsonFieldChecker check)
@@ -93,6 +99,7 @@ internal static class ChoiceValidator
                 case "calendar_message":
                     check.String(c, "title", kindPath, required: true);
                     check.String(c, "event_title", kindPath, required: true);
+                    check.Strings(c, kindPath, "event_description");
                     Timestamp(c, "event_start", kindPath, check);
                     Timestamp(c, "event_end", kindPath, check);
                     check.Url(c, "fallback_url", kindPath, required: false);

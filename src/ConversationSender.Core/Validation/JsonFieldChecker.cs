@@ -74,12 +74,24 @@ internal readonly struct JsonFieldChecker(FieldErrors errors)
         }
     }
 
-    public void Number(JsonElement parent, string name, string path, double min, double max)
+    /// <summary>Optional text fields: each one present must be a JSON string.</summary>
+    public void Strings(JsonElement parent, string path, params ReadOnlySpan<string> names)
+    {
+        foreach (var name in names)
+        {
+            String(parent, name, path, required: false);
+        }
+    }
+
+    public void Number(JsonElement parent, string name, string path, double min = double.MinValue, double max = double.MaxValue, bool required = true)
     {
         var field = $"{path}.{name}";
         if (!TryGet(parent, name, out var value))
         {
-            Add(field, "is required");
+            if (required)
+            {
+                Add(field, "is required");
+            }
         }
         else if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number))
         {
@@ -122,6 +134,23 @@ internal readonly struct JsonFieldChecker(FieldErrors errors)
         }
 
         return [.. value.EnumerateArray()];
+    }
+
+    /// <summary>The items of an array field that are objects, each with its path; any other item is recorded.</summary>
+    public IEnumerable<(JsonElement Item, string Path)> Objects(JsonElement parent, string name, string path, bool required, int minItems = 0, int maxItems = int.MaxValue)
+    {
+        var items = Array(parent, name, path, required, minItems, maxItems);
+        var objects = new List<(JsonElement, string)>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var at = $"{path}.{name}[{i}]";
+            if (IsObject(items[i], at))
+            {
+                objects.Add((items[i], at));
+            }
+        }
+
+        return objects;
     }
 
     /// <summary>An optional object field; null when absent or not an object (the latter is recorded).</summary>
