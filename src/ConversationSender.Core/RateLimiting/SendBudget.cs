@@ -160,7 +160,7 @@ public sealed class SendBudget : IDisposable
         lock (_gate)
         {
             Refill();
-            _adaptive.Answered(throttled, Seconds(_time.GetTimestamp()), _ceiling);
+            _adaptive.Answered(throttled, Seconds(_time.GetTimestamp()), _ceiling, _budget > 0 ? _ceiling / _budget : 1);
             _tokens = Math.Min(_tokens, Capacity());
             ScheduleLocked();
             ReportLocked();
