@@ -17,6 +17,7 @@ public sealed class DependencyTests(ITestOutputHelper output)
     public static readonly IReadOnlyDictionary<string, string[]> Allowed = new Dictionary<string, string[]>
     {
         ["Telemetry"] = [],
+        ["RateLimiting"] = ["Telemetry"],
         ["Sinch"] = ["Telemetry"],
         ["Credentials"] = ["Sinch", "Telemetry"],
         ["Storage"] = ["Credentials"],
