@@ -23,7 +23,7 @@ public sealed class DependencyTests(ITestOutputHelper output)
         ["Storage"] = ["Credentials"],
         ["Contract"] = ["Sinch"],
         ["Validation"] = ["Contract", "Sinch"],
-        ["Idempotency"] = ["Storage", "Credentials", "Sinch"],
+        ["Idempotency"] = ["Storage"],
         ["Tracking"] = ["Storage", "Idempotency"],
         ["Sending"] = ["Validation", "Contract", "Sinch", "Credentials", "Idempotency", "Tracking", "Telemetry"],
         ["Queueing"] = ["Sending", "Validation", "Contract", "Sinch", "Idempotency", "Storage", "Telemetry"],
