@@ -10,14 +10,26 @@ namespace ConversationSender.RateLimiting;
 /// Architecture Center's Rate Limiting pattern): exclusivity, expiry of a dead holder's lease and the listing of who is
 /// leased all come from the storage service, so instances need no protocol of their own.
 /// </summary>
-public sealed class BlobRateBudgetStore(BlobContainerClient container) : IRateBudgetStore
+public sealed class BlobRateBudgetStore : IRateBudgetStore
 {
+    private readonly Lazy<BlobContainerClient> _container;
+
+    public BlobRateBudgetStore(BlobContainerClient container) => _container = new(() => container);
+
+    /// <summary>
+    /// The container from <paramref name="container"/> on first use: a storage account that is not configured then
+    /// fails each request, which <see cref="FleetShare"/> meets with the static share and a warning, not a failed start.
+    /// </summary>
+    public BlobRateBudgetStore(Func<BlobContainerClient> container) => _container = new(container);
+
+    private BlobContainerClient Container => _container.Value;
+
     public async ValueTask<IReadOnlyList<RateBudgetEntry>> ReadAsync(CancellationToken cancellationToken)
     {
         var entries = new List<RateBudgetEntry>();
         try
         {
-            await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken))
+            await foreach (var blob in Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken))
             {
                 entries.Add(new RateBudgetEntry(blob.Name, blob.Properties.LeaseState == LeaseState.Leased));
             }
@@ -32,7 +44,7 @@ public sealed class BlobRateBudgetStore(BlobContainerClient container) : IRateBu
 
     public async ValueTask<bool> TryAcquireAsync(string name, string leaseId, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var blob = container.GetBlobClient(name);
+        var blob = Container.GetBlobClient(name);
         try
         {
             await blob.GetBlobLeaseClient(leaseId).AcquireAsync(duration, cancellationToken: cancellationToken);
@@ -62,7 +74,7 @@ public sealed class BlobRateBudgetStore(BlobContainerClient container) : IRateBu
     {
         try
         {
-            await container.GetBlobClient(name).GetBlobLeaseClient(leaseId).RenewAsync(cancellationToken: cancellationToken);
+            await Container.GetBlobClient(name).GetBlobLeaseClient(leaseId).RenewAsync(cancellationToken: cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
@@ -75,7 +87,7 @@ public sealed class BlobRateBudgetStore(BlobContainerClient container) : IRateBu
     {
         try
         {
-            await container.GetBlobClient(name).GetBlobLeaseClient(leaseId).ReleaseAsync(cancellationToken: cancellationToken);
+            await Container.GetBlobClient(name).GetBlobLeaseClient(leaseId).ReleaseAsync(cancellationToken: cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
         {
@@ -87,7 +99,7 @@ public sealed class BlobRateBudgetStore(BlobContainerClient container) : IRateBu
     {
         try
         {
-            await container.GetBlobClient(name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+            await Container.GetBlobClient(name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
@@ -99,7 +111,7 @@ public sealed class BlobRateBudgetStore(BlobContainerClient container) : IRateBu
     {
         if (containerMissing)
         {
-            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         }
 
         try

@@ -24,7 +24,12 @@ public static class RateBudgetServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RateBudgetOptions>>().Value;
-            return new SendBudget(sp.GetRequiredService<TimeProvider>(), options.RequestsPerSecondBudget, options.AdaptOnThrottling, sp.GetRequiredService<RateBudgetMetrics>());
+            var budget = new SendBudget(sp.GetRequiredService<TimeProvider>(), options.RequestsPerSecondBudget, options.AdaptOnThrottling, sp.GetRequiredService<RateBudgetMetrics>());
+
+            // Until the first read of the leases (or without the loop that reads them): the share that is safe
+            // whatever the others do. Newcomers sending at it fit in the partitions kept in reserve.
+            budget.SetCeiling(options.StaticShare);
+            return budget;
         });
         services.TryAddSingleton(sp => new FleetShare(
             sp.GetRequiredService<IRateBudgetStore>(),
