@@ -121,13 +121,9 @@ param sinchWebhookSecret string = ''
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 
-// Flex Consumption scales per function group (https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#per-function-scaling):
-// the HTTP functions together and the queue trigger on its own, and both send to Sinch, so each group may reach
-// maximumInstanceCount. Per-instance send rate: groups × instances × rate never exceeds the budget. Bicep has integers
-// only, so the rate is computed in thousandths and written as a decimal string, rounded down (40 instances: 9.375).
-var sendingFunctionGroups = 2
-var sendsPerSecondMilli = sinchRequestsPerSecondBudget * 1000 / (sendingFunctionGroups * maximumInstanceCount)
-var maxSendsPerSecond = '${sendsPerSecondMilli / 1000}.${padLeft(string(sendsPerSecondMilli % 1000), 3, '0')}'
+// The budget is for the whole fleet: the instances share it at run time through blob leases in the app's storage
+// account (docs/rate-limits.md), so the template computes nothing per instance. It passes the plan's
+// maximumInstanceCount on, for the static share an instance falls back to when the leases cannot be read.
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -235,7 +231,7 @@ module app 'modules/app.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
-    maxSendsPerSecond: maxSendsPerSecond
+    sinchRequestsPerSecondBudget: sinchRequestsPerSecondBudget
     traceSamplingRatio: traceSamplingRatio
     sinchRegion: sinchRegion
     sendQueueName: sendQueueName
@@ -269,4 +265,4 @@ output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output SEND_QUEUE_NAME string = sendQueueName
-output SINCH_MAX_SENDS_PER_SECOND string = maxSendsPerSecond
+output SINCH_REQUESTS_PER_SECOND_BUDGET int = sinchRequestsPerSecondBudget

@@ -14,8 +14,8 @@ param keyVaultUri string
 param maximumInstanceCount int
 param instanceMemoryMB int
 param httpPerInstanceConcurrency int
-@description('Per-instance send rate as a decimal string (fractions allowed).')
-param maxSendsPerSecond string
+@description('Requests per second to Sinch for all instances of all function groups together.')
+param sinchRequestsPerSecondBudget int
 @description('Share of traces exported, as a decimal string (Telemetry__TraceSamplingRatio).')
 param traceSamplingRatio string
 param sinchRegion string
@@ -114,7 +114,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Idempotency__TableName: idempotencyTableName
       Sinch__Region: sinchRegion
       Sinch__AuthBaseUrl: 'https://auth.sinch.com'
-      Sinch__MaxSendsPerSecond: maxSendsPerSecond
+      Sinch__RequestsPerSecondBudget: string(sinchRequestsPerSecondBudget)
+      // The fallback's static share only (budget ÷ this ÷ 2 sending groups); the leases share the budget otherwise.
+      Sinch__RateBudgetMaxInstances: string(maximumInstanceCount)
       KeyVault__VaultUri: keyVaultUri
       KeyVault__ManagedIdentityClientId: identityClientId
       KeyVault__SecretNames__ProjectId: 'sinch-project-id'

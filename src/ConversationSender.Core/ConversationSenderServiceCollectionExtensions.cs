@@ -7,6 +7,7 @@ using ConversationSender.Callbacks;
 using ConversationSender.Credentials;
 using ConversationSender.Idempotency;
 using ConversationSender.Queueing;
+using ConversationSender.RateLimiting;
 using ConversationSender.Retention;
 using ConversationSender.Sending;
 using ConversationSender.Sinch;
@@ -53,6 +54,12 @@ public static class ConversationSenderServiceCollectionExtensions
         AddCredentialStore(services);
         services.AddAzureClients(clients => SendQueueStorageConnection.AddTo(clients, configuration));
         AddConversationClient(services);
+        services.AddRateBudget(configuration, sp =>
+        {
+            var storage = sp.GetRequiredService<StorageClientFactory>();
+            var container = sp.GetRequiredService<IOptions<RateBudgetOptions>>().Value.RateBudgetContainer;
+            return new BlobRateBudgetStore(() => storage.GetBlobContainer(container));
+        });
 
         services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection(IdempotencyOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<IdempotencyStore>();
@@ -110,7 +117,6 @@ public static class ConversationSenderServiceCollectionExtensions
     private static void AddConversationClient(IServiceCollection services)
     {
         services.TryAddSingleton<OAuthTokenProvider>();
-        services.TryAddSingleton<SendRateLimiter>();
         services.TryAddSingleton<SendResiliencePipeline>();
         services.TryAddTransient<SinchAuthenticationHandler>();
 

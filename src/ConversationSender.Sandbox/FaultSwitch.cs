@@ -4,7 +4,7 @@ namespace ConversationSender.Sandbox;
 public sealed class FaultSwitch
 {
     public static readonly IReadOnlyList<string> Kinds =
-        ["rate_limited", "rate_limited_no_retry_after", "server_error", "unavailable", "token_expired", "delay", "accepted_then_reset", "reset_before_processing", "list_unavailable", "tokens_revoked", "channel_down"];
+        ["rate_limited", "rate_limited_no_retry_after", "server_error", "unavailable", "token_expired", "delay", "accepted_then_reset", "reset_before_processing", "list_unavailable", "tokens_revoked", "channel_down", "global_rate_limit"];
 
     public string Kind { get; set; } = "";
 
@@ -17,6 +17,9 @@ public sealed class FaultSwitch
 
     /// <summary>For <c>channel_down</c>: the channel whose deliveries fail (Sinch switches to the next one).</summary>
     public string? Channel { get; set; }
+
+    /// <summary>For <c>global_rate_limit</c>: sends taken per second until the faults are cleared; 429 above it.</summary>
+    public int? PerSecond { get; set; }
 
     public FakeResponse? ToResponse() => Kind switch
     {

@@ -5,6 +5,9 @@ namespace ConversationSender.Sandbox;
 // Fault switches: scripted answers for the next sends, the fault plan of fault-injection runs, and their routes.
 public sealed partial class SinchSandbox
 {
+    /// <summary>The project limit the <c>global_rate_limit</c> switch set (null: none), with its per-second counts.</summary>
+    public GlobalRateLimit? RateLimit { get; set; }
+
     private void MapFaultRoutes()
     {
         _app.MapPost("/faults", async (HttpRequest request) =>
@@ -19,11 +22,12 @@ public sealed partial class SinchSandbox
             return Results.Redirect("/", permanent: false);
         }).DisableAntiforgery();
         _app.MapGet("/api/faults", () => Results.Json(PendingFaults(), SandboxJsonContext.Default.IReadOnlyListString));
-        _app.MapPost("/api/faults", (FaultSwitch fault) => AddFaults(fault) ? Results.Accepted() : Results.BadRequest($"kind must be one of {string.Join(", ", FaultSwitch.Kinds)} (channel_down needs a channel)"));
+        _app.MapPost("/api/faults", (FaultSwitch fault) => AddFaults(fault) ? Results.Accepted() : Results.BadRequest($"kind must be one of {string.Join(", ", FaultSwitch.Kinds)} (channel_down needs a channel, global_rate_limit a per_second above 0)"));
         _app.MapDelete("/api/faults", () =>
         {
             _scripted.Clear();
             _downChannels.Clear();
+            RateLimit = null;
             _changes.Notify();
             return Results.NoContent();
         });
@@ -57,6 +61,18 @@ public sealed partial class SinchSandbox
             return true;
         }
 
+        if (fault.Kind == "global_rate_limit")
+        {
+            // Until the faults are cleared, as Sinch's project limit: every client of the project shares it.
+            if (fault.PerSecond is not ( > 0 and var perSecond))
+            {
+                return false;
+            }
+
+            RateLimit = new GlobalRateLimit(perSecond, TimeProvider.System);
+            return true;
+        }
+
         if (fault.Kind == "list_unavailable")
         {
             FailListing(Math.Clamp(fault.Count, 1, 1000));
@@ -81,6 +97,7 @@ public sealed partial class SinchSandbox
         .. _scripted.Select(f => f.Label.Length > 0 ? f.Label : f.Status.ToString(CultureInfo.InvariantCulture)),
         .. Enumerable.Repeat("list unavailable (503)", Math.Clamp(Volatile.Read(ref _listFailures), 0, 1000)),
         .. _downChannels.Keys.Order(StringComparer.Ordinal).Select(c => $"{c} down (deliveries switch channel)"),
+        .. (RateLimit is { } limit ? [$"global rate limit {limit.PerSecond}/s (429 above it)"] : Array.Empty<string>()),
     ];
 
     private async Task InjectAsync(HttpContext context, SinchFault fault, string body)

@@ -44,6 +44,12 @@ public sealed partial class SinchSandbox
             return;
         }
 
+        if (RateLimit is { } limit && !limit.TryTake())
+        {
+            await WriteErrorAsync(context, 429, "RESOURCE_EXHAUSTED", $"Project rate limit of {limit.PerSecond} requests/s exceeded.");
+            return;
+        }
+
         var planned = FaultPlan?.Invoke() ?? SinchFault.None;
         SendHistory.Enqueue((body, planned, DateTimeOffset.UtcNow));
         if (planned != SinchFault.None)

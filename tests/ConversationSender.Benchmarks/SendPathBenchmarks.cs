@@ -38,7 +38,7 @@ public class SendPathBenchmarks
         _sandbox.Options.ProjectId = "bench-project";
         _sandbox.Options.AppId = "01BENCHAPP0000000000000001";
         var settings = SenderSettings.PointingAt(_sandbox.BaseUrl, "bench-project", "01BENCHAPP0000000000000001", _sandbox.Options.KeyId, _sandbox.KeySecret);
-        settings["Sinch:MaxSendsPerSecond"] = "0";
+        settings["Sinch:RequestsPerSecondBudget"] = "100000"; // no limit: the send path's own cost
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         _services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddConversationSender(configuration).BuildServiceProvider();
         _sendService = _services.GetRequiredService<SendService>();

@@ -32,7 +32,7 @@ public class SendServiceBenchmarks
     public async Task SetUpAsync()
     {
         var settings = SenderSettings.PointingAt(new Uri("https://in-memory.invalid/"), "bench-project", "01BENCHAPP0000000000000001", "bench-key", "bench-secret");
-        settings["Sinch:MaxSendsPerSecond"] = "0";
+        settings["Sinch:RequestsPerSecondBudget"] = "100000"; // no limit: the send path's own cost
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddConversationSender(configuration);
         services.AddHttpClient<ConversationClient>().ConfigurePrimaryHttpMessageHandler(() => new InMemorySinch());

@@ -3,18 +3,20 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using ConversationSender.Benchmarks;
+using ConversationSender.RateLimiting;
 using ConversationSender.Sending;
 using ConversationSender.Sinch;
 using ConversationSender.Testing;
 using ConversationSender.Validation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ConversationSender.LoadHarness;
 
 /// <summary>
-/// What the product adds to one send at the configured rate (<c>Sinch:MaxSendsPerSecond</c>, its default unless
-/// given), in process against Sinch answered from memory: pairs of a bare <see cref="HttpClient"/> post and a
+/// What the product adds to one send at the configured rate (the instance's static share of
+/// <c>Sinch:RequestsPerSecondBudget</c>: the whole budget for one instance alone), in process against Sinch answered from memory: pairs of a bare <see cref="HttpClient"/> post and a
 /// <see cref="SendService"/> send, one pair per rate tick (so the rate limiter never queues), the order flipped every
 /// pair; each pair's difference is what that send added.
 /// </summary>
@@ -31,7 +33,7 @@ internal static class InMemoryAddedLatency
         services.AddHttpClient<ConversationClient>().ConfigurePrimaryHttpMessageHandler(() => new InMemorySinch());
         services.AddHttpClient(OAuthTokenProvider.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new InMemorySinch());
         await using var provider = services.BuildServiceProvider();
-        var rate = configuration.GetValue("Sinch:MaxSendsPerSecond", new SinchOptions().MaxSendsPerSecond);
+        var rate = provider.GetRequiredService<IOptions<RateBudgetOptions>>().Value.StaticShare;
         var sendService = provider.GetRequiredService<SendService>();
         using var bare = new HttpClient(new InMemorySinch());
         var wire = JsonSerializer.SerializeToUtf8Bytes(

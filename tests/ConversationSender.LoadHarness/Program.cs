@@ -102,7 +102,9 @@ var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Diction
 {
     ["Sinch:ConversationBaseUrl"] = sandboxUrl.ToString(),
     ["Sinch:AuthBaseUrl"] = sandboxUrl.ToString(),
-    ["Sinch:MaxSendsPerSecond"] = "0",
+    ["Sinch:RequestsPerSecondBudget"] = "100000", // no limit: the comparison is about the send path
+    ["Sinch:RateBudgetMaxInstances"] = "1",
+    ["Sinch:RateBudgetSendingGroups"] = "1",
     ["KeyVault:VaultUri"] = vault.VaultUri.ToString(),
     ["SendQueueStorage"] = azurite?.ConnectionString,
     ["SendQueueName"] = "load-run",

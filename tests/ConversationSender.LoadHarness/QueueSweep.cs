@@ -36,7 +36,7 @@ internal static class QueueSweep
         });
         // Unmeasured: the JIT's background recompilation of the hot path would otherwise bill the first setting's CPU.
         sandbox.DefaultSendResponse = FakeResponse.Slow(Latencies[0]);
-        await RunOneAsync(sandbox, azuriteConnectionString, 16, 8, 300, maxSendsPerSecond: 0);
+        await RunOneAsync(sandbox, azuriteConnectionString, 16, 8, 300, budget: 100_000);
 
         var rows = new List<string>();
         var limited = "";
@@ -46,16 +46,16 @@ internal static class QueueSweep
             foreach (var (batchSize, threshold) in Settings)
             {
                 var messages = Math.Clamp(25 * (batchSize + threshold), 60, 1000);
-                var run = await RunOneAsync(sandbox, azuriteConnectionString, batchSize, threshold, messages, maxSendsPerSecond: 0);
+                var run = await RunOneAsync(sandbox, azuriteConnectionString, batchSize, threshold, messages, budget: 100_000);
                 rows.Add(Row(latency, batchSize, threshold, "off", run));
                 Console.WriteLine(rows[^1]);
             }
         }
 
-        // The product's default: the instance's rate limiter, not its concurrency, bounds the rate.
+        // The product's default budget, the instance alone at its static share (no lease loop in this harness).
         sandbox.DefaultSendResponse = FakeResponse.Slow(Latencies[^1]);
-        var defaults = await RunOneAsync(sandbox, azuriteConnectionString, 16, 8, 600, maxSendsPerSecond: 50);
-        limited = Row(Latencies[^1], 16, 8, "50/s (default)", defaults);
+        var defaults = await RunOneAsync(sandbox, azuriteConnectionString, 16, 8, 600, budget: 750);
+        limited = Row(Latencies[^1], 16, 8, "750/s (default budget, alone)", defaults);
         Console.WriteLine(limited);
 
         var report = new StringBuilder();
@@ -78,11 +78,11 @@ internal static class QueueSweep
         string.Create(CultureInfo.InvariantCulture,
             $"| {latency.TotalMilliseconds:F0} ms | {batchSize} | {threshold} | {batchSize + threshold} | {limit} | {run.PerSecond:F0} | {run.P50:F0} | {run.P99:F0} | {run.CpuMsPerMessage:F2} | {run.WorkingSetMb:F0} |");
 
-    private static async Task<SweepResult> RunOneAsync(SinchSandbox sandbox, string connectionString, int batchSize, int threshold, int count, double maxSendsPerSecond)
+    private static async Task<SweepResult> RunOneAsync(SinchSandbox sandbox, string connectionString, int batchSize, int threshold, int count, double budget)
     {
         var queueName = "sweep-" + Guid.NewGuid().ToString("N")[..10];
         var settings = SenderSettings.PointingAt(sandbox.BaseUrl, "sweep-project", "01SWEEPAPP0000000000000001", sandbox.Options.KeyId, sandbox.KeySecret);
-        settings["Sinch:MaxSendsPerSecond"] = maxSendsPerSecond.ToString(CultureInfo.InvariantCulture);
+        settings["Sinch:RequestsPerSecondBudget"] = budget.ToString(CultureInfo.InvariantCulture);
         settings["SendQueueStorage"] = connectionString;
         settings["SendQueueName"] = queueName;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

@@ -11,5 +11,10 @@ public static class SenderSettings
         ["Sinch:AppId"] = appId,
         ["Sinch:KeyId"] = keyId,
         ["Sinch:KeySecret"] = keySecret,
+
+        // One instance of one sending group: its static share (what it sends at before, or without, the fleet
+        // budget's lease loop, which only a running host starts) is the whole budget.
+        ["Sinch:RateBudgetMaxInstances"] = "1",
+        ["Sinch:RateBudgetSendingGroups"] = "1",
     };
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Storage.Queues.Models;
 using ConversationSender.Idempotency;
+using ConversationSender.RateLimiting;
 using ConversationSender.Sending;
 using ConversationSender.Storage;
 using ConversationSender.Telemetry;
@@ -62,7 +63,12 @@ public sealed partial class QueuedMessageProcessor(
             return new QueueDisposition.Completed("scheduled");
         }
 
-        var outcome = await sendService.SendAsync(original, idempotencyKey: null, fallbackKey: key, cancellationToken, scheduled: true);
+        SendOutcome outcome;
+        using (SendPriorityScope.Enter(SendPriority.Backlog))
+        {
+            outcome = await sendService.SendAsync(original, idempotencyKey: null, fallbackKey: key, cancellationToken, scheduled: true);
+        }
+
         try
         {
             return outcome switch

@@ -1,4 +1,5 @@
 using System.Net;
+using ConversationSender.RateLimiting;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -8,7 +9,9 @@ namespace ConversationSender.Sinch;
 
 /// <summary>
 /// One Polly pipeline around <c>messages:send</c>: total timeout → retry (honouring <c>Retry-After</c>) → circuit
-/// breaker → rate limit → attempt timeout. The standard strategies, with the project's own two predicates: what is
+/// breaker → rate limit (the fleet budget's <see cref="SendBudget"/>, callers before a backlog) → attempt timeout.
+/// Sinch's answer to each attempt goes back to the budget (a 429 cuts the rate). The standard strategies, with the
+/// project's own two predicates: what is
 /// worth retrying (<see cref="ShouldRetry"/>: messages:send is not idempotent) and whether a failed attempt may have
 /// reached Sinch (<see cref="MayHaveReachedSinch"/>).
 /// </summary>
@@ -17,12 +20,17 @@ public sealed class SendResiliencePipeline
     // True when the last attempt failed while its request was with Sinch: only then may the message have got through.
     private static readonly ResiliencePropertyKey<bool> WithSinch = new("conversation-sender.request-with-sinch");
 
+    // Which of the budget's queues an attempt waits in: set once per send from SendPriorityScope.
+    private static readonly ResiliencePropertyKey<SendPriority> Priority = new("conversation-sender.send-priority");
+
     private readonly SinchOptions _sinch;
     private readonly TimeProvider _time;
+    private readonly SendBudget _budget;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
-    public SendResiliencePipeline(IOptions<SinchOptions> options, SendRateLimiter limiter, ResilienceTime time)
+    public SendResiliencePipeline(IOptions<SinchOptions> options, SendBudget budget, ResilienceTime time)
     {
+        _budget = budget;
         var sinch = _sinch = options.Value;
         _time = time.Provider;
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }.AddTimeout(sinch.TotalTimeout);
@@ -47,11 +55,10 @@ public sealed class SendResiliencePipeline
             SamplingDuration = sinch.CircuitBreakerSamplingDuration,
             BreakDuration = sinch.CircuitBreakerBreakDuration,
         });
-        if (limiter.IsEnabled)
+        builder.AddRateLimiter(new Polly.RateLimiting.RateLimiterStrategyOptions
         {
-            builder.AddRateLimiter(new Polly.RateLimiting.RateLimiterStrategyOptions { RateLimiter = args => limiter.AcquireAsync(args.Context.CancellationToken) });
-        }
-
+            RateLimiter = args => budget.Limiter(args.Context.Properties.GetValue(Priority, SendPriority.Caller)).AcquireAsync(1, args.Context.CancellationToken),
+        });
         _pipeline = builder.AddTimeout(sinch.AttemptTimeout).Build();
     }
 
@@ -65,12 +72,13 @@ public sealed class SendResiliencePipeline
     public async Task<SendAttemptResult> SendAsync(HttpClient http, Func<SinchRequestMessage> createRequest, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(Priority, SendPriorityScope.Current);
         try
         {
             var outcome = await _pipeline.ExecuteOutcomeAsync(
-                static async (ctx, state) => await AttemptAsync(state.http, state.createRequest, ctx),
+                static async (ctx, state) => await AttemptAsync(state.http, state.createRequest, state._budget, ctx),
                 context,
-                (http, createRequest));
+                (http, createRequest, _budget));
             if (outcome.Exception is { } exception)
             {
                 if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
@@ -89,7 +97,7 @@ public sealed class SendResiliencePipeline
         }
     }
 
-    private static async Task<Outcome<HttpResponseMessage>> AttemptAsync(HttpClient http, Func<SinchRequestMessage> createRequest, ResilienceContext context)
+    private static async Task<Outcome<HttpResponseMessage>> AttemptAsync(HttpClient http, Func<SinchRequestMessage> createRequest, SendBudget budget, ResilienceContext context)
     {
         context.Properties.Set(WithSinch, false);
         using var request = createRequest();
@@ -98,6 +106,7 @@ public sealed class SendResiliencePipeline
         {
             // Headers first, then the body under the same attempt: an answer whose body stalls came from Sinch.
             response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.CancellationToken);
+            budget.Answered(response.StatusCode == HttpStatusCode.TooManyRequests);
             await response.Content.LoadIntoBufferAsync(context.CancellationToken);
             return Outcome.FromResult(response);
         }

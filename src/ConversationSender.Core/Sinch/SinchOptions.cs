@@ -72,13 +72,6 @@ public sealed class SinchOptions
     public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// Sends per second from one instance (0: unlimited). Sinch allows 800 requests/s per project: keep
-    /// this × the maximum instance count below that. Fractions are allowed (0.75 for 1,000 instances sharing 750/s).
-    /// </summary>
-    [Range(0.0, 800.0)]
-    public double MaxSendsPerSecond { get; set; } = 50;
-
-    /// <summary>
     /// Where Sinch's message list looks when an ambiguous send is reconciled: <c>DISPATCH_SOURCE</c> for apps in
     /// Dispatch processing mode (the default for apps created since April 2025), <c>CONVERSATION_SOURCE</c> otherwise.
     /// </summary>

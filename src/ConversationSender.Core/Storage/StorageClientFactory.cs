@@ -53,10 +53,15 @@ public sealed class StorageClientFactory(
     /// <summary>A blob container client (created on first use) in the same account, for what does not fit a queue message.</summary>
     public async ValueTask<BlobContainerClient> GetBlobContainerAsync(string containerName, CancellationToken cancellationToken)
     {
-        var container = Service(blobServices, SendQueueStorageConnection.Blob).GetBlobContainerClient(containerName);
+        var container = GetBlobContainer(containerName);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         return container;
     }
+
+    /// <summary>A blob container client, not created: for callers that create it themselves when it is missing.</summary>
+    /// <exception cref="StorageNotConfiguredException">No form of the connection setting is present.</exception>
+    public BlobContainerClient GetBlobContainer(string containerName) =>
+        Service(blobServices, SendQueueStorageConnection.Blob).GetBlobContainerClient(containerName);
 
     /// <summary>Whether any form of the connection setting is present (features that need storage switch off without it).</summary>
     /// <remarks>Read once: it is asked on every send, and the host restarts the worker when settings change.</remarks>

@@ -17,7 +17,8 @@ public sealed class DependencyTests(ITestOutputHelper output)
     public static readonly IReadOnlyDictionary<string, string[]> Allowed = new Dictionary<string, string[]>
     {
         ["Telemetry"] = [],
-        ["Sinch"] = ["Telemetry"],
+        ["RateLimiting"] = ["Telemetry"],
+        ["Sinch"] = ["RateLimiting", "Telemetry"],
         ["Credentials"] = ["Sinch", "Telemetry"],
         ["Storage"] = ["Credentials"],
         ["Contract"] = ["Sinch"],
@@ -25,10 +26,10 @@ public sealed class DependencyTests(ITestOutputHelper output)
         ["Idempotency"] = ["Storage"],
         ["Tracking"] = ["Storage", "Idempotency"],
         ["Sending"] = ["Validation", "Contract", "Sinch", "Credentials", "Idempotency", "Tracking", "Telemetry"],
-        ["Queueing"] = ["Sending", "Validation", "Contract", "Sinch", "Idempotency", "Storage", "Telemetry"],
+        ["Queueing"] = ["Sending", "Validation", "Contract", "Sinch", "Idempotency", "Storage", "RateLimiting", "Telemetry"],
         ["Callbacks"] = ["Tracking", "Credentials", "Storage", "Telemetry"],
         ["Retention"] = ["Queueing", "Tracking", "Idempotency", "Storage"],
-        ["(composition root)"] = ["Telemetry", "Sinch", "Credentials", "Storage", "Contract", "Validation", "Idempotency", "Tracking", "Sending", "Queueing", "Callbacks", "Retention"],
+        ["(composition root)"] = ["Telemetry", "RateLimiting", "Sinch", "Credentials", "Storage", "Contract", "Validation", "Idempotency", "Tracking", "Sending", "Queueing", "Callbacks", "Retention"],
         ["Functions"] = ["Telemetry", "Sinch", "Credentials", "Storage", "Contract", "Validation", "Idempotency", "Tracking", "Sending", "Queueing", "Callbacks", "Retention", "(composition root)"],
     };
 

@@ -78,7 +78,7 @@ public sealed class AzureStartupTests : IAsyncLifetime
         settings["Webhooks:ForwardQueueName"] = "sinch-events";
         settings["Sinch:RetryAmbiguousFailures"] = "true";
         settings["Sinch:AuthMode"] = "Basic";
-        settings["Sinch:MaxSendsPerSecond"] = "0.75";
+        settings["Sinch:RequestsPerSecondBudget"] = "600";
         settings["SendQueue:DeadLetterQueueName"] = "outbound-dead-letters";
         settings["Telemetry:TraceSamplingRatio"] = "0.25";
 

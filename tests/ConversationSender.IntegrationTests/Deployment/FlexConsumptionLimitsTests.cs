@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using ConversationSender.IntegrationTests.Infrastructure;
+using ConversationSender.RateLimiting;
 
 namespace ConversationSender.IntegrationTests.Deployment;
 
@@ -48,14 +49,10 @@ public sealed class FlexConsumptionLimitsTests
 
     [Theory]
     [InlineData(40, 750)]
-    [InlineData(41, 750)]
-    [InlineData(100, 750)]
-    [InlineData(749, 750)]
-    [InlineData(999, 750)]
     [InlineData(1000, 750)]
-    [InlineData(1000, 800)]
     [InlineData(40, 1)]
-    public async Task Both_sending_groups_at_full_scale_stay_under_the_budget_and_close_to_it(int instances, int budget)
+    [InlineData(1000, 800)]
+    public async Task The_app_gets_the_fleet_budget_itself_and_the_plans_instance_count_for_the_fallback(int instances, int budget)
     {
         var main = new ArmTemplate(await CompiledInfra.MainAsync(), new Dictionary<string, object?>
         {
@@ -66,22 +63,23 @@ public sealed class FlexConsumptionLimitsTests
         }, v => v.ToString());
         var app = main.Module("app");
         var settings = (Dictionary<string, object?>)app.Evaluate(app.Resource("Microsoft.Web/sites/config")["properties"])!;
-        var perInstance = double.Parse((string)settings["Sinch__MaxSendsPerSecond"]!, CultureInfo.InvariantCulture);
 
-        // Flex scales per function group: the HTTP functions and the queue trigger may each reach the maximum, and both send.
-        var senders = 2 * instances;
-        Assert.Equal(2L, main.Variable("sendingFunctionGroups"));
-        Assert.True(perInstance > 0, $"{instances} instances get no sends at all");
-        Assert.True(senders * perInstance <= budget, $"{senders} sending instances × {perInstance}/s exceed {budget}/s");
-        Assert.True(senders * perInstance >= budget * 0.99 - senders * 0.001, $"{senders} sending instances × {perInstance}/s waste the budget of {budget}/s");
+        // Nothing per instance: the instances share the budget at run time (blob leases), whatever their number.
+        Assert.Equal(budget.ToString(CultureInfo.InvariantCulture), settings["Sinch__RequestsPerSecondBudget"]);
+        Assert.Equal(instances.ToString(CultureInfo.InvariantCulture), settings["Sinch__RateBudgetMaxInstances"]);
+        Assert.DoesNotContain(settings.Keys, k => k.Contains("MaxSendsPerSecond", StringComparison.Ordinal));
+
+        // The fallback's static share, as the app computes it from these settings, keeps both groups at full scale within the budget.
+        var options = new RateBudgetOptions { RequestsPerSecondBudget = budget, RateBudgetMaxInstances = instances };
+        Assert.True(2 * instances * options.StaticShare <= budget * 1.000001, $"{2 * instances} × {options.StaticShare}/s exceed {budget}/s");
     }
 
     [Fact]
-    public async Task The_default_rate_is_the_budget_shared_by_two_groups_of_forty()
+    public async Task The_default_budget_is_750_for_the_whole_fleet()
     {
         var main = new ArmTemplate(await CompiledInfra.MainAsync(), new Dictionary<string, object?> { ["environmentName"] = "rate", ["location"] = "swedencentral" }, v => v.ToString());
 
-        Assert.Equal("9.375", main.Output("SINCH_MAX_SENDS_PER_SECOND"));
+        Assert.Equal(750L, main.Output("SINCH_REQUESTS_PER_SECOND_BUDGET"));
     }
 
     private static JsonObject Parameters() =>

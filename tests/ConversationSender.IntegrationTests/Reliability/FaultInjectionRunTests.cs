@@ -225,7 +225,7 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         settings["Sinch:RetryBaseDelay"] = "00:00:00.010";
         settings["Sinch:MaxRetryDelay"] = "00:00:00.200";
         settings["Sinch:TokenRefreshMargin"] = "00:00:01";
-        settings["Sinch:MaxSendsPerSecond"] = "0";
+        settings["Sinch:RequestsPerSecondBudget"] = "100000";
         settings["KeyVault:CacheDuration"] = "00:00:01";
         settings["KeyVault:NetworkTimeout"] = "00:00:02";
         settings["Idempotency:InFlightTimeout"] = "00:00:13"; // above the longest send: 2 s of vault reads + 2 × 5 s

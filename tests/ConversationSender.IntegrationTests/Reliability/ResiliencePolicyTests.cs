@@ -39,14 +39,17 @@ public sealed class ResiliencePolicyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Time_spent_waiting_for_the_rate_limiter_is_not_ambiguous_but_a_stalled_answer_is()
+    public async Task Time_spent_waiting_for_the_rate_budget_is_not_ambiguous_but_a_stalled_answer_is()
     {
-        // One send per 5 s, 1 s for the whole send: the second waits for a token until its time runs out, never on the wire.
-        await using var host = SenderHost.Create(new(SenderHost.SettingsFor(_sinch)) { ["Sinch:MaxSendsPerSecond"] = "0.2", ["Sinch:AttemptTimeout"] = "00:00:01", ["Sinch:TotalTimeout"] = "00:00:01" });
+        // A static share of one send per 5 s (budget 1/s over 5 instances), 1 s for the whole send: the send waits for
+        // the budget until its time runs out, never on the wire. Another host, at the suite's rate, stalls on the wire.
+        var slow = new Dictionary<string, string?>(SenderHost.SettingsFor(_sinch)) { ["Sinch:RequestsPerSecondBudget"] = "1", ["Sinch:RateBudgetMaxInstances"] = "5", ["Sinch:AttemptTimeout"] = "00:00:01", ["Sinch:TotalTimeout"] = "00:00:01" };
+        await using var starved = SenderHost.Create(slow);
+        await using var host = SenderHost.Create(new(SenderHost.SettingsFor(_sinch)) { ["Sinch:AttemptTimeout"] = "00:00:01", ["Sinch:TotalTimeout"] = "00:00:01" });
         _sinch.Script(FakeResponse.Slow(TimeSpan.FromSeconds(3)));
 
         var stalled = Assert.IsType<SendOutcome.Transient>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
-        var waited = Assert.IsType<SendOutcome.Transient>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
+        var waited = Assert.IsType<SendOutcome.Transient>(await starved.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
 
         Assert.True(stalled.MayHaveBeenSent);
         Assert.False(waited.MayHaveBeenSent, waited.Reason);

@@ -1,0 +1,99 @@
+using ConversationSender.RateLimiting;
+using ConversationSender.RateSimulation;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ConversationSender.UnitTests.RateLimiting;
+
+public sealed class FleetShareTests
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly RateBudgetOptions _options = new();
+
+    [Fact]
+    public async Task Alone_an_instance_takes_every_partition_but_the_reserve()
+    {
+        var store = new InMemoryRateBudgetStore(_time);
+        var (budget, share) = Instance(store);
+
+        await share.RebalanceAsync(CancellationToken.None);
+
+        Assert.Equal(_options.RateBudgetPartitions - _options.ReservedPartitions, share.Held);
+        Assert.Equal(share.Held * _options.PartitionRate, budget.Ceiling, 6);
+        budget.Dispose();
+    }
+
+    [Fact]
+    public async Task Three_instances_share_the_partitions_and_never_hold_more_than_the_budget()
+    {
+        var store = new InMemoryRateBudgetStore(_time);
+        var fleet = Enumerable.Range(0, 3).Select(_ => Instance(store)).ToList();
+
+        for (var round = 0; round < 5; round++)
+        {
+            foreach (var (_, share) in fleet)
+            {
+                await share.RebalanceAsync(CancellationToken.None);
+            }
+
+            _time.Advance(TimeSpan.FromSeconds(2));
+        }
+
+        Assert.All(fleet, i => Assert.InRange(i.Share.Held, 31, 32));
+        Assert.InRange(fleet.Sum(i => i.Budget.Ceiling), 0, _options.RequestsPerSecondBudget);
+        Assert.Equal(fleet.Sum(i => i.Share.Held), store.LeasedCount("partitions/"));
+        fleet.ForEach(i => i.Budget.Dispose());
+    }
+
+    [Fact]
+    public async Task An_unreachable_store_falls_back_to_the_static_share_and_recovers()
+    {
+        var store = new InMemoryRateBudgetStore(_time);
+        var (budget, share) = Instance(store);
+        await share.RebalanceAsync(CancellationToken.None);
+
+        store.Unreachable = true;
+        await share.RebalanceAsync(CancellationToken.None);
+
+        Assert.True(share.InFallback);
+        Assert.Equal(_options.StaticShare, budget.Ceiling, 6);
+
+        store.Unreachable = false;
+        await share.RebalanceAsync(CancellationToken.None);
+
+        Assert.False(share.InFallback);
+        Assert.Equal(share.Held * _options.PartitionRate, budget.Ceiling, 6);
+        Assert.True(share.Held > 0);
+        budget.Dispose();
+    }
+
+    [Fact]
+    public async Task An_idle_instance_gives_its_partitions_back_and_leaves_the_count()
+    {
+        var store = new InMemoryRateBudgetStore(_time);
+        var (budget, share) = Instance(store);
+        await share.RebalanceAsync(CancellationToken.None);
+
+        _time.Advance(_options.RateBudgetIdleAfter);
+        await share.RebalanceAsync(CancellationToken.None);
+
+        Assert.Equal(0, share.Held);
+        Assert.Equal(0, budget.Ceiling);
+        Assert.Equal(0, store.LeasedCount("partitions/"));
+        Assert.Equal(0, store.LeasedCount("instances/"));
+        budget.Dispose();
+    }
+
+    [Fact]
+    public void The_static_share_is_the_budget_over_max_instances_and_sending_groups() =>
+        Assert.Equal(750.0 / 40 / 2, new RateBudgetOptions().StaticShare, 6);
+
+    private (SendBudget Budget, FleetShare Share) Instance(InMemoryRateBudgetStore store)
+    {
+        var budget = new SendBudget(_time, _options.RequestsPerSecondBudget, adaptive: true);
+
+        // Busy: a send asked for the budget just now.
+        budget.TryAcquire(SendPriority.Backlog);
+        return (budget, new FleetShare(store, budget, _options, _time, NullLogger<FleetShare>.Instance, random: new Random(7)));
+    }
+}
