@@ -73,6 +73,7 @@ public static class ConversationSenderServiceCollectionExtensions
         services.TryAddSingleton<SendQueueIntake>();
         services.TryAddSingleton<QueuedMessageProcessor>();
         services.TryAddSingleton<RetentionPurger>();
+        services.AddConsent(configuration);
         return services;
     }
 

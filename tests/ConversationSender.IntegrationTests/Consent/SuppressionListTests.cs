@@ -24,7 +24,7 @@ public sealed class SuppressionListTests(AzuriteFixture azurite) : IAsyncLifetim
         settings["Consent:TableName"] = "consent" + Guid.NewGuid().ToString("N")[..12];
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddSingleton<Azure.Core.TokenCredential>(new FakeTokenCredential());
-        services.AddConversationSender(configuration).AddConsent(configuration);
+        services.AddConversationSender(configuration);
         _services = services.BuildServiceProvider();
         _list = _services.GetRequiredService<SuppressionList>();
         _options = _services.GetRequiredService<IOptions<ConsentOptions>>().Value;
