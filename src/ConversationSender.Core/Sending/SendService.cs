@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Runtime.CompilerServices;
+using ConversationSender.Consent;
 using ConversationSender.Credentials;
 using ConversationSender.Idempotency;
 using ConversationSender.Sinch;
@@ -23,6 +24,7 @@ public sealed partial class SendService(
     IdempotencyStore idempotency,
     DeliveryStatusStore statuses,
     SendReconciler reconciler,
+    RecipientFilter consent,
     SenderMetrics metrics,
     IOptions<SinchOptions> sinchOptions,
     IOptions<StatusTrackingOptions> tracking,
@@ -36,12 +38,16 @@ public sealed partial class SendService(
     /// <param name="idempotencyKey">A key given with the request (the HTTP header); must match the message's own <c>idempotency_key</c> if both are given.</param>
     /// <param name="fallbackKey">Used when neither gives a key (e.g. one derived from a queue message id).</param>
     /// <param name="scheduled">True for a queued send whose <c>send_at</c> (if any) has been waited for; a send now refuses one.</param>
+    /// <param name="confirmsConsent">
+    /// True only for the confirmation of an opt-out or opt-in (and a HELP answer): it goes past the suppression it confirms.
+    /// Every other send has its opted-out identities dropped before Sinch is called.
+    /// </param>
     /// <remarks>
     /// Every async step of a send is a frame that suspends and resumes on real sockets, so a send without a key takes
     /// one frame here (the call to Sinch inlined) and a keyed send one more (<see cref="SendKeyedAsync"/>).
     /// </remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<SendOutcome> SendAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, CancellationToken cancellationToken, bool scheduled = false)
+    public async ValueTask<SendOutcome> SendAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, CancellationToken cancellationToken, bool scheduled = false, bool confirmsConsent = false)
     {
         var started = time.GetTimestamp();
         var validation = OutboundMessageValidator.Validate(body, out var message);
@@ -79,13 +85,19 @@ public sealed partial class SendService(
 
         if (key is not null && idempotency.Enabled)
         {
-            return Measured(await SendKeyedAsync(request, key, trackingId, cancellationToken), channel, started);
+            return Measured(await SendKeyedAsync(request, key, trackingId, confirmsConsent, cancellationToken), channel, started);
+        }
+
+        var (allowed, refused) = await CheckConsentAsync(request, confirmsConsent, cancellationToken);
+        if (refused is not null)
+        {
+            return Measured(await RecordAsync(refused, trackingId, request.CorrelationId), channel, started);
         }
 
         SendOutcome sent;
         try
         {
-            sent = Accepted(await client.SendAsync(request, cancellationToken));
+            sent = Accepted(await client.SendAsync(allowed!, cancellationToken));
         }
         catch (Exception ex) when (Failure(ex) is { } failure)
         {
@@ -97,7 +109,7 @@ public sealed partial class SendService(
 
     // Claim the key, send unless it was sent (or is being sent) already, settle the key with the outcome.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<SendOutcome> SendKeyedAsync(SendMessageRequest request, string key, string? trackingId, CancellationToken cancellationToken)
+    private async ValueTask<SendOutcome> SendKeyedAsync(SendMessageRequest request, string key, string? trackingId, bool confirmsConsent, CancellationToken cancellationToken)
     {
         IdempotencyClaim claim;
         try
@@ -139,6 +151,16 @@ public sealed partial class SendService(
             return await RecordAsync(settled, trackingId, request.CorrelationId);
         }
 
+        // Checked at send time, after the claim: a scheduled message whose recipient opted out meanwhile is not sent, and
+        // the fingerprint stays the caller's request whatever the list says.
+        var (allowed, refused) = await CheckConsentAsync(request, confirmsConsent, cancellationToken);
+        if (refused is not null)
+        {
+            await SettleClaimAsync(claimed, refused, request.CorrelationId);
+            return await RecordAsync(refused, trackingId, request.CorrelationId);
+        }
+
+        request = allowed!;
         var attemptStart = time.GetUtcNow();
         SendOutcome outcome;
         try
@@ -234,10 +256,53 @@ public sealed partial class SendService(
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(request, SinchJsonContext.Default.SendMessageRequest)));
 
+    // Opted-out identities are dropped before Sinch is called; none left: refused. An unreadable list: not sent (a send
+    // is never made unchecked), and retried like any outage.
+    private async ValueTask<(SendMessageRequest? Request, SendOutcome? Refused)> CheckConsentAsync(SendMessageRequest request, bool confirmsConsent, CancellationToken cancellationToken)
+    {
+        if (confirmsConsent || !consent.Enabled)
+        {
+            return (request, null);
+        }
+
+        try
+        {
+            var (allowed, refusal) = await consent.FilterAsync(request, cancellationToken);
+            if (refusal is not null)
+            {
+                LogSuppressed(logger, refusal.Category, refusal.Since, refusal.Source);
+                return (null, new SendOutcome.Suppressed(refusal.Category, refusal.Since, refusal.Source));
+            }
+
+            if (!ReferenceEquals(allowed, request))
+            {
+                LogNarrowed(logger, request.Recipient!.IdentifiedBy!.ChannelIdentities!.Count - allowed!.Recipient!.IdentifiedBy!.ChannelIdentities!.Count);
+            }
+
+            return (allowed, null);
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex, cancellationToken) || ex is CredentialsMisconfiguredException)
+        {
+            return (null, Log(new SendOutcome.Transient($"The suppression list cannot be read ({ex.GetType().Name}); not sent unchecked.", RetryAfter: null)));
+        }
+    }
+
     // The status lookup must know a message before its first report arrives; a failure here costs only that.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<SendOutcome> RecordAsync(SendOutcome outcome, string? trackingId, string? correlationId)
     {
+        if (outcome is SendOutcome.Suppressed suppressed && trackingId is not null && statuses.Enabled)
+        {
+            try
+            {
+                await statuses.RecordRefusedAsync(trackingId, DeliveryStatusStore.Suppressed, suppressed.Since, correlationId, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                LogStatusNotRecorded(logger, ex, "(suppressed)");
+            }
+        }
+
         if (outcome is SendOutcome.Accepted { Replayed: false, MessageId: not null } accepted && statuses.Enabled)
         {
             try
@@ -323,6 +388,7 @@ public sealed partial class SendService(
         SendOutcome.InProgress => "in_progress",
         SendOutcome.KeyReused => "key_reused",
         SendOutcome.Cancelled => "cancelled",
+        SendOutcome.Suppressed => "suppressed",
         SendOutcome.Misconfigured => "misconfigured",
         _ => "other",
     };
@@ -377,6 +443,12 @@ public sealed partial class SendService(
 
     private static readonly Func<ILogger, string?, string?, IDisposable?> SendScope =
         LoggerMessage.DefineScope<string?, string?>("CorrelationId {CorrelationId}, IdempotencyKeyHash {IdempotencyKeyHash}");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not sent: every recipient opted out ({Category}, since {Since:O}, from {Source}).")]
+    private static partial void LogSuppressed(ILogger logger, ConsentCategory category, DateTimeOffset since, ConsentSource source);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Dropped} opted-out channel identities dropped from the recipient.")]
+    private static partial void LogNarrowed(ILogger logger, int dropped);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sending to {Recipients}.")]
     private static partial void LogSending(ILogger logger, MaskedRecipients recipients);

@@ -62,6 +62,16 @@ public sealed class JsonApiResult(int statusCode, object body, TimeSpan? retryAf
         SendOutcome.KeyReused k => new(
             StatusCodes.Status422UnprocessableEntity,
             new ProblemDocument { Type = ProblemTypes.IdempotencyKeyReused, Title = "This idempotency key belongs to another message.", Status = 422, Detail = $"The key was first used at {k.FirstUsedAt:O} for a message with other content; nothing was sent. Use a new key for a new message.", TraceId = TraceId() }),
+        SendOutcome.Suppressed s => new(
+            StatusCodes.Status422UnprocessableEntity,
+            new ProblemDocument
+            {
+                Type = ProblemTypes.RecipientOptedOut,
+                Title = "The recipient opted out; nothing was sent.",
+                Status = 422,
+                Detail = $"Opted out of {Consent.ContentTypeCategories.Name(s.Category)} messages since {s.Since:O} (source: {Consent.ConsentNames.Source(s.Source)}). Nothing is sent until they opt in again (START), or an operator removes the entry.",
+                TraceId = TraceId(),
+            }),
         SendOutcome.Misconfigured m => new(
             StatusCodes.Status502BadGateway,
             new ProblemDocument { Type = ProblemTypes.Misconfigured, Title = "The sender is misconfigured; an operator must fix a setting.", Status = 502, Detail = m.Reason, Setting = m.SettingName, TraceId = TraceId() }),
