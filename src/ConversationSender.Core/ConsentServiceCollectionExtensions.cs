@@ -16,6 +16,7 @@ public static class ConsentServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConsentOptions>, ConsentOptionsValidator>());
         services.TryAddSingleton(sp => new KeywordRecognizer(sp.GetRequiredService<IOptions<ConsentOptions>>().Value));
         services.TryAddSingleton<SuppressionList>();
+        services.TryAddSingleton<RecipientFilter>();
         services.TryAddSingleton<ConsentAdministration>();
         services.TryAddSingleton<ConsentCallbackHandler>();
         return services;

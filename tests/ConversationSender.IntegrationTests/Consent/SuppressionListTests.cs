@@ -71,8 +71,8 @@ public sealed class SuppressionListTests(AzuriteFixture azurite) : IAsyncLifetim
     {
         var subject = Subject("WHATSAPP", "+46700000002");
         await _list.ApplyAsync(subject, OptOut("a") with { Category = ConsentCategory.Marketing }, default);
-        await _list.ApplyAsync(subject, OptOut("b") with { Category = ConsentCategory.Notification }, default);
-        await _list.ApplyAsync(subject, OptOut("c") with { Category = ConsentCategory.All }, default);
+        await _list.ApplyAsync(subject, OptOut("b") with { Category = ConsentCategory.Notification, At = At.AddMinutes(1) }, default);
+        await _list.ApplyAsync(subject, OptOut("c") with { Category = ConsentCategory.All, At = At.AddMinutes(2) }, default);
         Assert.Equal([ConsentCategory.All, ConsentCategory.Marketing, ConsentCategory.Notification], (await _list.FindAsync(subject, default)).Select(s => s.Category));
 
         await _list.ApplyAsync(subject, new ConsentChange(ConsentAction.OptIn, ConsentCategory.Marketing, ConsentSource.Keyword, At.AddHours(1), "d"), default);
