@@ -1,4 +1,5 @@
 using ConversationSender.Sinch;
+using ConversationSender.Storage;
 
 namespace ConversationSender.Consent;
 
@@ -12,8 +13,20 @@ public sealed class RecipientFilter(SuppressionList suppressions, Microsoft.Exte
     public bool Enabled => suppressions.Enabled;
 
     /// <returns>The request to send (the same one when nobody is suppressed, a narrowed copy otherwise), or the suppression that stops it when nobody is left.</returns>
-    /// <exception cref="Exception">Storage failures propagate: the caller must not send unchecked.</exception>
+    /// <exception cref="SuppressionListUnavailableException">The list cannot be read: the caller must not send unchecked.</exception>
     public async Task<(SendMessageRequest? Request, Suppression? Refusal)> FilterAsync(SendMessageRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await FilterOnceAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex, cancellationToken) || ex is Credentials.CredentialsMisconfiguredException)
+        {
+            throw new SuppressionListUnavailableException($"The suppression list cannot be read ({ex.GetType().Name}).", ex);
+        }
+    }
+
+    private async Task<(SendMessageRequest? Request, Suppression? Refusal)> FilterOnceAsync(SendMessageRequest request, CancellationToken cancellationToken)
     {
         var blocking = ContentTypeCategories.Blocking(request.MessageContentType);
         if (request.Recipient?.ContactId is { Length: > 0 } contactId)

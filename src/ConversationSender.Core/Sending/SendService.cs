@@ -281,9 +281,9 @@ public sealed partial class SendService(
 
             return (allowed, null);
         }
-        catch (Exception ex) when (StorageFailure.Is(ex, cancellationToken) || ex is CredentialsMisconfiguredException)
+        catch (SuppressionListUnavailableException ex)
         {
-            return (null, Log(new SendOutcome.Transient($"The suppression list cannot be read ({ex.GetType().Name}); not sent unchecked.", RetryAfter: null)));
+            return (null, Log(new SendOutcome.Transient($"{ex.Message} Not sent unchecked.", RetryAfter: null)));
         }
     }
 

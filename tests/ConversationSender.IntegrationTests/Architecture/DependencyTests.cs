@@ -24,7 +24,7 @@ public sealed class DependencyTests(ITestOutputHelper output)
         ["Validation"] = ["Contract", "Sinch"],
         ["Idempotency"] = ["Storage", "Credentials", "Sinch"],
         ["Tracking"] = ["Storage", "Idempotency"],
-        ["Consent"] = ["Storage", "Validation", "Sinch"],
+        ["Consent"] = ["Storage", "Validation", "Sinch", "Credentials"],
         ["Sending"] = ["Validation", "Contract", "Sinch", "Credentials", "Idempotency", "Tracking", "Telemetry", "Consent"],
         ["Queueing"] = ["Sending", "Validation", "Contract", "Sinch", "Idempotency", "Storage", "Telemetry", "Consent"],
         ["Callbacks"] = ["Tracking", "Credentials", "Storage", "Telemetry", "Consent", "Sending"],
