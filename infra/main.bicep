@@ -55,11 +55,14 @@ param vnetEnabled bool = false
 @allowed([ 'User', 'Group', 'ServicePrincipal' ])
 param principalType string = 'User'
 
-@description('Upper bound of instances the app may scale out to.')
-@minValue(1)
+// Flex Consumption refuses a maximum under 40 (InvalidMaximumInstanceCount) or over 1,000: "Scale" in
+// https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#considerations.
+@description('Upper bound of instances each function group may scale out to (Flex Consumption: 40 to 1,000).')
+@minValue(40)
 @maxValue(1000)
-param maximumInstanceCount int = 15
+param maximumInstanceCount int = 40
 
+// The three sizes Flex Consumption offers (https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#instance-memory).
 // 512 MB: one instance's working set is ~160 MB at 48 messages in flight (docs/performance.md, queue settings), and
 // Flex Consumption bills memory × active time, so the smallest size that fits is the cheapest per message.
 @allowed([ 512, 2048, 4096 ])
@@ -67,6 +70,7 @@ param instanceMemoryMB int = 512
 
 // As many HTTP sends at once as queue messages (host.json batchSize 32 + newBatchThreshold 16): at 300 ms per Sinch
 // call that still lets an instance reach its share of the rate budget; fewer would add instances that idle under it.
+// Flex Consumption accepts 1 to 1,000 (https://learn.microsoft.com/azure/azure-functions/functions-concurrency#http-trigger-concurrency).
 @minValue(1)
 @maxValue(1000)
 param httpPerInstanceConcurrency int = 48
@@ -88,15 +92,41 @@ param sendQueueName string = 'outbound-messages'
 // No network Deny for the vault or storage without a VNet: a Flex app without VNet integration is neither a trusted
 // service nor on fixed IPs, so Deny would lock the app out. With vnetEnabled, both refuse public traffic.
 
-@description('Key Vault purge protection. On (the default) for anything production-like: a deleted vault and its secrets stay recoverable for 90 days, and `azd down --purge` cannot purge it. Set KEY_VAULT_PURGE_PROTECTION=false for a throwaway dev environment. Once on, Azure never lets it be turned off.')
-param keyVaultPurgeProtection bool = true
+// A string so that azd's "${KEY_VAULT_PURGE_PROTECTION=}" (empty when unset) falls back to the environment type.
+@allowed([ '', 'true', 'false' ])
+@description('Key Vault purge protection: empty (the default) means on in prod, off in dev. On, a deleted vault and its secrets stay recoverable for 90 days and `azd down --purge` cannot purge it. Once on, Azure never lets it be turned off.')
+param keyVaultPurgeProtection string = ''
+
+@description('Share of traces exported to Application Insights, 0.0 to 1.0 (a decimal string). 1.0, the default: every message has its trace (the exporter alone would keep 5 traces a second).')
+param traceSamplingRatio string = '1.0'
+
+// Seeded into the vault by ARM (the control plane), so that a private vault (VNET_ENABLED) gets them too; a secret is
+// created or updated only when given, and an empty value leaves the vault's secret as it is.
+@secure()
+@description('Sinch project id, stored as sinch-project-id; empty: not written.')
+param sinchProjectId string = ''
+@secure()
+@description('Sinch Conversation app id, stored as sinch-app-id; empty: not written.')
+param sinchAppId string = ''
+@secure()
+@description('Sinch access key id, stored as sinch-key-id; empty: not written.')
+param sinchKeyId string = ''
+@secure()
+@description('Sinch access key secret, stored as sinch-key-secret; empty: not written.')
+param sinchKeySecret string = ''
+@secure()
+@description('Secret of the Sinch webhook (callbacks answer 503 until it is set), stored as sinch-webhook-secret; empty: not written.')
+param sinchWebhookSecret string = ''
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 
-// Per-instance send rate: instances × rate never exceeds the budget, whatever the instance count. Bicep has integers
-// only, so the rate is computed in thousandths and written as a decimal string, rounded down (1,000 instances: 0.750).
-var sendsPerSecondMilli = sinchRequestsPerSecondBudget * 1000 / maximumInstanceCount
+// Flex Consumption scales per function group (https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#per-function-scaling):
+// the HTTP functions together and the queue trigger on its own, and both send to Sinch, so each group may reach
+// maximumInstanceCount. Per-instance send rate: groups × instances × rate never exceeds the budget. Bicep has integers
+// only, so the rate is computed in thousandths and written as a decimal string, rounded down (40 instances: 9.375).
+var sendingFunctionGroups = 2
+var sendsPerSecondMilli = sinchRequestsPerSecondBudget * 1000 / (sendingFunctionGroups * maximumInstanceCount)
 var maxSendsPerSecond = '${sendsPerSecondMilli / 1000}.${padLeft(string(sendsPerSecondMilli % 1000), 3, '0')}'
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -149,7 +179,14 @@ module keyVault 'modules/keyvault.bicep' = {
     name: 'kv-${resourceToken}'
     location: location
     tags: tags
-    purgeProtection: keyVaultPurgeProtection
+    purgeProtection: keyVaultPurgeProtection == 'true' || (empty(keyVaultPurgeProtection) && environmentType == 'prod')
+    secrets: {
+      'sinch-project-id': sinchProjectId
+      'sinch-app-id': sinchAppId
+      'sinch-key-id': sinchKeyId
+      'sinch-key-secret': sinchKeySecret
+      'sinch-webhook-secret': sinchWebhookSecret
+    }
     workspaceId: monitoring.outputs.workspaceId
     publicNetworkAccess: !vnetEnabled
   }
@@ -199,6 +236,7 @@ module app 'modules/app.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
     maxSendsPerSecond: maxSendsPerSecond
+    traceSamplingRatio: traceSamplingRatio
     sinchRegion: sinchRegion
     sendQueueName: sendQueueName
     idempotencyTableName: storage.outputs.idempotencyTableName

@@ -27,12 +27,6 @@ function fail(what, install) {
   process.exit(1);
 }
 
-// npm run setup: the settings first (never overwritten), then the same checks.
-if (process.argv.includes('--create-settings') && !existsSync(settings)) {
-  copyFileSync(sample, settings);
-  console.log(`Created ${settings} from local.settings.sample.json (it points at Azurite and the sandbox).`);
-}
-
 const sdks = version('dotnet', ['--list-sdks']);
 if (!sdks || !sdks.split('\n').some((line) => line.startsWith('10.'))) {
   fail(sdks ? 'the .NET 10 SDK is missing (found: ' + sdks.split('\n').map((l) => l.split(' ')[0]).join(', ') + ').' : 'the .NET SDK (dotnet) is not installed.', {
@@ -58,6 +52,12 @@ if (!func || !func.startsWith('4.')) {
     macos: 'brew tap azure/functions && brew install azure-functions-core-tools@4',
     windows: 'winget install Microsoft.Azure.FunctionsCoreTools (or npm install -g azure-functions-core-tools@4)',
   });
+}
+
+// npm start and npm run setup: once the tools are there, the settings from the sample (never overwritten).
+if (process.argv.includes('--create-settings') && !existsSync(settings)) {
+  copyFileSync(sample, settings);
+  console.log(`Created ${settings} from local.settings.sample.json (it points at Azurite and the sandbox).`);
 }
 
 if (!existsSync(settings)) {

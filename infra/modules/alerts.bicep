@@ -1,5 +1,8 @@
 // Alerts an operator needs on day one, as log alerts on Application Insights (the app's own metrics and the host's
 // logs) sent to one action group: dead letters, poison messages, a send failure ratio, misconfiguration, function errors.
+// The app's counters reach customMetrics as one row per export interval and dimension set, the interval's total in
+// value/valueSum (Azure.Monitor.OpenTelemetry.Exporter, MetricDataPoint.cs): valueSum adds up sends, valueCount rows.
+// Each query stays inside the small KQL subset that tests/…/Deployment/AlertQueryTests.cs evaluates over such rows.
 param namePrefix string
 param location string
 param tags object
@@ -29,7 +32,7 @@ var rules = [
     name: 'dead-letters'
     description: 'Messages were dead-lettered (<queue>-failed): each has its reason; replay or discard them.'
     severity: 2
-    query: 'customMetrics | where name == "conversation_sender.dead_letters" | summarize Count = sum(valueCount)'
+    query: 'customMetrics | where name == "conversation_sender.dead_letters" | summarize Count = sum(valueSum)'
   }
   {
     name: 'poison-messages'
@@ -41,19 +44,19 @@ var rules = [
     name: 'send-failure-ratio'
     description: 'Too many sends end transient, unconfirmed or misconfigured (Sinch or Key Vault failing).'
     severity: 2
-    query: 'customMetrics | where name == "conversation_sender.sends" | extend outcome = tostring(customDimensions["outcome"]) | summarize total = sum(valueCount), failed = sumif(valueCount, outcome in ("transient", "unconfirmed", "misconfigured")) | where total >= 20 | extend Count = iff(todouble(failed) / total > ${sendFailureRatioThreshold}, 1, 0) | project Count'
+    query: 'customMetrics | where name == "conversation_sender.sends" | extend outcome = tostring(customDimensions["outcome"]) | summarize total = sum(valueSum), failed = sumif(valueSum, outcome in ("transient", "unconfirmed", "misconfigured")) | where total >= 20 | extend Count = iff(todouble(failed) / total > ${sendFailureRatioThreshold}, 1, 0) | project Count'
   }
   {
     name: 'misconfigured'
     description: 'Sends cannot go out until a setting is fixed (e.g. Sinch refuses the access key, a Key Vault secret is missing).'
     severity: 1
-    query: 'customMetrics | where name == "conversation_sender.sends" and tostring(customDimensions["outcome"]) == "misconfigured" | summarize Count = sum(valueCount)'
+    query: 'customMetrics | where name == "conversation_sender.sends" and tostring(customDimensions["outcome"]) == "misconfigured" | summarize Count = sum(valueSum)'
   }
   {
     name: 'function-errors'
-    description: 'Function invocations failed (unhandled exceptions; the queue trigger retries them).'
+    description: 'Function invocations failed: 5xx answers or unhandled exceptions (the queue trigger retries them). 4xx answers (bad input, callbacks without a valid signature) are the caller\'s problem and do not count.'
     severity: 2
-    query: 'requests | where success == false | summarize Count = count()'
+    query: 'requests | where success == false and not(resultCode startswith "4") | summarize Count = count()'
   }
 ]
 

@@ -16,6 +16,8 @@ param instanceMemoryMB int
 param httpPerInstanceConcurrency int
 @description('Per-instance send rate as a decimal string (fractions allowed).')
 param maxSendsPerSecond string
+@description('Share of traces exported, as a decimal string (Telemetry__TraceSamplingRatio).')
+param traceSamplingRatio string
 param sinchRegion string
 param sendQueueName string
 param idempotencyTableName string
@@ -123,6 +125,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Webhooks__StatusTableName: statusTableName
       APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+      // Explicit: the Azure Monitor exporter (1.6+) would otherwise keep only 5 traces a second.
+      Telemetry__TraceSamplingRatio: traceSamplingRatio
     }
   }
 }

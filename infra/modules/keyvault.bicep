@@ -1,5 +1,6 @@
-// The vault for the four Sinch secrets. RBAC only (no access policies), soft delete, purge protection as chosen.
-// The template creates no secret values: they are set once with `az keyvault secret set` (see the README).
+// The vault for the five Sinch secrets. RBAC only (no access policies), soft delete, purge protection as chosen.
+// Secret values are written only when given (docs/deployment.md): through ARM, so a vault without a public endpoint
+// gets them as well; otherwise an operator sets them with `az keyvault secret set`.
 param name string
 param location string
 param tags object
@@ -8,6 +9,9 @@ param purgeProtection bool
 param workspaceId string
 @description('False with network isolation: reachable only through its private endpoint.')
 param publicNetworkAccess bool
+@secure()
+@description('Secret name → value; an empty value is not written (the vault keeps what it has).')
+param secrets object
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -25,6 +29,12 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     networkAcls: publicNetworkAccess ? null : { defaultAction: 'Deny', bypass: 'None' }
   }
 }
+
+resource seeded 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [for secret in items(secrets): if (!empty(secret.value)) {
+  parent: vault
+  name: secret.key
+  properties: { value: secret.value }
+}]
 
 resource audit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'audit-to-log-analytics'

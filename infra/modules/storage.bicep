@@ -71,8 +71,10 @@ resource statusTable 'Microsoft.Storage/storageAccounts/tableServices/tables@202
   name: statusTableName
 }
 
-// Who touched which queue message, table row or blob: the data plane's own log, kept beside the app's telemetry.
-var storageLogs = [ { category: 'StorageRead', enabled: true }, { category: 'StorageWrite', enabled: true }, { category: 'StorageDelete', enabled: true } ]
+// Who changed or deleted which queue message, table row or blob: the data plane's own log, beside the app's telemetry.
+// No StorageRead: this account is also the Functions host's, whose queue trigger polls (a read) every few seconds per
+// instance even when idle; logging every poll would cost more ingestion than the app's own telemetry.
+var storageLogs = [ { category: 'StorageWrite', enabled: true }, { category: 'StorageDelete', enabled: true } ]
 
 resource blobLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'logs-to-log-analytics'

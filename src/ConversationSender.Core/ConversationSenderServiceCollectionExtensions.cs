@@ -33,7 +33,7 @@ public static class ConversationSenderServiceCollectionExtensions
     public static IServiceCollection AddConversationSender(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SinchOptions>().Bind(configuration.GetSection(SinchOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<KeyVaultOptions>().Bind(configuration.GetSection(KeyVaultOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<KeyVaultOptions>().Bind(configuration.GetSection(KeyVaultOptions.SectionName)).ValidateOnStart();
         services.AddOptions<SendQueueOptions>()
             .Bind(configuration.GetSection(SendQueueOptions.SectionName))
             .Configure(options => options.QueueName = configuration[SendQueueOptions.QueueNameSettingName] is { Length: > 0 } name ? name : options.QueueName)
@@ -43,7 +43,8 @@ public static class ConversationSenderServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SinchOptions>, SinchOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyVaultOptions>, KeyVaultOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IdempotencyOptions>, IdempotencyOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyVaultOptions>, KeyVaultOptionsAnnotations>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IdempotencyOptions>, InFlightTimeoutValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new ResilienceTime(TimeProvider.System));
@@ -62,6 +63,9 @@ public static class ConversationSenderServiceCollectionExtensions
         services.TryAddSingleton<DeliveryStatusStore>();
         services.TryAddSingleton<CallbackProcessor>();
         services.TryAddSingleton<SendService>();
+        services.TryAddSingleton<ConsentGate>();
+        services.TryAddSingleton<SinchSend>();
+        services.TryAddSingleton<KeyedSend>();
         services.TryAddSingleton<SendReconciler>();
         services.AddHostedService<SenderWarmUp>();
         services.AddMetrics();

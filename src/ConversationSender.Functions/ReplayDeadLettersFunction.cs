@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ConversationSender.Functions.Http;
 using ConversationSender.Queueing;
 using Microsoft.AspNetCore.Http;
@@ -19,29 +18,13 @@ public sealed class ReplayDeadLettersFunction(DeadLetterReplayer replayer)
         CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonRequestBody.ReadAsync(request, 64 * 1024, cancellationToken);
-        if (problem is not null)
+        var (replay, invalid) = problem is null ? ReplayRequestBody.Read(body!) : (null, problem);
+        if (replay is null)
         {
-            return problem;
+            return invalid!;
         }
 
-        ReplayRequestBody? options;
-        try
-        {
-            options = body!.ToMemory().IsEmpty ? new ReplayRequestBody() : JsonSerializer.Deserialize(body.ToMemory().Span, HttpJsonContext.Default.ReplayRequestBody);
-        }
-        catch (JsonException ex)
-        {
-            return JsonApiResult.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidMessage, "The replay request is invalid.", $"{ex.Path}: wrong type, unknown field or bad JSON.");
-        }
-
-        if (options?.Source is not (null or "failed" or "poison"))
-        {
-            return JsonApiResult.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidMessage, "The replay request is invalid.", "source must be 'failed' or 'poison'.");
-        }
-
-        var result = await replayer.ReplayAsync(
-            new ReplayRequest(options?.Source == "poison", options?.MessageIds?.ToHashSet(StringComparer.Ordinal), options?.Max ?? 100),
-            cancellationToken);
+        var result = await replayer.ReplayAsync(replay, cancellationToken);
         return new JsonApiResult(StatusCodes.Status200OK, new ReplayResponse(result.Replayed.Count, result.Scanned, result.Replayed));
     }
 }

@@ -16,36 +16,17 @@ public sealed class SendMessageHttpFunction(SendService sendService, SendQueueIn
     /// <summary>Far above any real message (a queue message holds at most 48 KiB of JSON); stops memory abuse.</summary>
     public const int MaxBodyBytes = 256 * 1024;
 
-    public const string IdempotencyKeyHeader = Http.IdempotencyKeyHeader.Name;
-
     [Function("SendMessage")]
     public async Task<IActionResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "messages")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         var (body, key, problem) = await JsonRequestBody.ReadWithIdempotencyKeyAsync(request, MaxBodyBytes, ProblemTypes.InvalidMessage, cancellationToken);
-        if (problem is not null)
+        return problem ?? request.Query["mode"].ToString() switch
         {
-            return problem;
-        }
-
-        switch (request.Query["mode"].ToString())
-        {
-            case "" or "send":
-                return JsonApiResult.From(await sendService.SendAsync(body!, key, fallbackKey: null, cancellationToken));
-            case "queue":
-                return await intake.AcceptAsync(body!, key, cancellationToken) switch
-                {
-                    QueueIntakeResult.Queued queued => new JsonApiResult(StatusCodes.Status202Accepted, new QueuedResponse(queued.TrackingId)),
-                    QueueIntakeResult.Invalid invalid => JsonApiResult.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidMessage, "The message is invalid.", "The message is invalid.", invalid.Errors),
-                    QueueIntakeResult.NotQueued notQueued => new JsonApiResult(
-                        StatusCodes.Status503ServiceUnavailable,
-                        new ProblemDocument { Type = ProblemTypes.Unavailable, Title = "The message could not be queued now; try again later.", Status = 503, Detail = notQueued.Reason },
-                        SendOutcome.Transient.RetryShortly),
-                    _ => throw new System.Diagnostics.UnreachableException(),
-                };
-            default:
-                return JsonApiResult.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidMessage, "Unknown mode.", "mode must be 'send' (default) or 'queue'.");
-        }
+            "" or "send" => SendOutcomeResult.From(await sendService.SendAsync(body!, key, fallbackKey: null, cancellationToken)),
+            "queue" => QueueIntakeResults.From(await intake.AcceptAsync(body!, key, cancellationToken)),
+            _ => JsonApiResult.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidMessage, "Unknown mode.", "mode must be 'send' (default) or 'queue'."),
+        };
     }
 }

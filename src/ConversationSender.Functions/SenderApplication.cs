@@ -6,6 +6,7 @@ using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ConversationSender.Telemetry;
 using ConversationSender.Tracking;
 using OpenTelemetry;
@@ -57,9 +58,14 @@ public static class SenderApplication
             .WithMetrics(metrics => metrics.AddMeter(SenderMetrics.MeterName))
             .WithTracing(tracing => tracing.AddSource(SenderTracing.SourceName))
             .UseAzureMonitorExporter();
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AzureMonitorExporterOptions>().Configure<IConfiguration, IServiceProvider>((options, configuration, sp) =>
         {
             options.ConnectionString = configuration[ConnectionStringSetting];
+
+            // A fixed share of traces, not the exporter's default of 5 a second: under load that drops most messages' traces.
+            options.SamplingRatio = (float)sp.GetRequiredService<IOptions<TelemetryOptions>>().Value.TraceSamplingRatio;
+            options.TracesPerSecond = null;
 
             // infra/ turns key ingestion off: telemetry is accepted only with a token of the app's own identity.
             if (UsesEntraAuthentication(configuration[AuthenticationStringSetting]))

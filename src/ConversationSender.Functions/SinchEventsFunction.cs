@@ -28,20 +28,8 @@ public sealed class SinchEventsFunction(CallbackProcessor processor)
             return problem;
         }
 
-        var outcome = await processor.ProcessAsync(
-            body!.ToMemory(),
-            request.Headers[WebhookSignature.NonceHeader],
-            request.Headers[WebhookSignature.TimestampHeader],
-            request.Headers[WebhookSignature.SignatureHeader],
-            cancellationToken);
-        return outcome switch
-        {
-            CallbackOutcome.Accepted => new StatusCodeResult(StatusCodes.Status200OK),
-            // The caller is anonymous: which check failed, or why we cannot verify now, is for our log, not for them.
-            CallbackOutcome.Unauthorized => JsonApiResult.Problem(StatusCodes.Status401Unauthorized, ProblemTypes.BadSignature, "The callback is not signed as expected.", null),
-            CallbackOutcome.Invalid i => JsonApiResult.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidMessage, "The callback is invalid.", i.Reason),
-            CallbackOutcome.Unavailable => JsonApiResult.Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable, "Callbacks cannot be taken now; send it again later.", null),
-            _ => throw new System.Diagnostics.UnreachableException(),
-        };
+        var headers = request.Headers;
+        return CallbackResult.From(await processor.ProcessAsync(
+            body!.ToMemory(), headers[WebhookSignature.NonceHeader], headers[WebhookSignature.TimestampHeader], headers[WebhookSignature.SignatureHeader], cancellationToken));
     }
 }

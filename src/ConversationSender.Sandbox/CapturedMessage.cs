@@ -32,6 +32,9 @@ public sealed class CapturedMessage
 
     public string? CallbackUrl { get; init; }
 
+    /// <summary>The contact, conversation and channels the delivery reports follow.</summary>
+    public DeliveryRoute? Route { get; init; }
+
     /// <summary>Sinch's id when accepted; null when the sandbox answered with an error.</summary>
     public string? MessageId { get; set; }
 
@@ -47,4 +50,5 @@ public sealed class CapturedMessage
 }
 
 /// <param name="WebhookStatus">The HTTP status the webhook answered, or null if it could not be reached.</param>
-public sealed record DeliveryReportRecord(string Status, DateTimeOffset SentAt, string Url, int? WebhookStatus);
+/// <param name="Channel">The channel the report is about.</param>
+public sealed record DeliveryReportRecord(string Status, DateTimeOffset SentAt, string Url, int? WebhookStatus, string Channel = "");

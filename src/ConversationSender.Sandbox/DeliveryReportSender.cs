@@ -7,8 +7,10 @@ using System.Threading.Channels;
 namespace ConversationSender.Sandbox;
 
 /// <summary>
-/// Posts signed <c>message_delivery_report</c> callbacks for accepted sends: QUEUED_ON_CHANNEL, then
-/// DELIVERED, or FAILED for identities matching <see cref="SandboxOptions.FailingIdentityPattern"/>.
+/// Posts signed <c>message_delivery_report</c> callbacks for accepted sends, channel by channel along the message's
+/// <see cref="DeliveryRoute"/> (API reference §7.1): QUEUED_ON_CHANNEL, then DELIVERED; on a channel that is down or
+/// an identity matching <see cref="SandboxOptions.FailingIdentityPattern"/>, SWITCHING_CHANNEL and the next channel,
+/// or FAILED when none is left.
 /// </summary>
 internal sealed class DeliveryReportSender : IAsyncDisposable
 {
@@ -18,10 +20,12 @@ internal sealed class DeliveryReportSender : IAsyncDisposable
     private readonly Regex _failing;
     private readonly Task _loop;
     private readonly CancellationTokenSource _stop = new();
+    private readonly Func<string, bool> _channelDown;
 
-    public DeliveryReportSender(SandboxOptions options)
+    public DeliveryReportSender(SandboxOptions options, Func<string, bool> channelDown)
     {
         _options = options;
+        _channelDown = channelDown;
         _failing = new Regex(options.FailingIdentityPattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         _loop = Task.Run(RunAsync);
     }
@@ -55,43 +59,63 @@ internal sealed class DeliveryReportSender : IAsyncDisposable
 
     private async Task ReportAsync(CapturedMessage message, string url)
     {
-        await PostAsync(message, url, "QUEUED_ON_CHANNEL", reason: null);
-        await Task.Delay(_options.DeliveryReportDelay, _stop.Token);
-        var fails = message.Identities.Any(_failing.IsMatch);
-        await PostAsync(message, url, fails ? "FAILED" : "DELIVERED",
-            fails ? new JsonObject { ["code"] = "RECIPIENT_NOT_REACHABLE", ["description"] = "The sandbox fails identities matching " + _options.FailingIdentityPattern, ["sub_code"] = "UNSPECIFIED_SUB_CODE" } : null);
+        var hops = message.Route?.Hops ?? [];
+        if (hops.Count == 0)
+        {
+            hops = [new RoutedIdentity("", "")];
+        }
+
+        for (var i = 0; i < hops.Count; i++)
+        {
+            var hop = hops[i];
+            await PostAsync(message, url, hop, "QUEUED_ON_CHANNEL", reason: null);
+            await Task.Delay(_options.DeliveryReportDelay, _stop.Token);
+            var reason = _channelDown(hop.Channel) ? Reason("CHANNEL_FAILURE", $"{hop.Channel} is down (sandbox fault switch)")
+                : _failing.IsMatch(hop.Identity) ? Reason("RECIPIENT_NOT_REACHABLE", "The sandbox fails identities matching " + _options.FailingIdentityPattern)
+                : null;
+            if (reason is null)
+            {
+                await PostAsync(message, url, hop, "DELIVERED", reason: null);
+                return;
+            }
+
+            await PostAsync(message, url, hop, i < hops.Count - 1 ? "SWITCHING_CHANNEL" : "FAILED", reason);
+        }
     }
 
-    private async Task PostAsync(CapturedMessage message, string url, string status, JsonObject? reason)
+    private static JsonObject Reason(string code, string description) =>
+        new() { ["code"] = code, ["description"] = description, ["sub_code"] = "UNSPECIFIED_SUB_CODE" };
+
+    private async Task PostAsync(CapturedMessage message, string url, RoutedIdentity hop, string status, JsonObject? reason)
     {
         var now = DateTimeOffset.UtcNow;
         var report = new JsonObject
         {
             ["message_id"] = message.MessageId,
-            ["conversation_id"] = "",
+            ["conversation_id"] = message.Route?.ConversationId ?? "",
             ["status"] = status,
-            ["channel_identity"] = new JsonObject { ["channel"] = message.Channels.Count > 0 ? message.Channels[0] : "", ["identity"] = message.Identities.Count > 0 ? message.Identities[0] : "", ["app_id"] = "" },
+            ["channel_identity"] = new JsonObject { ["channel"] = hop.Channel, ["identity"] = hop.Identity, ["app_id"] = "" },
             ["contact_id"] = message.ContactId ?? "",
             ["metadata"] = message.MessageMetadata ?? "",
-            ["processing_mode"] = "DISPATCH",
+            ["processing_mode"] = _options.ProcessingMode,
         };
         if (reason is not null)
         {
             report["reason"] = reason;
         }
 
-        var body = new JsonObject
+        var body = SinchWire.Json(new JsonObject
         {
             ["app_id"] = message.AppId ?? "",
             ["project_id"] = message.ProjectId,
-            ["accepted_time"] = message.ReceivedAt.ToString("O", CultureInfo.InvariantCulture),
-            ["event_time"] = now.ToString("O", CultureInfo.InvariantCulture),
+            ["accepted_time"] = SinchWire.Timestamp(message.ReceivedAt),
+            ["event_time"] = SinchWire.Timestamp(now),
             ["message_metadata"] = "",
             ["correlation_id"] = message.CorrelationId ?? "",
             ["message_delivery_report"] = report,
-        }.ToJsonString();
+        });
 
         var answered = await SignedCallback.PostAsync(_http, url, _options.WebhookSecret, body, _stop.Token);
-        message.DeliveryReports.Enqueue(new DeliveryReportRecord(status, now, url, answered));
+        message.DeliveryReports.Enqueue(new DeliveryReportRecord(status, now, url, answered, hop.Channel));
     }
 }

@@ -4,7 +4,7 @@ namespace ConversationSender.Sandbox;
 public sealed class FaultSwitch
 {
     public static readonly IReadOnlyList<string> Kinds =
-        ["rate_limited", "rate_limited_no_retry_after", "server_error", "unavailable", "token_expired", "delay", "accepted_then_reset", "reset_before_processing", "list_unavailable", "tokens_revoked"];
+        ["rate_limited", "rate_limited_no_retry_after", "server_error", "unavailable", "token_expired", "delay", "accepted_then_reset", "reset_before_processing", "list_unavailable", "tokens_revoked", "channel_down"];
 
     public string Kind { get; set; } = "";
 
@@ -14,6 +14,9 @@ public sealed class FaultSwitch
     public int? DelayMs { get; set; }
 
     public int? RetryAfterSeconds { get; set; }
+
+    /// <summary>For <c>channel_down</c>: the channel whose deliveries fail (Sinch switches to the next one).</summary>
+    public string? Channel { get; set; }
 
     public FakeResponse? ToResponse() => Kind switch
     {

@@ -7,5 +7,6 @@ namespace ConversationSender.Sandbox;
 [JsonSerializable(typeof(CapturedMessage))]
 [JsonSerializable(typeof(FaultSwitch))]
 [JsonSerializable(typeof(InboundReply))]
+[JsonSerializable(typeof(KeyRotation))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 internal sealed partial class SandboxJsonContext : JsonSerializerContext;

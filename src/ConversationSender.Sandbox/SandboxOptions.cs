@@ -5,6 +5,10 @@ public sealed class SandboxOptions
 {
     public const string DefaultUrl = "http://127.0.0.1:5180";
 
+    public const string ConversationMode = "CONVERSATION";
+
+    public const string DispatchMode = "DISPATCH";
+
     /// <summary>The access key the token endpoint and Basic auth accept.</summary>
     public string KeyId { get; set; } = "sandbox-key-id";
 
@@ -17,6 +21,35 @@ public sealed class SandboxOptions
 
     /// <summary>The Conversation app sends must name in <c>app_id</c> (the sample settings' value); empty: any app.</summary>
     public string AppId { get; set; } = "01SANDBOXAPP00000000000001";
+
+    /// <summary>
+    /// The app's processing mode (API reference §3.2): CONVERSATION keeps contacts, so a send may name a
+    /// <c>contact_id</c>; DISPATCH has none and refuses one with 400 (documented). Sinch's new apps are DISPATCH since
+    /// 2025-04-16; the sandbox stays CONVERSATION so that contact examples work: set DISPATCH to act as a new app.
+    /// </summary>
+    public string ProcessingMode { get; set; } = ConversationMode;
+
+    /// <summary>
+    /// List only the messages of the source asked for (<c>messages_source</c>, default CONVERSATION_SOURCE) that matches
+    /// the app's mode when the message was taken. A guess: Sinch does not document whether a CONVERSATION app's messages
+    /// are hidden from DISPATCH_SOURCE (API reference §8.1, UNCONFIRMED); off by default: every source lists every message.
+    /// </summary>
+    public bool ListBySource { get; set; }
+
+    /// <summary>Outer choices a carousel may have: 3 as Sinch documents (API reference §6).</summary>
+    public int MaxCarouselChoices { get; set; } = 3;
+
+    /// <summary>
+    /// Refuse <c>channel_properties</c> keys that are no ChannelPropertyKey. A guess: Sinch documents the keys but not
+    /// whether an unknown one is refused, and the SDKs treat the list as open; off by default.
+    /// </summary>
+    public bool RefuseUnknownChannelPropertyKeys { get; set; }
+
+    /// <summary>
+    /// Refuse a <c>channel_specific_message</c> whose message type belongs to another channel (FLOWS for MESSENGER).
+    /// A guess: undocumented whether Sinch refuses it at once or fails it later; on by default.
+    /// </summary>
+    public bool CheckChannelSpecificMessageTypes { get; set; } = true;
 
     /// <summary>Receives delivery reports for sends without a <c>callback_url</c>; empty: none.</summary>
     public string? WebhookUrl { get; set; }
@@ -32,6 +65,9 @@ public sealed class SandboxOptions
 
     /// <summary>How long after acceptance a message shows in the message list (Sinch lists with a delay).</summary>
     public TimeSpan ListingDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>ASP.NET's per-request information lines too (four a request); off: warnings and the sandbox's own lines.</summary>
+    public bool VerboseLogging { get; set; }
 
     /// <summary>Captured sends kept for the page; the oldest go first.</summary>
     public int MaxCaptured { get; set; } = 1000;

@@ -23,6 +23,7 @@ public sealed partial class SinchSandbox : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly DeliveryReportSender _reports;
+    private readonly ILogger _logger;
     private readonly HttpClient _callbacks = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentQueue<FakeResponse> _scripted = new();
@@ -30,13 +31,16 @@ public sealed partial class SinchSandbox : IAsyncDisposable
     private readonly ConcurrentQueue<string> _deliveries = new();
     private readonly ConcurrentQueue<CapturedMessage> _captured = new();
     private readonly ConcurrentQueue<ListedMessage> _listed = new();
+    private readonly ContactBook _contacts = new();
+    private readonly ConcurrentDictionary<string, bool> _downChannels = new(StringComparer.Ordinal);
     private int _listFailures;
 
     private SinchSandbox(WebApplication app, SandboxOptions options)
     {
         _app = app;
         Options = options;
-        _reports = new DeliveryReportSender(options);
+        _logger = app.Services.GetRequiredService<ILogger<SinchSandbox>>();
+        _reports = new DeliveryReportSender(options, channel => _downChannels.ContainsKey(channel));
     }
 
     public Uri BaseUrl { get; private set; } = null!;
@@ -101,6 +105,12 @@ public sealed partial class SinchSandbox : IAsyncDisposable
         var options = new SandboxOptions();
         builder.Configuration.GetSection("Sandbox").Bind(options);
         configure?.Invoke(options);
+        if (!options.VerboseLogging)
+        {
+            // Warnings and the sandbox's own lines; ASP.NET's four lines per request only when asked for.
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        }
+
         if (args is null)
         {
             builder.Logging.ClearProviders();
@@ -111,6 +121,12 @@ public sealed partial class SinchSandbox : IAsyncDisposable
             builder.WebHost.UseUrls(SandboxOptions.DefaultUrl);
         }
 
+        // The sandbox's own API (faults, key, inbound) speaks snake_case JSON, as Sinch's does.
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, SandboxJsonContext.Default);
+        });
         var app = builder.Build();
         var sandbox = new SinchSandbox(app, options);
         sandbox.MapEndpoints();
@@ -146,6 +162,11 @@ public sealed partial class SinchSandbox : IAsyncDisposable
         }
     }
 
+    /// <summary>Deliveries on <paramref name="channel"/> fail until <see cref="RestoreChannels"/>: reports switch to the next channel.</summary>
+    public void TakeChannelDown(string channel) => _downChannels[channel] = true;
+
+    public void RestoreChannels() => _downChannels.Clear();
+
     public void Clear()
     {
         _captured.Clear();
@@ -160,573 +181,21 @@ public sealed partial class SinchSandbox : IAsyncDisposable
         _callbacks.Dispose();
     }
 
-    /// <summary>
-    /// Sends a signed MESSAGE_INBOUND callback to the webhook, as Sinch does when a contact writes to the app.
-    /// </summary>
-    /// <returns>The inbound message's id and the webhook's HTTP status (null: unreachable or no webhook URL).</returns>
-    public async Task<(string MessageId, int? WebhookStatus)> ReplyAsRecipientAsync(InboundReply reply, CancellationToken cancellationToken = default)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var id = Ulid.New(now);
-        var body = new JsonObject
-        {
-            ["app_id"] = Options.AppId,
-            ["project_id"] = Options.ProjectId,
-            ["accepted_time"] = now.ToString("O", CultureInfo.InvariantCulture),
-            ["event_time"] = now.ToString("O", CultureInfo.InvariantCulture),
-            ["message"] = new JsonObject
-            {
-                ["id"] = id,
-                ["direction"] = "TO_APP",
-                ["channel_identity"] = new JsonObject { ["channel"] = reply.Channel, ["identity"] = reply.Identity, ["app_id"] = Options.AppId },
-                ["contact_message"] = new JsonObject { ["text_message"] = new JsonObject { ["text"] = reply.Text } },
-                ["conversation_id"] = "01SANDBOXCONVERSATION00001",
-                ["contact_id"] = "01SANDBOXCONTACT0000000001",
-                ["metadata"] = "",
-                ["accept_time"] = now.ToString("O", CultureInfo.InvariantCulture),
-                ["processing_mode"] = "CONVERSATION",
-            },
-            ["message_metadata"] = "",
-            ["correlation_id"] = "",
-        }.ToJsonString();
-        var status = Options.WebhookUrl is { Length: > 0 } url ? await SignedCallback.PostAsync(_callbacks, url, Options.WebhookSecret, body, cancellationToken) : null;
-        return (id, status);
-    }
-
     private void MapEndpoints()
     {
-        _app.MapPost("/oauth2/token", IssueTokenAsync);
-        _app.MapGet("/health", () => Results.Text("ok"));
-        _app.MapGet("/", () => Results.Content(SandboxPage.List(Captured, Listed, PendingFaults(), BaseUrl), "text/html; charset=utf-8"));
-        _app.MapGet("/messages/{id}", (string id) => Find(id) is { } m ? Results.Content(SandboxPage.Detail(m), "text/html; charset=utf-8") : Results.NotFound());
-        _app.MapPost("/faults", async (HttpRequest request) =>
+        // Whatever goes wrong inside answers in Sinch's envelope, never an empty 500.
+        _app.UseExceptionHandler(errors => errors.Run(async context =>
         {
-            var form = await request.ReadFormAsync();
-            AddFaults(new FaultSwitch
-            {
-                Kind = form["kind"].ToString(),
-                Count = int.TryParse(form["count"], CultureInfo.InvariantCulture, out var n) ? n : 1,
-                DelayMs = int.TryParse(form["delay_ms"], CultureInfo.InvariantCulture, out var d) ? d : null,
-            });
-            return Results.Redirect("/", permanent: false);
-        }).DisableAntiforgery();
-        _app.MapPost("/clear", () =>
-        {
-            Clear();
-            return Results.Redirect("/");
-        });
-        _app.MapGet("/api/captured", () => Results.Json(Captured, SandboxJsonContext.Default.IReadOnlyListCapturedMessage));
-        _app.MapGet("/api/captured/{id}", (string id) => Find(id) is { } m ? Results.Json(m, SandboxJsonContext.Default.CapturedMessage) : Results.NotFound());
-        _app.MapDelete("/api/captured", () =>
-        {
-            Clear();
-            return Results.NoContent();
-        });
-        _app.MapPost("/api/inbound", async (HttpContext context) =>
-        {
-            var reply = await context.Request.ReadFromJsonAsync(SandboxJsonContext.Default.InboundReply);
-            if (reply is null || string.IsNullOrWhiteSpace(Options.WebhookUrl))
-            {
-                context.Response.StatusCode = 400;
-                await context.Response.WriteAsync("Send { channel, identity, text }, to a sandbox with a webhook URL (--Sandbox:WebhookUrl).");
-                return;
-            }
-
-            var (messageId, webhookStatus) = await ReplyAsRecipientAsync(reply);
-            context.Response.StatusCode = 202;
-            await context.Response.WriteAsJsonAsync(new JsonObject { ["message_id"] = messageId, ["webhook_status"] = webhookStatus });
-        });
-        _app.MapPost("/inbound", async (HttpRequest request) =>
-        {
-            var form = await request.ReadFormAsync();
-            await ReplyAsRecipientAsync(new InboundReply { Channel = form["channel"].ToString(), Identity = form["identity"].ToString(), Text = form["text"].ToString() });
-            return Results.Redirect("/", permanent: false);
-        }).DisableAntiforgery();
-        _app.MapGet("/api/faults", () => Results.Json(PendingFaults(), SandboxJsonContext.Default.IReadOnlyListString));
-        _app.MapPost("/api/faults", (FaultSwitch fault) => AddFaults(fault) ? Results.Accepted() : Results.BadRequest($"kind must be one of {string.Join(", ", FaultSwitch.Kinds)}"));
-        _app.MapDelete("/api/faults", () =>
-        {
-            _scripted.Clear();
-            return Results.NoContent();
-        });
-
-        // The message list (API reference §8.1), with or without a region prefix.
-        _app.MapGet("/v1/projects/{project}/messages", ListMessagesAsync);
-        _app.MapGet("/{region}/v1/projects/{project}/messages", ListMessagesAsync);
-
-        // messages:send, with the region in the host (eu.…) or as a path prefix (/eu/v1/…) so one sandbox serves all three.
-        _app.MapFallback(HandleSendAsync);
-    }
-
-    private bool AddFaults(FaultSwitch fault)
-    {
-        if (fault.Kind == "tokens_revoked")
-        {
-            // Not per send: every token issued so far, at once (a key rotated or deleted at Sinch).
-            RevokeIssuedTokens();
-            return true;
-        }
-
-        if (fault.Kind == "list_unavailable")
-        {
-            FailListing(Math.Clamp(fault.Count, 1, 1000));
-            return true;
-        }
-
-        if (fault.ToResponse() is not { } response)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < Math.Clamp(fault.Count, 1, 1000); i++)
-        {
-            _scripted.Enqueue(response);
-        }
-
-        return true;
-    }
-
-    private IReadOnlyList<string> PendingFaults() =>
-    [
-        .. _scripted.Select(f => f.Label.Length > 0 ? f.Label : f.Status.ToString(CultureInfo.InvariantCulture)),
-        .. Enumerable.Repeat("list unavailable (503)", Math.Clamp(Volatile.Read(ref _listFailures), 0, 1000)),
-    ];
-
-    private CapturedMessage? Find(string id) => _captured.FirstOrDefault(m => m.Id == id);
-
-    private async Task IssueTokenAsync(HttpContext context)
-    {
-        var body = await ReadBodyAsync(context.Request);
-        Record(context.Request, body);
-        if (TokenEndpointRateLimited)
-        {
-            InjectedFaults.AddOrUpdate(SinchFault.RateLimitedWithoutRetryAfter, 1, (_, n) => n + 1);
-            context.Response.StatusCode = 429;
-            return;
-        }
-
-        if (context.Request.Headers.Authorization != BasicValue() || body != "grant_type=client_credentials")
-        {
-            context.Response.StatusCode = 401;
-            await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = "invalid_client", ["error_description"] = "Client authentication failed" });
-            return;
-        }
-
-        var token = "sandbox-token-" + Guid.NewGuid().ToString("N");
-        _issuedTokens[token] = true;
-        await context.Response.WriteAsJsonAsync(new JsonObject
-        {
-            ["access_token"] = token,
-            ["expires_in"] = Options.TokenLifetimeSeconds,
-            ["scope"] = "",
-            ["token_type"] = "bearer",
-        });
-    }
-
-    private async Task HandleSendAsync(HttpContext context)
-    {
-        var request = context.Request;
-        var match = SendPath().Match(request.Path.Value ?? "");
-        if (request.Method != "POST" || !match.Success)
-        {
-            context.Response.StatusCode = 404;
-            return;
-        }
-
-        var body = await ReadBodyAsync(request);
-        Record(request, body);
-        var region = match.Groups["region"].Success ? match.Groups["region"].Value
-            : request.Host.Host.Split('.')[0] is "us" or "eu" or "br" ? request.Host.Host.Split('.')[0] : "us";
-        var project = Uri.UnescapeDataString(match.Groups["project"].Value);
-
-        if (!await AuthenticateAsync(context))
-        {
-            return;
-        }
-
-        // Every request is checked before anything else: a scripted answer or an injected fault may replace the
-        // answer, never the check, so a malformed request cannot hide behind a test's script.
-        if (await CheckAsync(context, body, region, project) is not { } json)
-        {
-            return;
-        }
-
-        var planned = FaultPlan?.Invoke() ?? SinchFault.None;
-        SendHistory.Enqueue((body, planned, DateTimeOffset.UtcNow));
-        if (planned != SinchFault.None)
-        {
-            InjectedFaults.AddOrUpdate(planned, 1, (_, n) => n + 1);
-            await InjectAsync(context, planned, body);
-            return;
-        }
-
-        var captured = Capture(request, body, json, region, project);
-        var scripted = _scripted.TryDequeue(out var next) ? next : DefaultSendResponse;
-        if (scripted is null)
-        {
-            await AcceptAsync(context, body, captured);
-            return;
-        }
-
-        await AnswerScriptedAsync(context, scripted, body, captured);
-    }
-
-    private async Task<JsonElement?> CheckAsync(HttpContext context, string body, string region, string project)
-    {
-        if (!(context.Request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-        {
-            return await RefuseAsync(context, 400, "INVALID_ARGUMENT", $"Content-Type must be application/json, not '{context.Request.ContentType}'.");
-        }
-
-        JsonElement json;
-        try
-        {
-            json = JsonDocument.Parse(body).RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return await RefuseAsync(context, 400, "INVALID_ARGUMENT", "The request body is not valid JSON.");
-        }
-
-        if (Options.ProjectId.Length > 0 && project != Options.ProjectId)
-        {
-            return await RefuseAsync(context, 404, "NOT_FOUND", $"Project '{project}' not found.");
-        }
-
-        if (Options.AppId.Length > 0 && json.ValueKind == JsonValueKind.Object && json.TryGetProperty("app_id", out var app)
-            && app.ValueKind == JsonValueKind.String && app.GetString() is { Length: > 0 } appId && appId != Options.AppId)
-        {
-            return await RefuseAsync(context, 404, "NOT_FOUND", $"App '{appId}' not found in project '{project}'.");
-        }
-
-        var violations = StageOneValidator.Check(json);
-        if (violations.Count > 0)
-        {
-            RefusedRequests.Enqueue(string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")));
-            Capture(context.Request, body, json, region, project).Outcome = "400 INVALID_ARGUMENT";
-            var response = FakeResponse.SinchError(400, "INVALID_ARGUMENT", "Invalid argument", [.. violations]);
-            context.Response.StatusCode = 400;
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(response.Body!);
-            return null;
-        }
-
-        return json;
-    }
-
-    private async Task<JsonElement?> RefuseAsync(HttpContext context, int status, string code, string message)
-    {
-        RefusedRequests.Enqueue(message);
-        await WriteErrorAsync(context, status, code, message);
-        return null;
-    }
-
-    /// <summary>Records a taken message for the list: its first channel identity, metadata and content as sent.</summary>
-    private void Keep(string body, string id, DateTimeOffset acceptedAt)
-    {
-        using var document = JsonDocument.Parse(body);
-        var root = document.RootElement;
-        var identity = root.TryGetProperty("recipient", out var recipient) && recipient.TryGetProperty("identified_by", out var by)
-            && by.TryGetProperty("channel_identities", out var list) && list.GetArrayLength() > 0 ? list[0] : default;
-        string Read(JsonElement parent, string name) =>
-            parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
-        _listed.Enqueue(new ListedMessage(
-            id, acceptedAt, Read(root, "app_id"), Read(identity, "channel"), Read(identity, "identity"), Read(root, "message_metadata"),
-            root.TryGetProperty("message", out var message) ? message.GetRawText() : "{}"));
-    }
-
-    /// <summary>
-    /// <c>GET /v1/projects/{project}/messages</c>: filters <c>app_id</c>, <c>channel</c>, <c>channel_identity</c>,
-    /// <c>start_time</c>/<c>end_time</c> (on accept time), pages of <c>page_size</c> (≤ 1000) with <c>page_token</c>.
-    /// </summary>
-    private async Task ListMessagesAsync(HttpContext context, string project)
-    {
-        Record(context.Request, "");
-        ListRequests.Enqueue(context.Request.QueryString.Value ?? "");
-        if (!await AuthenticateAsync(context))
-        {
-            return;
-        }
-
-        if (Options.ProjectId.Length > 0 && project != Options.ProjectId)
-        {
-            await WriteErrorAsync(context, 404, "NOT_FOUND", $"Project '{project}' not found.");
-            return;
-        }
-
-        if (Interlocked.Decrement(ref _listFailures) >= 0)
-        {
-            await WriteErrorAsync(context, 503, "UNAVAILABLE", "The message list is unavailable (injected).");
-            return;
-        }
-
-        Interlocked.Exchange(ref _listFailures, 0);
-        var query = context.Request.Query;
-        var pageSize = int.TryParse(query["page_size"], CultureInfo.InvariantCulture, out var size) ? size : 10;
-        if (pageSize is < 1 or > 1000)
-        {
-            await WriteErrorAsync(context, 400, "INVALID_ARGUMENT", "page_size must be between 1 and 1000.");
-            return;
-        }
-
-        DateTimeOffset? Time(string name) => DateTimeOffset.TryParse(query[name], CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at : null;
-        var (start, end) = (Time("start_time"), Time("end_time"));
-        var listedBefore = DateTimeOffset.UtcNow - Options.ListingDelay;
-        var matching = _listed
-            .Where(m => m.AcceptTime <= listedBefore)
-            .Where(m => string.IsNullOrEmpty(query["app_id"]) || m.AppId == query["app_id"])
-            .Where(m => string.IsNullOrEmpty(query["channel"]) || m.Channel == query["channel"])
-            .Where(m => string.IsNullOrEmpty(query["channel_identity"]) || m.Identity == query["channel_identity"])
-            .Where(m => (start is null || m.AcceptTime >= start) && (end is null || m.AcceptTime <= end))
-            .ToList();
-        var offset = int.TryParse(query["page_token"], CultureInfo.InvariantCulture, out var token) ? token : 0;
-        var page = matching.Skip(offset).Take(pageSize).ToList();
-        var messages = new JsonArray();
-        foreach (var m in page)
-        {
-            messages.Add(new JsonObject
-            {
-                ["id"] = m.Id,
-                ["direction"] = "TO_CONTACT",
-                ["channel_identity"] = new JsonObject { ["channel"] = m.Channel, ["identity"] = m.Identity, ["app_id"] = "" },
-                ["accept_time"] = m.AcceptTime.ToString("O", CultureInfo.InvariantCulture),
-                ["app_message"] = JsonNode.Parse(m.AppMessageJson),
-                ["metadata"] = m.Metadata,
-                ["contact_id"] = "",
-                ["conversation_id"] = "",
-                ["processing_mode"] = "DISPATCH",
-            });
-        }
-
-        await context.Response.WriteAsJsonAsync(new JsonObject
-        {
-            ["messages"] = messages,
-            ["next_page_token"] = offset + page.Count < matching.Count ? (offset + page.Count).ToString(CultureInfo.InvariantCulture) : "",
-        });
-    }
-
-    private async Task<bool> AuthenticateAsync(HttpContext context)
-    {
-        var authorization = context.Request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.Ordinal))
-        {
-            if (!_issuedTokens.TryGetValue(authorization["Bearer ".Length..], out var valid))
-            {
-                await UnauthorizedAsync(context, "Bearer error=\"invalid_token\"");
-                return false;
-            }
-
-            if (!valid)
-            {
-                await UnauthorizedAsync(context, "Bearer error=\"invalid_token\", error_description=\"token expired\"");
-                return false;
-            }
-
-            return true;
-        }
-
-        if (authorization != BasicValue())
-        {
-            await UnauthorizedAsync(context, "Basic realm=\"sinch\"");
-            return false;
-        }
-
-        return true;
-    }
-
-    private async Task AcceptAsync(HttpContext context, string body, CapturedMessage captured, TimeSpan bodyDelay = default)
-    {
-        var now = DateTimeOffset.UtcNow;
-        captured.MessageId = Ulid.New(now);
-        captured.Outcome = "accepted";
-        _deliveries.Enqueue(body);
-        Keep(body, captured.MessageId, now);
-        if (bodyDelay > TimeSpan.Zero)
-        {
-            // The status line and headers now, the body later: the client knows Sinch answered but not what it said.
-            context.Response.ContentType = "application/json";
-            await context.Response.StartAsync(context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
-            try
-            {
-                await Task.Delay(bodyDelay, context.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-                captured.Outcome = "accepted; client gave up waiting for the body";
-                return;
-            }
-        }
-
-        await context.Response.WriteAsJsonAsync(new JsonObject
-        {
-            ["message_id"] = captured.MessageId,
-            ["accepted_time"] = now.ToString("O", CultureInfo.InvariantCulture),
-        });
-
-        if ((captured.CallbackUrl ?? Options.WebhookUrl) is { Length: > 0 } webhook)
-        {
-            _reports.Enqueue(captured, webhook);
-        }
-    }
-
-    private async Task AnswerScriptedAsync(HttpContext context, FakeResponse response, string body, CapturedMessage captured)
-    {
-        if (response.HeldUntil is { } held)
-        {
-            await held.WaitAsync(context.RequestAborted);
-        }
-
-        if (response.Delay > TimeSpan.Zero)
-        {
-            try
-            {
-                await Task.Delay(response.Delay, context.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-                captured.Outcome = "client gave up waiting";
-                return;
-            }
-        }
-
-        if (response.ExpiresToken)
-        {
-            var token = context.Request.Headers.Authorization.ToString();
-            if (token.StartsWith("Bearer ", StringComparison.Ordinal))
-            {
-                _issuedTokens[token["Bearer ".Length..]] = false;
-            }
-
-            captured.Outcome = response.Label;
-            await UnauthorizedAsync(context, "Bearer error=\"invalid_token\", error_description=\"token expired\"");
-            return;
-        }
-
-        if (response.ResetBeforeProcessing)
-        {
-            captured.Outcome = response.Label;
-            context.Abort();
-            return;
-        }
-
-        if (response.AcceptThenReset)
-        {
-            var now = DateTimeOffset.UtcNow;
-            captured.MessageId = Ulid.New(now);
-            captured.Outcome = response.Label;
-            _deliveries.Enqueue(body);
-            Keep(body, captured.MessageId, now);
-            context.Abort();
-            return;
-        }
-
-        if (response.Status == 200 && response.Body is null)
-        {
-            await AcceptAsync(context, body, captured, response.BodyDelay);
-            return;
-        }
-
-        captured.Outcome = response.Label.Length > 0 ? response.Label : response.Status.ToString(CultureInfo.InvariantCulture);
-        context.Response.StatusCode = response.Status;
-        foreach (var (name, value) in response.Headers)
-        {
-            context.Response.Headers[name] = value;
-        }
-
-        if (response.Body is not null)
-        {
-            context.Response.ContentType = response.ContentType;
-            await context.Response.WriteAsync(response.Body);
-        }
-    }
-
-    private async Task InjectAsync(HttpContext context, SinchFault fault, string body)
-    {
-        switch (fault)
-        {
-            case SinchFault.RateLimitedWithRetryAfter:
-                context.Response.Headers.RetryAfter = "0";
-                await WriteErrorAsync(context, 429, "RESOURCE_EXHAUSTED", "injected");
-                break;
-            case SinchFault.RateLimitedWithoutRetryAfter:
-                await WriteErrorAsync(context, 429, "RESOURCE_EXHAUSTED", "injected");
-                break;
-            case SinchFault.Unavailable:
-                await WriteErrorAsync(context, 503, "UNAVAILABLE", "injected");
-                break;
-            case SinchFault.ServerErrorAfterProcessing:
-                _deliveries.Enqueue(body);
-                Keep(body, Ulid.New(DateTimeOffset.UtcNow), DateTimeOffset.UtcNow);
-                await WriteErrorAsync(context, 500, "INTERNAL", "injected");
-                break;
-            case SinchFault.SlowAfterProcessing:
-                _deliveries.Enqueue(body);
-                Keep(body, Ulid.New(DateTimeOffset.UtcNow), DateTimeOffset.UtcNow);
-                try
-                {
-                    await Task.Delay(SlowDelay, context.RequestAborted);
-                    await WriteErrorAsync(context, 500, "INTERNAL", "injected after a delay");
-                }
-                catch (OperationCanceledException)
-                {
-                }
-
-                break;
-            case SinchFault.DropBeforeProcessing:
-                context.Abort();
-                break;
-            case SinchFault.DropAfterProcessing:
-                _deliveries.Enqueue(body);
-                Keep(body, Ulid.New(DateTimeOffset.UtcNow), DateTimeOffset.UtcNow);
-                context.Abort();
-                break;
-        }
-    }
-
-    private CapturedMessage Capture(HttpRequest request, string body, JsonElement json, string region, string project)
-    {
-        string? Read(JsonElement parent, string name) =>
-            parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-        var recipient = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("recipient", out var r) ? r : default;
-        var identities = recipient.ValueKind == JsonValueKind.Object && recipient.TryGetProperty("identified_by", out var by)
-            && by.TryGetProperty("channel_identities", out var list) && list.ValueKind == JsonValueKind.Array
-                ? list.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object).ToList()
-                : [];
-        var message = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
-        var kind = message.ValueKind == JsonValueKind.Object ? string.Join("+", message.EnumerateObject().Select(p => p.Name)) : "?";
-        var text = message.ValueKind == JsonValueKind.Object && message.TryGetProperty("text_message", out var t) ? Read(t, "text")
-            : message.ValueKind == JsonValueKind.Object && message.TryGetProperty("choice_message", out var c) && c.TryGetProperty("text_message", out var ct) ? Read(ct, "text")
-            : null;
-        var captured = new CapturedMessage
-        {
-            Id = Ulid.New(DateTimeOffset.UtcNow),
-            ReceivedAt = DateTimeOffset.UtcNow,
-            Region = region,
-            ProjectId = project,
-            AppId = Read(json, "app_id"),
-            Channels = [.. identities.Select(i => Read(i, "channel") ?? "?")],
-            Identities = [.. identities.Select(i => Read(i, "identity") ?? "")],
-            ContactId = Read(recipient, "contact_id"),
-            Kind = kind,
-            Text = text,
-            CorrelationId = Read(json, "correlation_id"),
-            MessageMetadata = Read(json, "message_metadata"),
-            CallbackUrl = Read(json, "callback_url"),
-            Outcome = "received",
-            RequestBody = body,
-            RequestHeaders = request.Headers.ToDictionary(
-                h => h.Key,
-                h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase) ? h.Value.ToString().Split(' ')[0] + " (redacted)" : h.Value.ToString(),
-                StringComparer.OrdinalIgnoreCase),
-        };
-        _captured.Enqueue(captured);
-        while (_captured.Count > Options.MaxCaptured && _captured.TryDequeue(out _))
-        {
-        }
-
-        return captured;
+            var failure = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>();
+            SandboxLog.Failed(_logger, failure?.Error ?? new InvalidOperationException("unknown"), context.Request.Method, context.Request.Path);
+            await WriteErrorAsync(context, 500, "INTERNAL", "The sandbox failed; see its log.");
+        }));
+        MapOAuthRoutes();
+        MapPageRoutes();
+        MapFaultRoutes();
+        MapInboundRoutes();
+        MapListRoutes();
+        MapSendRoutes();
     }
 
     private void Record(HttpRequest request, string body) =>
@@ -741,21 +210,6 @@ public sealed partial class SinchSandbox : IAsyncDisposable
     private static async Task WriteErrorAsync(HttpContext context, int status, string statusName, string message)
     {
         context.Response.StatusCode = status;
-        await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = new JsonObject { ["code"] = status, ["message"] = message, ["status"] = statusName } });
+        await SinchWire.WriteAsync(context, new JsonObject { ["error"] = new JsonObject { ["code"] = status, ["message"] = message, ["status"] = statusName } });
     }
-
-    private static async Task UnauthorizedAsync(HttpContext context, string challenge)
-    {
-        context.Response.StatusCode = 401;
-        context.Response.Headers.WWWAuthenticate = challenge;
-        await context.Response.WriteAsJsonAsync(new JsonObject
-        {
-            ["error"] = new JsonObject { ["code"] = 401, ["message"] = "Request had invalid authentication credentials.", ["status"] = "UNAUTHENTICATED" },
-        });
-    }
-
-    private string BasicValue() => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Options.KeyId}:{Options.KeySecret}"));
-
-    [GeneratedRegex(@"^(?:/(?<region>us|eu|br))?/v1/projects/(?<project>[^/]+)/messages(?::|%3A)send$", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
-    private static partial Regex SendPath();
 }

@@ -5,9 +5,13 @@ namespace ConversationSender.Sandbox;
 
 /// <summary>
 /// The checks Sinch runs before accepting a send (API reference §6, "stage 1"), answered as Sinch does:
-/// 400 INVALID_ARGUMENT with <c>google.rpc.BadRequest</c> field violations. Deliberately independent of the
-/// product's own validator, so the product is tested against a second opinion.
+/// 400 INVALID_ARGUMENT with <c>google.rpc.BadRequest</c> field violations.
 /// </summary>
+/// <remarks>
+/// Independent of the product's validator on purpose, and written from Sinch's documentation rather than from the
+/// product's code: it is the test suite's second opinion on the wire format, so the two must not share a mistake.
+/// A wrong JSON type anywhere is a violation (Sinch's proto JSON decoding refuses it), never an exception.
+/// </remarks>
 public static partial class StageOneValidator
 {
     public static readonly string[] Channels =
@@ -16,197 +20,120 @@ public static partial class StageOneValidator
         "TELEGRAM", "KAKAOTALK", "KAKAOTALKCHAT", "LINE", "WECHAT", "APPLEBC",
     ];
 
-    private static readonly string[] Kinds =
+    // API reference §3.5 (the Node SDK's ChannelPropertyKey); the SDKs treat the list as open.
+    private static readonly string[] ChannelPropertyKeys =
     [
-        "text_message", "media_message", "template_message", "choice_message", "card_message",
-        "carousel_message", "location_message", "contact_info_message", "list_message",
+        "MESSENGER_MESSAGING_TYPE", "MESSENGER_MESSAGE_TAG", "MESSENGER_NOTIFICATION_TYPE", "VIBER_SENDER_NAME", "VIBER_SENDER_AVATAR",
+        "SMS_FLASH_MESSAGE", "MMS_SENDER", "TELEGRAM_DISABLE_LINK_PREVIEW", "SMS_SENDER", "INSTAGRAM_MESSAGE_TAG", "MMS_STRICT_VALIDATION",
+        "KAKAOTALK_AUTHENTICATION", "LINE_VIDEO_TRACKING_ID", "SMS_MAX_NUMBER_OF_MESSAGE_PARTS",
     ];
 
-    // API reference §3.1: everything messages:send takes at the top level. Anything else is refused, so a client that
-    // leaks a field of its own (or misspells one) is caught here.
-    private static readonly string[] TopLevelFields =
-    [
-        "app_id", "recipient", "message", "callback_url", "channel_priority_order", "channel_properties", "message_metadata",
-        "conversation_metadata", "queue", "ttl", "processing_strategy", "correlation_id", "conversation_metadata_update_strategy",
-        "message_content_type",
-    ];
+    // §3.1: the documented ttl range, in seconds.
+    private const long MinTtl = 3;
+    private const long MaxTtl = 315_576_000_000;
 
-    // §3.3: the keys of an AppMessage besides its one content kind.
-    private static readonly string[] MessageOverrides = ["explicit_channel_message", "explicit_channel_omni_message", "channel_specific_message", "agent"];
+    public static List<(string Field, string Description)> Check(JsonElement body) => Check(body, new SandboxOptions());
 
-    // §3.3: each kind's fields, and which must be present and not empty.
-    private static readonly Dictionary<string, (string[] Fields, string[] Required)> KindFields = new()
+    public static List<(string Field, string Description)> Check(JsonElement body, SandboxOptions options)
     {
-        ["text_message"] = (["text"], ["text"]),
-        ["media_message"] = (["url", "thumbnail_url", "filename_override"], ["url"]),
-        ["template_message"] = (["omni_template", "channel_template"], []),
-        ["choice_message"] = (["choices", "text_message", "message_properties"], ["choices"]),
-        ["card_message"] = (["title", "description", "media_message", "height", "choices", "message_properties"], []),
-        ["carousel_message"] = (["cards", "choices"], ["cards"]),
-        ["location_message"] = (["coordinates", "title", "label"], ["coordinates", "title"]),
-        ["contact_info_message"] = (["name", "phone_numbers", "addresses", "email_addresses", "organization", "urls", "birthday"], ["name", "phone_numbers"]),
-        ["list_message"] = (["title", "description", "media", "sections", "message_properties"], ["title", "sections"]),
-    };
-
-    public static List<(string Field, string Description)> Check(JsonElement body)
-    {
-        var violations = new List<(string, string)>();
+        var v = new ViolationList();
         if (body.ValueKind != JsonValueKind.Object)
         {
-            violations.Add(("", "the request body must be a JSON object"));
-            return violations;
+            v.Add("", "the request body must be a JSON object");
+            return [.. v.All];
         }
 
-        if (!body.TryGetProperty("app_id", out var appId) || appId.ValueKind != JsonValueKind.String || appId.GetString()!.Length == 0)
+        var message = new AppMessageRules(v, options);
+        v.Fields(body, "", new Dictionary<string, Action<JsonElement, string>>
         {
-            violations.Add(("app_id", "must not be empty"));
-        }
-
-        foreach (var field in body.EnumerateObject().Where(p => !TopLevelFields.Contains(p.Name)))
+            ["app_id"] = (value, path) => v.Text(value, path, required: true),
+            ["recipient"] = (value, path) => Recipient(value, path, v, options),
+            ["message"] = message.Message,
+            ["callback_url"] = (value, path) => v.Url(value, path),
+            ["channel_priority_order"] = (value, path) => v.Items(value, path, int.MaxValue, (item, at) => v.Enum(item, at, Channels)),
+            ["channel_properties"] = (value, path) => ChannelProperties(value, path, v, message, options),
+            ["message_metadata"] = (value, path) => v.Text(value, path, max: 1024),
+            ["conversation_metadata"] = (value, path) => ConversationMetadata(value, path, v),
+            ["queue"] = (value, path) => v.Enum(value, path, ["NORMAL_PRIORITY", "HIGH_PRIORITY"]),
+            ["ttl"] = (value, path) => Ttl(value, path, v),
+            ["processing_strategy"] = (value, path) => v.Enum(value, path, ["DEFAULT", "DISPATCH_ONLY"]),
+            ["correlation_id"] = (value, path) => v.Text(value, path, max: 128),
+            ["conversation_metadata_update_strategy"] = (value, path) => v.Enum(value, path, ["REPLACE", "MERGE_PATCH"]),
+            ["message_content_type"] = (value, path) => v.Enum(value, path, ["CONTENT_UNKNOWN", "CONTENT_MARKETING", "CONTENT_NOTIFICATION"]),
+        }, "app_id", "recipient", "message");
+        if (body.TryGetProperty("project_id", out _))
         {
-            violations.Add((field.Name, field.Name == "project_id" ? "is a path parameter, not a body field" : "unknown field"));
+            v.Add("project_id", "is a path parameter, not a body field");
         }
 
-        CheckRecipient(body, violations);
-        CheckMessage(body, violations);
-        if (body.TryGetProperty("ttl", out var ttl) && (ttl.ValueKind != JsonValueKind.String || !Ttl().IsMatch(ttl.GetString()!)))
-        {
-            violations.Add(("ttl", "must be a duration string such as \"600s\""));
-        }
-
-        CheckEnum(body, "queue", ["NORMAL_PRIORITY", "HIGH_PRIORITY"], violations);
-        CheckEnum(body, "processing_strategy", ["DEFAULT", "DISPATCH_ONLY"], violations);
-        CheckLength(body, "message_metadata", 1024, violations);
-        CheckLength(body, "correlation_id", 128, violations);
-        if (body.TryGetProperty("channel_priority_order", out var order) && order.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var channel in order.EnumerateArray().Where(c => c.ValueKind != JsonValueKind.String || !Channels.Contains(c.GetString())))
-            {
-                violations.Add(("channel_priority_order", "contains an unknown channel"));
-            }
-        }
-
-        return violations;
+        return [.. v.All];
     }
 
-    private static void CheckRecipient(JsonElement body, List<(string, string)> violations)
+    private static void Recipient(JsonElement recipient, string path, ViolationList v, SandboxOptions options)
     {
-        if (!body.TryGetProperty("recipient", out var recipient) || recipient.ValueKind != JsonValueKind.Object)
+        v.Fields(recipient, path, new Dictionary<string, Action<JsonElement, string>>
         {
-            violations.Add(("recipient", "is required"));
-            return;
-        }
-
-        var hasContact = recipient.TryGetProperty("contact_id", out _);
-        var hasIdentities = recipient.TryGetProperty("identified_by", out var identifiedBy);
-        if (hasContact == hasIdentities)
-        {
-            violations.Add(("recipient", "requires either contact_id or identified_by"));
-            return;
-        }
-
-        if (hasIdentities)
-        {
-            if (!identifiedBy.TryGetProperty("channel_identities", out var identities) || identities.ValueKind != JsonValueKind.Array || identities.GetArrayLength() == 0)
+            ["contact_id"] = (value, at) =>
             {
-                violations.Add(("recipient.identified_by.channel_identities", "must not be empty"));
-                return;
-            }
-
-            var i = 0;
-            foreach (var identity in identities.EnumerateArray())
-            {
-                if (!identity.TryGetProperty("channel", out var channel) || !Channels.Contains(channel.GetString()))
+                v.Text(value, at, required: true);
+                if (options.ProcessingMode == SandboxOptions.DispatchMode)
                 {
-                    violations.Add(($"recipient.identified_by.channel_identities[{i}].channel", "unknown channel"));
+                    // Documented (§3.2): "If Dispatch Mode is used, only identified_by is allowed."
+                    v.Add(at, "an app in DISPATCH mode has no contacts: use identified_by");
                 }
-
-                if (!identity.TryGetProperty("identity", out var value) || string.IsNullOrWhiteSpace(value.GetString()))
+            },
+            ["identified_by"] = (value, at) => v.Fields(value, at, new Dictionary<string, Action<JsonElement, string>>
+            {
+                ["channel_identities"] = (list, p) => v.Items(list, p, int.MaxValue, (item, q) => v.Fields(item, q, new Dictionary<string, Action<JsonElement, string>>
                 {
-                    violations.Add(($"recipient.identified_by.channel_identities[{i}].identity", "must not be empty"));
-                }
+                    ["channel"] = (c, r) => v.Enum(c, r, Channels),
+                    ["identity"] = (i, r) => v.Text(i, r, required: true),
+                    // Whether Sinch takes an app_id in a recipient's identity is not documented (§3.2): tolerated.
+                    ["app_id"] = (a, r) => v.Text(a, r),
+                }, "channel", "identity"), required: true),
+            }, "channel_identities"),
+        });
+        if (recipient.ValueKind == JsonValueKind.Object && recipient.TryGetProperty("contact_id", out _) == recipient.TryGetProperty("identified_by", out _))
+        {
+            v.Add(path, "requires either contact_id or identified_by");
+        }
+    }
 
-                i++;
+    private static void ChannelProperties(JsonElement value, string path, ViolationList v, AppMessageRules message, SandboxOptions options)
+    {
+        message.StringMap(value, path, 1024);
+        if (options.RefuseUnknownChannelPropertyKeys && value.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var key in value.EnumerateObject().Where(p => !ChannelPropertyKeys.Contains(p.Name)))
+            {
+                v.Add(ViolationList.Join(path, key.Name), "is no channel property key");
             }
         }
     }
 
-    private static void CheckMessage(JsonElement body, List<(string, string)> violations)
+    private static void ConversationMetadata(JsonElement value, string path, ViolationList v)
     {
-        if (!body.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object)
+        // §3.1: a JSON object only, at most 2048 characters.
+        if (v.IsObject(value, path) && value.GetRawText().Length > 2048)
         {
-            violations.Add(("message", "is required"));
+            v.Add(path, "must be at most 2048 characters");
+        }
+    }
+
+    private static void Ttl(JsonElement value, string path, ViolationList v)
+    {
+        if (v.Text(value, path) is not { } text)
+        {
             return;
         }
 
-        var kinds = message.EnumerateObject().Count(p => Kinds.Contains(p.Name));
-        if (kinds != 1)
+        var match = Duration().Match(text);
+        if (!match.Success || !long.TryParse(match.Groups["seconds"].Value, out var seconds) || seconds is < MinTtl or > MaxTtl)
         {
-            violations.Add(("message", "must contain exactly one message type"));
-        }
-
-        foreach (var property in message.EnumerateObject())
-        {
-            if (KindFields.TryGetValue(property.Name, out var shape))
-            {
-                CheckKind($"message.{property.Name}", property.Value, shape, violations);
-            }
-            else if (!MessageOverrides.Contains(property.Name))
-            {
-                violations.Add(($"message.{property.Name}", "unknown field"));
-            }
+            v.Add(path, $"must be a duration string of {MinTtl} to {MaxTtl} seconds, such as \"600s\"");
         }
     }
 
-    private static void CheckKind(string path, JsonElement kind, (string[] Fields, string[] Required) shape, List<(string, string)> violations)
-    {
-        if (kind.ValueKind != JsonValueKind.Object)
-        {
-            violations.Add((path, "must be an object"));
-            return;
-        }
-
-        foreach (var field in kind.EnumerateObject().Where(p => !shape.Fields.Contains(p.Name)))
-        {
-            violations.Add(($"{path}.{field.Name}", "unknown field"));
-        }
-
-        foreach (var required in shape.Required.Where(r => !kind.TryGetProperty(r, out var value) || IsEmpty(value)))
-        {
-            violations.Add(($"{path}.{required}", "must not be empty"));
-        }
-
-        if (path == "message.template_message" && !shape.Fields.Any(f => kind.TryGetProperty(f, out var value) && !IsEmpty(value)))
-        {
-            violations.Add((path, "needs omni_template or channel_template"));
-        }
-    }
-
-    private static bool IsEmpty(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => string.IsNullOrWhiteSpace(value.GetString()),
-        JsonValueKind.Array => value.GetArrayLength() == 0,
-        JsonValueKind.Object => !value.EnumerateObject().Any(),
-        JsonValueKind.Null or JsonValueKind.Undefined => true,
-        _ => false,
-    };
-
-    private static void CheckEnum(JsonElement body, string name, string[] allowed, List<(string, string)> violations)
-    {
-        if (body.TryGetProperty(name, out var value) && (value.ValueKind != JsonValueKind.String || !allowed.Contains(value.GetString())))
-        {
-            violations.Add((name, $"must be one of {string.Join(", ", allowed)}"));
-        }
-    }
-
-    private static void CheckLength(JsonElement body, string name, int max, List<(string, string)> violations)
-    {
-        if (body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString()!.Length > max)
-        {
-            violations.Add((name, $"must be at most {max} characters"));
-        }
-    }
-
-    [GeneratedRegex(@"^\d+s$", RegexOptions.NonBacktracking)]
-    private static partial Regex Ttl();
+    [GeneratedRegex(@"^(?<seconds>\d{1,12})s$", RegexOptions.NonBacktracking)]
+    private static partial Regex Duration();
 }

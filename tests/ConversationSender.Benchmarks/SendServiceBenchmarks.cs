@@ -68,5 +68,5 @@ public class SendServiceBenchmarks
     }
 
     [Benchmark(Description = "SendService, text message, no key")]
-    public ValueTask<SendOutcome> SendService() => _sendService.SendAsync(ShortForm, CancellationToken.None);
+    public Task<SendOutcome> SendService() => _sendService.SendAsync(ShortForm, CancellationToken.None);
 }

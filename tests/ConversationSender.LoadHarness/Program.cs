@@ -29,6 +29,8 @@ using Microsoft.Extensions.DependencyInjection;
 // --update-docs writes the report below into docs/performance.md (its "load-harness" section, or
 // "load-harness-out-of-process" with --sandbox-process), as printed.
 // --calibrate N replaces the product by the bare post after N µs of busy work: what that much work per send costs here.
+// --in-memory-added [pairs] measures what a send adds at the configured rate, in process against an in-memory Sinch.
+// --queue-only skips the throughput comparison: the first send, then the queue drain.
 // --sandbox-process runs the sandbox in its own process: in-process it competes with the client for the two cores.
 if (args.Length > 0 && args[0] == ColdStart.ChildFlag)
 {
@@ -56,6 +58,12 @@ if (arguments.TryGetValue("cold-start", out var coldStartRuns))
         GeneratedDocSection.Replace(RepositoryRoot.File("docs", "performance.md"), "cold-start", coldStart);
     }
 
+    return;
+}
+
+if (arguments.TryGetValue("in-memory-added", out var addedPairs))
+{
+    Console.WriteLine(await InMemoryAddedLatency.RunAsync(int.TryParse(addedPairs, CultureInfo.InvariantCulture, out var pairCount) ? pairCount : 1500));
     return;
 }
 
@@ -174,7 +182,8 @@ Func<int, Task<bool>> measured = calibration > 0 ? BusyThenBaselineSend : Produc
 
 // Warm both paths before measuring, in both processes: connections, and the JIT's tiering, which in a fresh process
 // recompiles hot methods in the background for several seconds (500 sends each left the first rounds measuring that).
-for (var warmUp = 0; warmUp < 3 && (runs == 1 || arguments.ContainsKey("decompose")); warmUp++)
+var queueOnly = arguments.ContainsKey("queue-only");
+for (var warmUp = 0; warmUp < 3 && !queueOnly && (runs == 1 || arguments.ContainsKey("decompose")); warmUp++)
 {
     await LoadRunner.RunAsync("warm-up", 5000, 16, BaselineSend);
     await LoadRunner.RunAsync("warm-up", 5000, 16, measured);
@@ -245,7 +254,7 @@ if (arguments.ContainsKey("decompose"))
 
 List<ThroughputRow> rows;
 var runRatios = new Dictionary<int, List<double>>();
-if (runs > 1)
+if (runs > 1 && !queueOnly)
 {
     // Each run a fresh harness process (and sandbox process): the row shown per C is the run with the median ratio.
     var forwarded = new List<string> { "--queue-messages", "0", "--messages", $"{messages}", "--rounds", $"{rounds}", "--concurrency", string.Join(',', concurrencies) };
@@ -271,6 +280,10 @@ if (runs > 1)
     {
         runRatios[concurrency] = [.. perRun.Select(r => r.Single(row => row.Concurrency == concurrency).Ratio)];
     }
+}
+else if (queueOnly)
+{
+    rows = [];
 }
 else
 {

@@ -15,7 +15,6 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
 {
     // The documented, public development account of the storage emulator (not a secret).
     private const string DevAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-    private static readonly SemaphoreSlim InstallGate = new(1, 1);
 
     private readonly StringBuilder _output = new();
     private readonly string? _location;
@@ -110,24 +109,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     private async Task LaunchAsync()
     {
         var root = RepositoryRoot.Path;
-        var entry = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
-        await InstallGate.WaitAsync();
-        try
-        {
-            if (!File.Exists(entry))
-            {
-                await RunNpmCiAsync(root);
-            }
-        }
-        finally
-        {
-            InstallGate.Release();
-        }
-
-        if (!File.Exists(entry))
-        {
-            throw new InvalidOperationException($"Azurite is not installed at {entry}; run 'npm ci' in {root}.");
-        }
+        var entry = await NodePackages.EnsureAsync("azurite", "dist", "src", "azurite.js");
 
         // Run from a scratch folder so that nothing Azurite writes lands in the repository.
         var start = new ProcessStartInfo("node") { WorkingDirectory = _scratch, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -199,24 +181,6 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         catch (System.ComponentModel.Win32Exception ex)
         {
             throw new InvalidOperationException($"Node.js is needed to run Azurite for the storage tests, and '{start.FileName}' was not found on PATH. Install Node.js 20 or later.", ex);
-        }
-    }
-
-    private static async Task RunNpmCiAsync(string root)
-    {
-        var npm = new ProcessStartInfo("npm") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" })
-        {
-            npm.ArgumentList.Add(arg);
-        }
-
-        using var process = StartNode(npm);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"'npm ci' failed in {root} (exit {process.ExitCode}):\n{await stdout}\n{await stderr}");
         }
     }
 

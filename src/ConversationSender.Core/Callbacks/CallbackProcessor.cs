@@ -111,7 +111,7 @@ public sealed partial class CallbackProcessor(
                 await forward.SendMessageAsync(BinaryData.FromBytes(rawBody), cancellationToken: cancellationToken);
             }
         }
-        catch (Exception ex) when (StorageFailure.Is(ex, CancellationToken.None) || ex is CredentialsMisconfiguredException)
+        catch (Exception ex) when (StorageFailure.Is(ex, CancellationToken.None) || ex is StorageNotConfiguredException)
         {
             LogNotRecorded(logger, ex, messageId);
 
@@ -154,7 +154,7 @@ public sealed partial class CallbackProcessor(
             var queue = await storage.GetQueueAsync(options.Value.InboundQueueName!, cancellationToken);
             await queue.SendMessageAsync(BinaryData.FromString(InboundEnvelope.For(root, trigger, payloadKey, time.GetUtcNow(), handled).ToJsonString()), cancellationToken: cancellationToken);
         }
-        catch (Exception ex) when (StorageFailure.Is(ex, CancellationToken.None) || ex is CredentialsMisconfiguredException)
+        catch (Exception ex) when (StorageFailure.Is(ex, CancellationToken.None) || ex is StorageNotConfiguredException)
         {
             LogNotForwarded(logger, ex, trigger);
             nonces.Release(nonce); // Sinch sends it again with the same nonce

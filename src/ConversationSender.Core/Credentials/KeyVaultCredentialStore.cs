@@ -39,7 +39,11 @@ internal sealed partial class KeyVaultCredentialStore : ISinchCredentialStore
     public async ValueTask<SinchCredentials> RefreshAsync(SinchCredentials rejected, CancellationToken cancellationToken)
     {
         var refreshed = await _cache.RefreshAsync(rejected, cancellationToken);
-        if (!ReferenceEquals(refreshed, rejected))
+        if (refreshed.Equals(rejected))
+        {
+            LogVaultHoldsRefusedKey(_logger, RefreshingCache<SinchCredentials>.RereadAfterRefusal);
+        }
+        else
         {
             LogReadAfterRefusal(_logger);
         }
@@ -127,6 +131,9 @@ internal sealed partial class KeyVaultCredentialStore : ISinchCredentialStore
             : secret.Value.Trim();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Read the Sinch credentials from Key Vault (Sinch refused the cached key).")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Read a new Sinch key from Key Vault (Sinch refused the cached one).")]
     private static partial void LogReadAfterRefusal(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sinch refused the key and Key Vault still holds the same one; the vault is read again at most every {Interval} until it changes.")]
+    private static partial void LogVaultHoldsRefusedKey(ILogger logger, TimeSpan interval);
 }

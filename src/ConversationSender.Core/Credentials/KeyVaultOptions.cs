@@ -13,6 +13,8 @@ public sealed class KeyVaultOptions
     /// <summary>Client id of a user-assigned managed identity; empty uses <c>DefaultAzureCredential</c>.</summary>
     public string? ManagedIdentityClientId { get; set; }
 
+    /// <summary>Validated at start-up with the rest (an empty name would start and fail every read).</summary>
+    [Microsoft.Extensions.Options.ValidateObjectMembers]
     public KeyVaultSecretNames SecretNames { get; set; } = new();
 
     /// <summary>How long secret values are reused before the vault is read again (in the background: sends keep going).</summary>

@@ -8,6 +8,11 @@ namespace ConversationSender.Credentials;
 /// through a vault outage up to <c>maxStaleness</c>, with reads backed off by <c>failureBackoff</c> after a failure.
 /// Callers wait only when there is no value yet (or it is too stale), and then share one read.
 /// </summary>
+/// <remarks>
+/// Reads are numbered in the order they start, and only a read newer than the held value may replace it: a forced
+/// read (<see cref="RefreshAsync"/>) may overtake a slow background read that began before the refusal, and that
+/// older read's answer (the refused key) must not win when it lands last.
+/// </remarks>
 public sealed partial class RefreshingCache<T>(
     Func<CancellationToken, Task<T>> read,
     TimeProvider time,
@@ -18,31 +23,37 @@ public sealed partial class RefreshingCache<T>(
     string what)
     where T : class
 {
+    private static readonly EqualityComparer<T> SameValue = EqualityComparer<T>.Default;
+
     private readonly Lock _gate = new();
-    private (T Value, DateTimeOffset ReadAt)? _cached;
-    private Task<T>? _reading;
+    private Held? _cached;
+    private Read? _reading;
+    private long _readsStarted;
+    private Refusal? _refusal;
     private DateTimeOffset _noReadBefore = DateTimeOffset.MinValue;
     private Exception? _lastFailure;
-    private RefusalRead? _readAfterRefusal;
+
+    /// <summary>The least time between two reads forced by a refused value.</summary>
+    public static readonly TimeSpan RereadAfterRefusal = TimeSpan.FromMinutes(1);
 
     public ValueTask<T> GetAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var cached = _cached;
-        if (cached is { } held && now - held.ReadAt < freshFor)
+        if (cached is not null && now - cached.ReadAt < freshFor)
         {
-            return ValueTask.FromResult(held.Value);
+            return ValueTask.FromResult(cached.Value);
         }
 
-        if (cached is { } stale && now - stale.ReadAt < maxStaleness)
+        if (cached is not null && now - cached.ReadAt < maxStaleness)
         {
             if (now >= _noReadBefore)
             {
                 // In the background: its failure is logged and backed off, never thrown at this caller.
-                _ = StartRead().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                _ = JoinOrStartRead().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             }
 
-            return ValueTask.FromResult(stale.Value);
+            return ValueTask.FromResult(cached.Value);
         }
 
         // Nothing usable held and the last read failed moments ago: fail with its reason rather than read again, so
@@ -52,63 +63,101 @@ public sealed partial class RefreshingCache<T>(
             return ValueTask.FromException<T>(failure);
         }
 
-        return new ValueTask<T>(StartRead().WaitAsync(cancellationToken));
+        return new ValueTask<T>(JoinOrStartRead().WaitAsync(cancellationToken));
     }
 
     /// <summary>
-    /// Reads again because <paramref name="rejected"/> was refused (a rotated key): one read shared by every caller
-    /// that saw the same refusal; a caller whose value was already replaced gets the new one without a read.
+    /// Reads again because <paramref name="rejected"/> was refused (a rotated key). Only a read that began after the
+    /// refusal counts: one under way is joined (concurrent refusals cost one read), one that began before it (a
+    /// background read still bringing the old key) is not. A caller whose value was already replaced gets the new
+    /// one without a read.
     /// </summary>
     public async Task<T> RefreshAsync(T rejected, CancellationToken cancellationToken)
     {
-        if (_cached is { } held && !ReferenceEquals(held.Value, rejected))
-        {
-            return held.Value;
-        }
-
-        // The very value a refusal read brought is refused again: the vault holds the same wrong value. Until
-        // RereadAfterRefusal has passed, that is answered from memory (a wrong key costs one vault read a minute, not
-        // one per send). A read under way is joined, so concurrent refusals after a rotation cost one read.
+        Task<T> reading;
         lock (_gate)
         {
-            if (_reading is null && _readAfterRefusal is { } last && ReferenceEquals(last.Value, rejected) && time.GetUtcNow() < last.ReadAt + RereadAfterRefusal)
+            var held = _cached;
+            if (held is not null && !SameValue.Equals(held.Value, rejected))
             {
-                return last.Value;
+                return held.Value;
             }
+
+            // The first refusal of this value marks which reads are after it: those numbered above the mark.
+            if (_refusal is null || !SameValue.Equals(_refusal.Value, rejected))
+            {
+                _refusal = new Refusal(rejected, _readsStarted);
+            }
+
+            // A read after the refusal brought the very value refused: the vault holds the same wrong value. Until
+            // RereadAfterRefusal has passed, that is answered from memory (a wrong key costs one vault read a minute,
+            // not one per send).
+            if (held is not null && held.Number > _refusal.ReadsBefore && time.GetUtcNow() < held.ReadAt + RereadAfterRefusal)
+            {
+                return held.Value;
+            }
+
+            var under = _reading is { } current && current.Number > _refusal.ReadsBefore ? current : StartRead();
+            reading = under.Task;
         }
 
-        var value = await StartRead().WaitAsync(cancellationToken);
-        _readAfterRefusal = new RefusalRead(value, time.GetUtcNow());
-        return value;
+        return await reading.WaitAsync(cancellationToken);
     }
 
-    /// <summary>The least time between two reads forced by a refused value.</summary>
-    public static readonly TimeSpan RereadAfterRefusal = TimeSpan.FromMinutes(1);
-
-    private Task<T> StartRead()
+    private Task<T> JoinOrStartRead()
     {
         lock (_gate)
         {
-            return _reading ??= ReadAsync();
+            return (_reading ?? StartRead()).Task;
         }
     }
 
-    private async Task<T> ReadAsync()
+    // Under _gate. A read older than the one under way is not forgotten: it finishes, and its answer is dropped if a
+    // newer read has answered first.
+    private Read StartRead()
     {
-        await Task.Yield(); // never run the read on the caller's stack, which may hold no lock but expects to return
+        var number = ++_readsStarted;
+        _reading = new Read(number, ReadAsync(number));
+        return _reading;
+    }
+
+    private async Task<T> ReadAsync(long number)
+    {
+        await Task.Yield(); // never run the read on the caller's stack (or under the caller's lock)
         try
         {
             var value = await read(CancellationToken.None);
-            _cached = (value, time.GetUtcNow());
-            _noReadBefore = DateTimeOffset.MinValue;
-            _lastFailure = null;
+            lock (_gate)
+            {
+                if (_cached is null || number > _cached.Number)
+                {
+                    _cached = new Held(value, time.GetUtcNow(), number);
+                    if (_refusal is not null && !SameValue.Equals(_refusal.Value, value))
+                    {
+                        _refusal = null; // replaced: should it come back and be refused again, that is a new refusal
+                    }
+
+                    _noReadBefore = DateTimeOffset.MinValue;
+                    _lastFailure = null;
+                }
+            }
+
             return value;
         }
         catch (Exception ex)
         {
-            _noReadBefore = time.GetUtcNow() + failureBackoff;
-            _lastFailure = ex;
-            if (_cached is { } stale)
+            Held? stale;
+            lock (_gate)
+            {
+                stale = _cached;
+                if (stale is null || number > stale.Number)
+                {
+                    _noReadBefore = time.GetUtcNow() + failureBackoff;
+                    _lastFailure = ex;
+                }
+            }
+
+            if (stale is not null)
             {
                 LogStillUsingStale(logger, what, ex.GetType().Name, stale.ReadAt);
             }
@@ -119,7 +168,10 @@ public sealed partial class RefreshingCache<T>(
         {
             lock (_gate)
             {
-                _reading = null;
+                if (_reading?.Number == number)
+                {
+                    _reading = null;
+                }
             }
         }
     }
@@ -127,6 +179,11 @@ public sealed partial class RefreshingCache<T>(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read {What} from Key Vault ({Error}); still using the value read at {ReadAt:O}.")]
     private static partial void LogStillUsingStale(ILogger logger, string what, string error, DateTimeOffset readAt);
 
-    // A class, so that the value and its time are swapped together (a struct of both could be read half-written).
-    private sealed record RefusalRead(T Value, DateTimeOffset ReadAt);
+    // Classes, so that each is swapped whole (a struct of a value and its time could be read half-written).
+    private sealed record Held(T Value, DateTimeOffset ReadAt, long Number);
+
+    private sealed record Read(long Number, Task<T> Task);
+
+    /// <summary>A refused value, and how many reads had started when it was first refused.</summary>
+    private sealed record Refusal(T Value, long ReadsBefore);
 }

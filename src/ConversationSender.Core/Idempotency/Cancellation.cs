@@ -16,6 +16,9 @@ public abstract record Cancellation
     /// <summary>Too late to say: it is being sent right now, or an ambiguous attempt may have reached Sinch.</summary>
     public sealed record InProgress(DateTimeOffset Since) : Cancellation;
 
+    /// <summary>The idempotency table could not be reached: nothing was cancelled; try again.</summary>
+    public sealed record Unavailable(string Reason) : Cancellation;
+
     /// <summary>No message was queued under this key (or it is past its retention).</summary>
     public sealed record Unknown : Cancellation;
 }

@@ -170,9 +170,22 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
 
     /// <summary>
     /// Cancels the message queued under this key unless it was sent or is being sent: one conditional write, so a
-    /// sender and a canceller never both win. Idempotent: cancelling again answers the first cancellation.
+    /// sender and a canceller never both win. Idempotent: cancelling again answers the first cancellation. Like its
+    /// siblings' answers, a table it cannot reach is a result (<see cref="Cancellation.Unavailable"/>), not an exception.
     /// </summary>
-    public Task<Cancellation> CancelAsync(string key, CancellationToken cancellationToken)
+    public async Task<Cancellation> CancelAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CancelGuardedAsync(key, cancellationToken);
+        }
+        catch (IdempotencyStoreUnavailableException ex)
+        {
+            return new Cancellation.Unavailable(ex.Message);
+        }
+    }
+
+    private Task<Cancellation> CancelGuardedAsync(string key, CancellationToken cancellationToken)
     {
         var (partition, row) = Locate(key);
         return GuardAsync<Cancellation>(async table =>
@@ -305,6 +318,10 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
         try
         {
             return await operation(await storage.GetTableAsync(_options.TableName, cancellationToken));
+        }
+        catch (StorageNotConfiguredException ex)
+        {
+            throw new IdempotencyStoreMisconfiguredException(ex.Message, ex.SettingName, ex);
         }
         catch (RequestFailedException ex)
         {

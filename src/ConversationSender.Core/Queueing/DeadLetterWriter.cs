@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ConversationSender.Storage;
 using Microsoft.Extensions.Options;
@@ -17,7 +16,6 @@ public sealed class DeadLetterWriter(StorageClientFactory clients, IOptions<Send
 
     // The original is JSON text inside a JSON string: escaped as \" rather than \u0022, it stays near its own size.
     // Safe here: the entry is read by programs and people, never embedded in HTML.
-    private static readonly QueueingJsonContext Relaxed = new(new JsonSerializerOptions(QueueingJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     public string QueueName => options.Value.ResolvedDeadLetterQueueName;
 
@@ -39,5 +37,5 @@ public sealed class DeadLetterWriter(StorageClientFactory clients, IOptions<Send
         await queue.SendMessageAsync(BinaryData.FromBytes(body), timeToLive: options.Value.DeadLetterRetention, cancellationToken: cancellationToken);
     }
 
-    private static byte[] Serialize(DeadLetterEntry entry) => JsonSerializer.SerializeToUtf8Bytes(entry, Relaxed.DeadLetterEntry);
+    private static byte[] Serialize(DeadLetterEntry entry) => JsonSerializer.SerializeToUtf8Bytes(entry, RelaxedQueueingJson.Context.DeadLetterEntry);
 }

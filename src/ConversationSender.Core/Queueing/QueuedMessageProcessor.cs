@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Azure.Storage.Queues.Models;
 using ConversationSender.Idempotency;
 using ConversationSender.Sending;
@@ -28,7 +27,6 @@ public sealed partial class QueuedMessageProcessor(
     SendQueueWriter queue,
     IOptions<SendQueueOptions> options,
     IOptions<IdempotencyOptions> idempotency,
-    IOptions<Sinch.SinchOptions> sinch,
     TimeProvider time,
     SenderMetrics metrics,
     ILogger<QueuedMessageProcessor> logger)
@@ -36,11 +34,11 @@ public sealed partial class QueuedMessageProcessor(
     public async Task<QueueDisposition> ProcessAsync(QueueMessage message, CancellationToken cancellationToken)
     {
         var retry = RetryEnvelope.Read(message.Body);
-        var original = retry?.Message ?? message.Body;
-        var key = retry?.IdempotencyKey ?? $"queue:{options.Value.QueueName}:{message.MessageId}";
-        var attempt = retry?.Attempt ?? 1;
+        var original = retry is null ? message.Body : BinaryData.FromString(retry.Message);
+        var key = retry?.Retry.IdempotencyKey ?? $"queue:{options.Value.QueueName}:{message.MessageId}";
+        var attempt = retry?.Retry.Attempt ?? 1;
         // Counted from the first attempt, not from when it was queued: a backlog that waited is not given up on sooner.
-        var firstSeen = retry?.FirstSeen ?? time.GetUtcNow();
+        var firstSeen = retry?.Retry.FirstSeen ?? time.GetUtcNow();
         if (message.InsertedOn is { } inserted)
         {
             metrics.QueueMessageProcessed(time.GetUtcNow() - inserted);
@@ -53,7 +51,7 @@ public sealed partial class QueuedMessageProcessor(
             var wait = sendAt - time.GetUtcNow();
             try
             {
-                await queue.RequeueAsync(new RetryEnvelope(original, key, attempt, Later(firstSeen, sendAt), $"Scheduled for {sendAt:O}.").ToJson(), wait < ScheduledTime.MaxAhead ? wait : ScheduledTime.MaxAhead, cancellationToken);
+                await queue.RequeueAsync(Envelope(original, key, attempt, Later(firstSeen, sendAt), $"Scheduled for {sendAt:O}."), wait < ScheduledTime.MaxAhead ? wait : ScheduledTime.MaxAhead, cancellationToken);
             }
             catch (Exception ex) when (StorageFailure.Is(ex, cancellationToken))
             {
@@ -77,7 +75,7 @@ public sealed partial class QueuedMessageProcessor(
                 SendOutcome.KeyReused reused => await DeadLetterAsync(message, original, "key_reused", $"Its idempotency key was first used at {reused.FirstUsedAt:O} for a message with other content; not sent.", attempt, null, null, cancellationToken),
                 SendOutcome.Transient transient => await RetryLaterAsync(message, original, key, attempt, firstSeen, transient.Reason, Backoff(attempt, transient.RetryAfter), transient, cancellationToken),
                 SendOutcome.Misconfigured misconfigured => await RetryLaterAsync(message, original, key, attempt, firstSeen, $"Not sent until {misconfigured.SettingName} is fixed: {misconfigured.Reason}", Backoff(attempt, null), null, cancellationToken),
-                SendOutcome.Unconfirmed { CheckAgainLater: true } unconfirmed => await RetryLaterAsync(message, original, key, attempt, firstSeen, unconfirmed.Reason, Max(sinch.Value.ReconcileSettleTime, Backoff(attempt, null)), null, cancellationToken),
+                SendOutcome.Unconfirmed { CheckAgainLater: true } unconfirmed => await RetryLaterAsync(message, original, key, attempt, firstSeen, unconfirmed.Reason, Max(unconfirmed.CheckAgainAfter ?? TimeSpan.Zero, Backoff(attempt, null)), null, cancellationToken),
                 SendOutcome.Unconfirmed unconfirmed => await DeadLetterAsync(message, original, "unconfirmed", unconfirmed.Reason, attempt, null, null, cancellationToken),
                 SendOutcome.InProgress inProgress => await RetryLaterAsync(message, original, key, attempt, firstSeen, $"Another attempt at this message is in progress since {inProgress.Since:O}.", idempotency.Value.InFlightTimeout, null, cancellationToken),
                 _ => throw new System.Diagnostics.UnreachableException($"Unknown outcome {outcome.GetType().Name}."),
@@ -102,6 +100,9 @@ public sealed partial class QueuedMessageProcessor(
         var jittered = TimeSpan.FromMilliseconds(capped / 2 + (Random.Shared.NextDouble() * capped / 2));
         return retryAfter is { } asked && asked > jittered ? asked : jittered;
     }
+
+    private static RetryEnvelope Envelope(BinaryData original, string key, int attempt, DateTimeOffset firstSeen, string reason) =>
+        new(new RetryEnvelope.RetryState(attempt, firstSeen, key, reason), original.ToString());
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
@@ -138,7 +139,7 @@ public sealed partial class QueuedMessageProcessor(
             return await DeadLetterAsync(message, original, "gave_up", $"Still failing after {attempt} attempts over {age.TotalMinutes:F0} min: {reason}", attempt, null, transient, cancellationToken);
         }
 
-        await queue.RequeueAsync(new RetryEnvelope(original, key, attempt + 1, firstSeen, reason).ToJson(), delay, cancellationToken);
+        await queue.RequeueAsync(Envelope(original, key, attempt + 1, firstSeen, reason), delay, cancellationToken);
         LogRetryLater(logger, message.MessageId, attempt, attempt + 1, delay);
         return new QueueDisposition.Completed("requeued");
     }
@@ -173,48 +174,6 @@ public sealed partial class QueuedMessageProcessor(
         SendOutcome.Rejected r => r.Reason,
         _ => outcome.GetType().Name,
     };
-
-    /// <summary>
-    /// A copy queued for a later attempt: <c>{"retry": {attempt, first_seen, idempotency_key, last_reason}, "message": "…"}</c>,
-    /// the caller's message inside as a string, byte for byte as it was written.
-    /// </summary>
-    internal sealed record RetryEnvelope(BinaryData Message, string IdempotencyKey, int Attempt, DateTimeOffset FirstSeen, string LastReason)
-    {
-        public static RetryEnvelope? Read(BinaryData body)
-        {
-            try
-            {
-                using var document = JsonDocument.Parse(body.ToMemory());
-                if (document.RootElement.ValueKind != JsonValueKind.Object
-                    || !document.RootElement.TryGetProperty("retry", out var retry) || retry.ValueKind != JsonValueKind.Object
-                    || !document.RootElement.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.String
-                    || !retry.TryGetProperty("idempotency_key", out var key) || key.ValueKind != JsonValueKind.String
-                    || !retry.TryGetProperty("attempt", out var attempt) || !attempt.TryGetInt32(out var number)
-                    || !retry.TryGetProperty("first_seen", out var firstSeen) || !firstSeen.TryGetDateTimeOffset(out var seen))
-                {
-                    return null;
-                }
-
-                return new RetryEnvelope(BinaryData.FromString(message.GetString()!), key.GetString()!, number, seen, retry.TryGetProperty("last_reason", out var last) ? last.GetString() ?? "" : "");
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
-        }
-
-        public JsonObject ToJson() => new()
-        {
-            ["retry"] = new JsonObject
-            {
-                ["attempt"] = Attempt,
-                ["first_seen"] = FirstSeen,
-                ["idempotency_key"] = IdempotencyKey,
-                ["last_reason"] = LastReason,
-            },
-            ["message"] = Message.ToString(),
-        };
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue message {QueueMessageId}: could not write its next step ({Error}); the host will deliver it again.")]
     private static partial void LogNextStepNotWritten(ILogger logger, string queueMessageId, string error);

@@ -27,16 +27,17 @@ public sealed class SendQueueIntake(SendQueueWriter writer, IdempotencyStore ide
             return new QueueIntakeResult.Invalid(validation.Errors);
         }
 
-        if (SendService.KeyConflict(message!.IdempotencyKey, idempotencyKey) is { } conflict)
+        if (OutboundMessageValidator.KeyConflict(message!.IdempotencyKey, idempotencyKey) is { } conflict)
         {
             return new QueueIntakeResult.Invalid([conflict]);
         }
 
         // Scheduled: invisible on the queue until send_at (the queue's limit: seven days); the past or the next second is now.
-        var delay = message.SendAt is not null && ScheduledTime.TryParse(message.SendAt, out var sendAt) ? sendAt - time.GetUtcNow() : TimeSpan.Zero;
-        if (delay > ScheduledTime.MaxAhead)
+        var now = time.GetUtcNow();
+        var delay = message.SendAt is not null && ScheduledTime.TryParse(message.SendAt, out var sendAt) ? sendAt - now : TimeSpan.Zero;
+        if (ScheduledTime.TooFarAhead(now + delay, now) is { } tooFar)
         {
-            return new QueueIntakeResult.Invalid([new FieldError("send_at", $"may be at most 7 days ahead (until {time.GetUtcNow() + ScheduledTime.MaxAhead:O})")]);
+            return new QueueIntakeResult.Invalid([tooFar]);
         }
 
         var key = message.IdempotencyKey ?? idempotencyKey;
@@ -71,7 +72,6 @@ public sealed class SendQueueIntake(SendQueueWriter writer, IdempotencyStore ide
 
     /// <summary>Cancels a queued (typically scheduled) message by its tracking id, unless it was sent or is being sent.</summary>
     /// <returns>Null when the id cannot be a tracking id; the store's answer otherwise.</returns>
-    /// <exception cref="IdempotencyStoreUnavailableException">Storage cannot be reached now.</exception>
     public async Task<Cancellation?> CancelAsync(string trackingId, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();

@@ -13,8 +13,6 @@ namespace ConversationSender.Queueing;
 /// </summary>
 public sealed class SendQueueWriter(StorageClientFactory storage, IOptions<SendQueueOptions> options)
 {
-    private static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>The queue service's limit for a message, after base64 encoding.</summary>
     public const int MaxEncodedBytes = 64 * 1024;
 
@@ -52,12 +50,11 @@ public sealed class SendQueueWriter(StorageClientFactory storage, IOptions<SendQ
         return key;
     }
 
-    /// <summary>Puts a document back on the send queue, visible after <paramref name="delay"/> (a later attempt).</summary>
+    /// <summary>Puts a retry copy on the send queue, visible after <paramref name="delay"/> (a later attempt).</summary>
     /// <exception cref="MessageTooLargeException">It no longer fits in a queue message.</exception>
-    public async Task RequeueAsync(JsonObject document, TimeSpan delay, CancellationToken cancellationToken)
+    public async Task RequeueAsync(RetryEnvelope envelope, TimeSpan delay, CancellationToken cancellationToken)
     {
-        // Relaxed escaping: the message inside stays readable and small (no \u0022 for every quote).
-        var json = document.ToJsonString(RelaxedJson);
+        var json = JsonSerializer.Serialize(envelope, RelaxedQueueingJson.Context.RetryEnvelope);
         var encodedLength = (Encoding.UTF8.GetByteCount(json) + 2) / 3 * 4;
         if (encodedLength > MaxEncodedBytes)
         {

@@ -41,7 +41,8 @@ public abstract record SendOutcome
     /// <see cref="CheckAgainLater"/> it will be looked up in Sinch's message list on the next attempt under the same
     /// key; without, the list cannot be searched, and a person must decide (replay or discard).
     /// </summary>
-    public sealed record Unconfirmed(string Reason, bool CheckAgainLater) : SendOutcome;
+    /// <param name="CheckAgainAfter">How long Sinch takes to list a message: a lookup sooner may miss it.</param>
+    public sealed record Unconfirmed(string Reason, bool CheckAgainLater, TimeSpan? CheckAgainAfter = null) : SendOutcome;
 
     /// <summary>The message under this key was cancelled (at <see cref="At"/>) before it was sent: nothing was sent.</summary>
     public sealed record Cancelled(DateTimeOffset At) : SendOutcome;

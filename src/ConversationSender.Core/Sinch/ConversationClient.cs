@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Polly;
 using Polly.CircuitBreaker;
@@ -15,17 +14,9 @@ namespace ConversationSender.Sinch;
 /// Retries, timeouts, circuit breaker and rate limit: <see cref="SendResiliencePipeline"/>, around the attempts.
 /// Authentication: <see cref="SinchAuthenticationHandler"/>, a handler of the typed <see cref="HttpClient"/>.
 /// </remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The invoker does not own the factory's handler (disposeHandler: false); disposing it would release nothing.")]
 public sealed class ConversationClient(
-    HttpClient httpClient, IHttpMessageHandlerFactory handlers, SendResiliencePipeline resilience, ISinchCredentialStore credentialStore, TimeProvider time)
+    HttpClient httpClient, SendResiliencePipeline resilience, ISinchCredentialStore credentialStore, TimeProvider time)
 {
-    private static ProjectUri? _sendUri;
-
-    // A send goes to the typed client's handler chain (auth handler, pooled sockets: its lifetime is infinite) without
-    // HttpClient around it, which would add an async frame and a linked cancellation source per send for a timeout
-    // and response buffering that the pipeline's attempt already does.
-    private readonly HttpMessageInvoker _sender = new(handlers.CreateHandler(nameof(ConversationClient)), disposeHandler: false);
-
     /// <summary>The settings to fix when Sinch refuses the access key.</summary>
     public string AccessKeySettingNames => credentialStore.AccessKeySettingNames;
 
@@ -33,40 +24,27 @@ public sealed class ConversationClient(
     /// <exception cref="SinchRejectedException">Sinch refused the message for good.</exception>
     /// <exception cref="SinchAuthenticationException">Sinch refused the access key, also after reading it again.</exception>
     /// <exception cref="SinchUnavailableException">Sinch was busy, failing or unreachable.</exception>
-    /// <remarks>
-    /// The credential store's own exceptions (misconfigured, unavailable) pass through. No async frame of its own
-    /// while the credentials are at hand (nearly always): the pipeline's frame sends, reads the answer and describes
-    /// a failure with this class's functions.
-    /// </remarks>
-    public ValueTask<SendMessageResponse> SendAsync(SendMessageRequest message, CancellationToken cancellationToken)
+    /// <remarks>The credential store's own exceptions (misconfigured, unavailable) pass through.</remarks>
+    public async Task<SendMessageResponse> SendAsync(SendMessageRequest message, CancellationToken cancellationToken)
     {
-        var credentials = credentialStore.GetAsync(cancellationToken);
-        return credentials.IsCompletedSuccessfully
-            ? Send(message, credentials.Result, cancellationToken)
-            : SendWhenReadAsync(message, credentials, cancellationToken);
+        var credentials = await credentialStore.GetAsync(cancellationToken);
+        var body = JsonSerializer.SerializeToUtf8Bytes(message with { AppId = credentials.AppId }, SinchJsonContext.Default.SendMessageRequest);
+        var uri = new Uri($"v1/projects/{Uri.EscapeDataString(credentials.ProjectId)}/messages:send", UriKind.Relative);
+
+        // A fresh request per attempt: a sent HttpRequestMessage cannot be sent again.
+        var result = await resilience.SendAsync(httpClient, () => new SinchRequestMessage(HttpMethod.Post, uri, credentials)
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+            Headers = { Accept = { new MediaTypeWithQualityHeaderValue("application/json") } },
+        }, cancellationToken);
+        if (result.Failure is { } failure)
+        {
+            throw DescribeSendFailure(failure, result.MayHaveReachedSinch) ?? Rethrown(failure);
+        }
+
+        using var answer = result.Answer!;
+        return ReadSendAnswer(answer);
     }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<SendMessageResponse> SendWhenReadAsync(SendMessageRequest message, ValueTask<SinchCredentials> credentials, CancellationToken cancellationToken) =>
-        await Send(message, await credentials, cancellationToken);
-
-    private ValueTask<SendMessageResponse> Send(SendMessageRequest message, SinchCredentials credentials, CancellationToken cancellationToken) =>
-        resilience.SendAsync(
-            _sender,
-            static call =>
-            {
-                // A fresh request per attempt: a sent HttpRequestMessage cannot be sent again.
-                // Headers as strings: written to the wire as they are, without parsing them into header objects per send.
-                var content = new ByteArrayContent(call.Body);
-                content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
-                var request = new SinchRequestMessage(HttpMethod.Post, SendUri(call.BaseAddress, call.Credentials.ProjectId), call.Credentials) { Content = content };
-                request.Headers.TryAddWithoutValidation("Accept", "application/json");
-                return request;
-            },
-            static (answer, call) => call.Client.ReadSendAnswer(answer),
-            static (exception, withSinch, call) => call.Client.DescribeSendFailure(exception, withSinch),
-            new SendCall(this, httpClient.BaseAddress, JsonSerializer.SerializeToUtf8Bytes(message with { AppId = credentials.AppId }, SinchJsonContext.Default.SendMessageRequest), credentials),
-            cancellationToken);
 
     private SendMessageResponse ReadSendAnswer(HttpResponseMessage answer)
     {
@@ -106,7 +84,7 @@ public sealed class ConversationClient(
         RateLimiterRejectedException => new SinchUnavailableException("This instance's send rate limit is saturated.", null, null, resilience.BreakDuration, exception),
 
         // A connection that failed to open carried nothing; one that broke mid-request may have.
-        HttpRequestException ex => new SinchUnavailableException($"Sinch could not be reached ({ex.HttpRequestError}).", null, null, null, ex,
+        HttpRequestException ex => new SinchUnavailableException($"Sinch could not be reached: {NetworkFailure.Describe(ex)}.", null, null, null, ex,
             mayHaveBeenSent: ex.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError)),
         _ => null,
     };
@@ -134,7 +112,7 @@ public sealed class ConversationClient(
         }
         catch (HttpRequestException ex)
         {
-            throw new SinchUnavailableException($"Sinch's message list could not be reached ({ex.HttpRequestError}).", null, null, null, ex);
+            throw new SinchUnavailableException($"Sinch's message list could not be reached: {NetworkFailure.Describe(ex)}.", null, null, null, ex);
         }
 
         using (response)
@@ -150,19 +128,11 @@ public sealed class ConversationClient(
         }
     }
 
-    // Absolute and built once per region and project, not per send: HttpClient would otherwise combine a relative URI
-    // with its base address, parsing both, on every request. (Relative, "v1/..." must lead: new Uri(base,
-    // "messages:send") would read "messages" as a URI scheme.)
-    private static Uri SendUri(Uri? baseAddress, string projectId)
+    // Not an outcome of the send (a credential store's exception, a bug): thrown as it was, with its own stack.
+    private static Exception Rethrown(Exception exception)
     {
-        var cached = _sendUri;
-        if (cached is null || cached.ProjectId != projectId || !ReferenceEquals(cached.BaseAddress, baseAddress))
-        {
-            var path = new Uri($"v1/projects/{Uri.EscapeDataString(projectId)}/messages:send", UriKind.Relative);
-            _sendUri = cached = new ProjectUri(baseAddress, projectId, baseAddress is null ? path : new Uri(baseAddress, path));
-        }
-
-        return cached.Uri;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
+        return exception;
     }
 
     private static SinchError? ReadError(HttpResponseMessage response)
@@ -195,7 +165,4 @@ public sealed class ConversationClient(
         }
     }
 
-    private readonly record struct SendCall(ConversationClient Client, Uri? BaseAddress, byte[] Body, SinchCredentials Credentials);
-
-    private sealed record ProjectUri(Uri? BaseAddress, string ProjectId, Uri Uri);
 }

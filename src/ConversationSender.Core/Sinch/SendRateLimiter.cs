@@ -35,18 +35,6 @@ public sealed class SendRateLimiter(IOptions<SinchOptions> options) : IDisposabl
     public ValueTask<RateLimitLease> AcquireAsync(CancellationToken cancellationToken) =>
         _limiter is null ? ValueTask.FromResult<RateLimitLease>(NoLimit.Lease) : _limiter.AcquireAsync(1, cancellationToken);
 
-    /// <summary>Takes a token if one is at hand now (always, when off); false means waiting, which the pipeline does.</summary>
-    public bool TryAcquireNow()
-    {
-        if (_limiter is null)
-        {
-            return true;
-        }
-
-        using var lease = _limiter.AttemptAcquire(1);
-        return lease.IsAcquired;
-    }
-
     /// <summary>Tokens available now (for tests and diagnostics).</summary>
     public long AvailableTokens => _limiter?.GetStatistics()?.CurrentAvailablePermits ?? long.MaxValue;
 

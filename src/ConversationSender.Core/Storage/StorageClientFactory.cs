@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using ConversationSender.Credentials;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 
@@ -71,7 +70,7 @@ public sealed class StorageClientFactory(
     private TClient Service<TClient>(IAzureClientFactory<TClient> clients, SendQueueStorageConnection.Service service) =>
         SendQueueStorageConnection.IsConfigured(configuration, service)
             ? clients.CreateClient(ConnectionSettingName)
-            : throw new CredentialsMisconfiguredException(
+            : throw new StorageNotConfiguredException(
                 $"Neither {ConnectionSettingName} nor {ConnectionSettingName}__{service.UriSetting} is set; the send queue's storage account is unknown.",
                 $"{ConnectionSettingName}__{service.UriSetting}");
 }

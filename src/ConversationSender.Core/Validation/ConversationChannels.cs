@@ -1,17 +1,12 @@
+using ConversationSender.Contract;
+
 namespace ConversationSender.Validation;
 
-/// <summary>The channel names Sinch's Conversation API accepts in requests.</summary>
-/// <remarks>
-/// Closed on purpose although Sinch's enum is open: a typo such as <c>SMSS</c> would otherwise pass here and
-/// fail only later at Sinch. A channel Sinch adds is one line here.
-/// </remarks>
+/// <summary>Channel names as callers write them (any case), and how errors about unknown ones list the known.</summary>
 public static class ConversationChannels
 {
-    public static readonly IReadOnlyList<string> All =
-    [
-        "WHATSAPP", "RCS", "SMS", "MESSENGER", "VIBER", "VIBERBM", "MMS", "INSTAGRAM",
-        "TELEGRAM", "KAKAOTALK", "KAKAOTALKCHAT", "LINE", "WECHAT", "APPLEBC",
-    ];
+    /// <summary><see cref="MessageContract.Channels"/>, under the name callers of this class know.</summary>
+    public static IReadOnlyList<string> All => MessageContract.Channels;
 
     private static readonly string Listing = "one of " + string.Join(", ", All);
 

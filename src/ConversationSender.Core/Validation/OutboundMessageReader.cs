@@ -23,11 +23,6 @@ public static class OutboundMessageReader
             return false;
         }
 
-        if (FlatMessageReader.TryRead(body.ToMemory().Span, out message))
-        {
-            return true;
-        }
-
         try
         {
             message = JsonSerializer.Deserialize(body.ToMemory().Span, ContractJsonContext.Default.OutboundMessage);

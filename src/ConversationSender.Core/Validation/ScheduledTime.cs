@@ -1,4 +1,5 @@
 using System.Globalization;
+using ConversationSender.Contract;
 
 namespace ConversationSender.Validation;
 
@@ -8,11 +9,17 @@ namespace ConversationSender.Validation;
 /// </summary>
 public static class ScheduledTime
 {
-    /// <summary>The queue keeps a message invisible for at most seven days.</summary>
-    public static readonly TimeSpan MaxAhead = TimeSpan.FromDays(7);
+    /// <summary><see cref="MessageContract.SendAtMaxAhead"/>, under the name the queue's code knows.</summary>
+    public static TimeSpan MaxAhead => MessageContract.SendAtMaxAhead;
 
     /// <summary>Closer than this, a send is not worth delaying: it goes now.</summary>
     public static readonly TimeSpan SendNowWithin = TimeSpan.FromSeconds(1);
+
+    /// <summary>The error for a <c>send_at</c> beyond the window, naming the last time allowed; null within it.</summary>
+    public static FieldError? TooFarAhead(DateTimeOffset sendAt, DateTimeOffset now) =>
+        sendAt - now > MessageContract.SendAtMaxAhead
+            ? new FieldError("send_at", $"may be at most {MessageContract.SendAtMaxAhead.TotalDays:0} days ahead (until {now + MessageContract.SendAtMaxAhead:O})")
+            : null;
 
     public static bool TryParse(string? text, out DateTimeOffset at)
     {

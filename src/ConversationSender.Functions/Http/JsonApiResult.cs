@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
-using ConversationSender.Queueing;
 using ConversationSender.Sending;
 using ConversationSender.Validation;
 using Microsoft.AspNetCore.Http;
@@ -21,63 +19,6 @@ public sealed class JsonApiResult(int statusCode, object body, TimeSpan? retryAf
 
     public Dictionary<string, string> Headers { get; } = [];
 
-    public static JsonApiResult From(SendOutcome outcome) => outcome switch
-    {
-        SendOutcome.Accepted { Replayed: true } a => new JsonApiResult(StatusCodes.Status200OK, new AcceptedResponse(a.MessageId, a.AcceptedTime))
-        {
-            // Stripe's header name, and the one this API used first.
-            Headers = { ["Idempotent-Replayed"] = "true", ["Idempotency-Replayed"] = "true" },
-        },
-        SendOutcome.Accepted a => new(StatusCodes.Status200OK, new AcceptedResponse(a.MessageId, a.AcceptedTime)),
-        SendOutcome.Rejected { UpstreamStatus: null } r => Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidMessage, "The message is invalid.", r.Reason, r.Errors, r),
-        SendOutcome.Rejected r => Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.RejectedBySinch, "Sinch rejected the message.", r.Reason, r.Errors, r),
-        SendOutcome.Transient { UpstreamStatus: HttpStatusCode.TooManyRequests } t => new(
-            StatusCodes.Status429TooManyRequests,
-            new ProblemDocument { Type = ProblemTypes.RateLimited, Title = "Sinch is rate-limiting sends; try again later.", Status = 429, Detail = t.Reason, UpstreamStatus = 429, TraceId = TraceId() },
-            t.SuggestedRetryAfter),
-        SendOutcome.Transient t => new(
-            StatusCodes.Status503ServiceUnavailable,
-            new ProblemDocument { Type = ProblemTypes.Unavailable, Title = "The message could not be sent now; try again later.", Status = 503, Detail = t.Reason, UpstreamStatus = (int?)t.UpstreamStatus, TraceId = TraceId() },
-            t.SuggestedRetryAfter),
-        SendOutcome.InProgress p => new(
-            StatusCodes.Status409Conflict,
-            new ProblemDocument { Type = ProblemTypes.InProgress, Title = "A send with this idempotency key is in progress.", Status = 409, Detail = $"Started at {p.Since:O}; ask again to get its result.", TraceId = TraceId() },
-            TimeSpan.FromSeconds(1)),
-        SendOutcome.Unconfirmed u => new(
-            StatusCodes.Status502BadGateway,
-            new ProblemDocument
-            {
-                Type = ProblemTypes.SendUnconfirmed,
-                Title = "Sinch may or may not have this message; it will not be resent blindly.",
-                Status = 502,
-                Detail = u.CheckAgainLater
-                    ? $"{u.Reason} Retry with the same Idempotency-Key: the retry looks the message up in Sinch first and sends it only if Sinch does not have it."
-                    : $"{u.Reason} A person must decide: check the recipient, then send it again with a new key, or drop it.",
-                TraceId = TraceId(),
-            },
-            u.CheckAgainLater ? SendOutcome.Transient.RetryShortly : null),
-        SendOutcome.Cancelled c => new(
-            StatusCodes.Status409Conflict,
-            new ProblemDocument { Type = ProblemTypes.Cancelled, Title = "The message under this idempotency key was cancelled.", Status = 409, Detail = $"It was cancelled at {c.At:O}, before it was sent; nothing was sent. Use a new key for a new message.", TraceId = TraceId() }),
-        SendOutcome.KeyReused k => new(
-            StatusCodes.Status422UnprocessableEntity,
-            new ProblemDocument { Type = ProblemTypes.IdempotencyKeyReused, Title = "This idempotency key belongs to another message.", Status = 422, Detail = $"The key was first used at {k.FirstUsedAt:O} for a message with other content; nothing was sent. Use a new key for a new message.", TraceId = TraceId() }),
-        SendOutcome.Suppressed s => new(
-            StatusCodes.Status422UnprocessableEntity,
-            new ProblemDocument
-            {
-                Type = ProblemTypes.RecipientOptedOut,
-                Title = "The recipient opted out; nothing was sent.",
-                Status = 422,
-                Detail = $"Opted out of {Consent.ContentTypeCategories.Name(s.Category)} messages since {s.Since:O} (source: {Consent.ConsentNames.Source(s.Source)}). Nothing is sent until they opt in again (START), or an operator removes the entry.",
-                TraceId = TraceId(),
-            }),
-        SendOutcome.Misconfigured m => new(
-            StatusCodes.Status502BadGateway,
-            new ProblemDocument { Type = ProblemTypes.Misconfigured, Title = "The sender is misconfigured; an operator must fix a setting.", Status = 502, Detail = m.Reason, Setting = m.SettingName, TraceId = TraceId() }),
-        _ => throw new UnreachableException($"Unknown outcome {outcome.GetType().Name}."),
-    };
-
     public static JsonApiResult Problem(int status, string type, string title, string? detail, IReadOnlyList<FieldError>? errors = null, SendOutcome.Rejected? rejected = null) =>
         new(status, new ProblemDocument
         {
@@ -88,7 +29,6 @@ public sealed class JsonApiResult(int statusCode, object body, TimeSpan? retryAf
             Errors = ErrorMap(errors),
             UpstreamStatus = (int?)rejected?.UpstreamStatus,
             SinchStatus = rejected?.SinchStatus,
-            TraceId = TraceId(),
         });
 
     public static IDictionary<string, string[]>? ErrorMap(IReadOnlyList<FieldError>? errors) =>
@@ -109,9 +49,11 @@ public sealed class JsonApiResult(int statusCode, object body, TimeSpan? retryAf
             response.Headers[name] = value;
         }
 
-        response.ContentType = Body is ProblemDocument ? "application/problem+json" : "application/json";
-        await JsonSerializer.SerializeAsync(response.Body, Body, HttpJsonContext.Default.GetTypeInfo(Body.GetType())!, context.HttpContext.RequestAborted);
+        // Every problem names its trace, so that a caller's report can be found in the logs.
+        var body = Body is ProblemDocument { TraceId: null } problem
+            ? problem with { TraceId = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier }
+            : Body;
+        response.ContentType = body is ProblemDocument ? "application/problem+json" : "application/json";
+        await JsonSerializer.SerializeAsync(response.Body, body, UnescapedJson.Context.GetTypeInfo(body.GetType())!, context.HttpContext.RequestAborted);
     }
-
-    private static string? TraceId() => Activity.Current?.TraceId.ToString();
 }

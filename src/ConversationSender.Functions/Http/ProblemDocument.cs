@@ -1,7 +1,7 @@
 namespace ConversationSender.Functions.Http;
 
 /// <summary>An RFC 7807 problem, with the field errors and upstream details this API adds.</summary>
-public sealed class ProblemDocument
+public sealed record ProblemDocument
 {
     public required string Type { get; init; }
 
@@ -22,5 +22,6 @@ public sealed class ProblemDocument
     /// <summary>The setting an operator must fix (misconfiguration); never its value.</summary>
     public string? Setting { get; init; }
 
+    /// <summary>The request's trace (W3C trace id, else the host's request id): filled in for every problem answered.</summary>
     public string? TraceId { get; init; }
 }

@@ -22,7 +22,7 @@ public sealed class DependencyTests(ITestOutputHelper output)
         ["Storage"] = ["Credentials"],
         ["Contract"] = ["Sinch"],
         ["Validation"] = ["Contract", "Sinch"],
-        ["Idempotency"] = ["Storage", "Credentials", "Sinch"],
+        ["Idempotency"] = ["Storage"],
         ["Tracking"] = ["Storage", "Idempotency"],
         ["Consent"] = ["Storage", "Validation", "Sinch", "Credentials"],
         ["Sending"] = ["Validation", "Contract", "Sinch", "Credentials", "Idempotency", "Tracking", "Telemetry", "Consent"],

@@ -44,7 +44,7 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
         await using var host = CreateHost();
         var service = host.Get<SendService>();
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => service.SendAsync(BinaryData.FromString(Message), CancellationToken.None).AsTask()));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => service.SendAsync(BinaryData.FromString(Message), CancellationToken.None)));
 
         Expect.All(outcomes, o => Assert.IsType<SendOutcome.Accepted>(o));
         Expect.All(SecretNames, name => Assert.Equal(1, _vault.ReadsOf(name)));
@@ -104,7 +104,7 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromMinutes(30));
 
         // Every read now hangs until released; the sends go through on the held values all the same.
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => service.SendAsync(BinaryData.FromString(Message), CancellationToken.None).AsTask()));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => service.SendAsync(BinaryData.FromString(Message), CancellationToken.None)));
 
         Expect.All(outcomes, o => Assert.IsType<SendOutcome.Accepted>(o));
         Assert.Equal(11, _sinch.SendRequests.Count);
@@ -160,7 +160,7 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
 
         _sinch.KeySecret = "fake-key-secret-2";
         _vault.Secrets["sinch-key-secret"] = "fake-key-secret-2";
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => service.SendAsync(BinaryData.FromString(Message), CancellationToken.None).AsTask()));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => service.SendAsync(BinaryData.FromString(Message), CancellationToken.None)));
 
         Expect.All(outcomes, o => Assert.IsType<SendOutcome.Accepted>(o));
         Assert.Equal(2, _vault.ReadsOf("sinch-key-secret"));

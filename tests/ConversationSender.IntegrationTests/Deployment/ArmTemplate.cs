@@ -129,6 +129,8 @@ internal sealed class ArmTemplate
             case "false": return false;
             case "null": return null;
             case "not": return !(bool)Materialize(args[0])!;
+            case "and": return args.All(a => (bool)Materialize(a)!);
+            case "or": return args.Any(a => (bool)Materialize(a)!);
             case "equals": return Equals(Materialize(args[0]), Materialize(args[1]));
             case "if": return (bool)Materialize(args[0])! ? args[1] : args[2];
             case "empty": return Materialize(args[0]) switch { null => true, string s => s.Length == 0, System.Collections.ICollection c => c.Count == 0, _ => false };

@@ -80,11 +80,28 @@ public sealed class AzureStartupTests : IAsyncLifetime
         settings["Sinch:AuthMode"] = "Basic";
         settings["Sinch:MaxSendsPerSecond"] = "0.75";
         settings["SendQueue:DeadLetterQueueName"] = "outbound-dead-letters";
+        settings["Telemetry:TraceSamplingRatio"] = "0.25";
 
         await RunWorkerAndSendAsync(settings);
 
         Assert.Equal(0, _vault.RefusedRequests);
         Expect.All(_sinch.SendRequests, r => Assert.StartsWith("Basic ", r.Authorization, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_trace_sampling_ratio_outside_0_to_1_stops_start_up_naming_the_setting()
+    {
+        var settings = await AppSettingsFromTemplateAsync();
+        settings["Telemetry:TraceSamplingRatio"] = "1.5";
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddSingleton<TokenCredential>(_credential);
+        builder.ConfigureSender();
+
+        using var host = builder.Build();
+        var refused = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("TraceSamplingRatio", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -157,6 +174,11 @@ public sealed class AzureStartupTests : IAsyncLifetime
         try
         {
             host.Services.GetRequiredService<IStartupValidator>().Validate();
+
+            // Every trace exported (the template's Telemetry__TraceSamplingRatio), not the exporter's 5 traces a second.
+            var exporter = host.Services.GetRequiredService<IOptionsMonitor<AzureMonitorExporterOptions>>().Get(Options.DefaultName);
+            Assert.Equal(float.Parse(settings["Telemetry:TraceSamplingRatio"]!, System.Globalization.CultureInfo.InvariantCulture), exporter.SamplingRatio);
+            Assert.Null(exporter.TracesPerSecond);
 
             // The host's own start would open the gRPC channel to the Functions host, which is not here; the telemetry
             // services it would start (the exporter attaches its processors then) are started as it would start them.

@@ -9,14 +9,14 @@ using ConversationSender.IntegrationTests.Infrastructure;
 namespace ConversationSender.IntegrationTests.Functions;
 
 /// <summary>
-/// Every README message example, one per kind and override, through both triggers: Sinch must receive exactly
+/// Every documented message example (docs/message-kinds.md), one per kind and override, through both triggers: Sinch must receive exactly
 /// the caller's document plus <c>app_id</c>, unknown fields inside kinds included.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : SandboxedSenderTest(azurite, "golden-")
 {
 
-    /// <summary>Named by kind, keyed by index (and so by README line): two alike examples are two rows.</summary>
+    /// <summary>Named by kind, keyed by index (and so by document and line): two alike examples are two rows.</summary>
     public static TheoryData<string, int> Examples()
     {
         var data = new TheoryData<string, int>();
@@ -33,7 +33,7 @@ public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : SandboxedSe
     {
         var shown = ReadmeExamples.Messages.SelectMany(m => JsonNode.Parse(m)!["message"]!.AsObject().Select(p => p.Key)).ToHashSet();
 
-        Expect.All(ConversationSender.Validation.MessageKinds.Content.Concat(ConversationSender.Validation.MessageKinds.Overrides), kind => Assert.Contains(kind, shown));
+        Expect.All(ConversationSender.Contract.MessageContract.ContentKinds.Concat(ConversationSender.Contract.MessageContract.OverrideKinds), kind => Assert.Contains(kind, shown));
     }
 
     [Theory]
@@ -73,7 +73,7 @@ public sealed class MessageKindGoldenTests(AzuriteFixture azurite) : SandboxedSe
         expected["app_id"] = SenderHost.AppId;
         if (key is not null && expected["message_metadata"] is null)
         {
-            expected["message_metadata"] = SendService.Marker(key);
+            expected["message_metadata"] = KeyedSend.Marker(key);
         }
 
         expected.Remove("idempotency_key");

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ConversationSender.Contract;
 using ConversationSender.Functions;
 using ConversationSender.IntegrationTests.Infrastructure;
 using ConversationSender.Validation;
@@ -15,10 +16,22 @@ public sealed class OpenApiDocumentTests
 {
     private static readonly string DocumentPath = RepositoryRoot.File("src", "ConversationSender.Functions", "openapi.json");
 
+    /// <summary>What <c>GET /api/openapi.json</c> answers: the committed document with the contract's limits filled in.</summary>
+    private static readonly Lazy<string> ServedDocument = new(() =>
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.Response.Body = new MemoryStream();
+        new OpenApiDocumentFunction().Run(context.Request).ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor())).GetAwaiter().GetResult();
+        Assert.Equal(200, context.Response.StatusCode);
+        Assert.Equal("application/json", context.Response.ContentType);
+        return System.Text.Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
+    });
+
     private static readonly Lazy<JsonSchema> MessageSchema = new(() =>
     {
         // The component schemas as one JSON Schema 2020-12 document, the dialect OpenAPI 3.1 uses.
-        var schemas = JsonNode.Parse(File.ReadAllText(DocumentPath))!["components"]!["schemas"]!.ToJsonString()
+        var schemas = JsonNode.Parse(ServedDocument.Value)!["components"]!["schemas"]!.ToJsonString()
             .Replace("#/components/schemas/", "#/$defs/", StringComparison.Ordinal);
         var root = new JsonObject
         {
@@ -30,13 +43,13 @@ public sealed class OpenApiDocumentTests
         return JsonSchema.FromText(root.ToJsonString());
     });
 
-    /// <summary>Keyed by README line: two identical bodies on different lines are two rows, never one.</summary>
-    public static TheoryData<int, string> ValidExamples()
+    /// <summary>Keyed by document and line: two identical bodies in different places are two rows, never one.</summary>
+    public static TheoryData<string, string> ValidExamples()
     {
-        var data = new TheoryData<int, string>();
+        var data = new TheoryData<string, string>();
         foreach (var example in ReadmeExamples.MessageExamples.Concat(ReadmeExamples.CurlBodies.Where(b => !ReadmeExamples.IsTheBadRequestExample(b))))
         {
-            data.Add(example.Line, example.Json);
+            data.Add(example.ToString(), example.Json);
         }
 
         return data;
@@ -45,7 +58,7 @@ public sealed class OpenApiDocumentTests
     [Fact]
     public void The_document_is_valid_openapi_3_1_with_a_function_key()
     {
-        var result = OpenApiDocument.Parse(File.ReadAllText(DocumentPath), "json");
+        var result = OpenApiDocument.Parse(ServedDocument.Value, "json");
 
         Assert.Empty(result.Diagnostic!.Errors);
         Assert.Equal(OpenApiSpecVersion.OpenApi3_1, result.Diagnostic.SpecificationVersion);
@@ -56,29 +69,44 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
-    public async Task The_function_serves_the_committed_document()
+    public void The_function_serves_the_committed_document_with_the_contracts_limits()
     {
-        var context = new DefaultHttpContext();
-        context.Request.Method = "GET";
-        context.Response.Body = new MemoryStream();
+        var committed = JsonNode.Parse(File.ReadAllText(DocumentPath))!;
+        var served = JsonNode.Parse(ServedDocument.Value)!;
+        var message = served["components"]!["schemas"]!["OutboundMessage"]!["properties"]!;
 
-        await new OpenApiDocumentFunction().Run(context.Request).ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+        Assert.Equal(committed["paths"]!.AsObject().Select(p => p.Key), served["paths"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(MessageContract.MessageMetadataMaxLength, (int)message["message_metadata"]!["maxLength"]!);
+        Assert.Equal(MessageContract.Queues, message["queue"]!["enum"]!.AsArray().Select(v => (string)v!));
+        Assert.Equal(MessageContract.TtlMaxSeconds, (long)served["components"]!["schemas"]!["Ttl"]!["oneOf"]![0]!["maximum"]!);
+        Assert.DoesNotContain("{", (string)message["send_at"]!["description"]!, StringComparison.Ordinal);
+    }
 
-        Assert.Equal(200, context.Response.StatusCode);
-        Assert.Equal("application/json", context.Response.ContentType);
-        Assert.Equal(File.ReadAllBytes(DocumentPath), ((MemoryStream)context.Response.Body).ToArray());
+    /// <summary>A limit stated once: the committed document holds none of the contract's figures or value lists.</summary>
+    [Fact]
+    public void The_committed_document_leaves_every_contract_limit_to_the_contract()
+    {
+        var committed = File.ReadAllText(DocumentPath);
+        object[] figures =
+        [
+            MessageContract.MessageMetadataMaxLength, MessageContract.ConversationMetadataMaxLength, MessageContract.CorrelationIdMaxLength,
+            MessageContract.TtlMaxSeconds, .. MessageContract.TextLimitByChannel.Values.Cast<object>(),
+            $"\"maxLength\": {MessageContract.IdempotencyKeyMaxLength}", $"\"maxItems\": {MessageContract.MaxChannels}", $"\"maxItems\": {MessageContract.CarouselChoicesMax}",
+            $"{MessageContract.SendAtMaxAhead.TotalDays} days", .. MessageContract.Queues, .. MessageContract.AgentTypes, .. MessageContract.CardHeights, "KAKAOTALKCHAT",
+        ];
+
+        Expect.All(figures, figure => Assert.DoesNotContain(Convert.ToString(figure, System.Globalization.CultureInfo.InvariantCulture)!, committed, StringComparison.Ordinal));
     }
 
     [Theory]
     [MemberData(nameof(ValidExamples))]
-    public void Readme_examples_satisfy_the_schema_and_the_validator(int readmeLine, string example)
+    public void Readme_examples_satisfy_the_schema_and_the_validator(string where, string example)
     {
-        Assert.True(readmeLine > 0);
         var evaluation = MessageSchema.Value.Evaluate(JsonNode.Parse(example), new EvaluationOptions { OutputFormat = OutputFormat.List });
 
-        Assert.True(evaluation.IsValid, Describe(evaluation));
-        Assert.True(OutboundMessageReader.TryRead(BinaryData.FromString(example), out var message, out var error), error?.ToString());
-        Assert.True(OutboundMessageValidator.Validate(message!).IsValid);
+        Assert.True(evaluation.IsValid, $"{where}: {Describe(evaluation)}");
+        Assert.True(OutboundMessageReader.TryRead(BinaryData.FromString(example), out var message, out var error), $"{where}: {error}");
+        Assert.True(OutboundMessageValidator.Validate(message!).IsValid, $"{where}: the validator refuses it");
     }
 
     [Fact]
@@ -87,7 +115,7 @@ public sealed class OpenApiDocumentTests
         Assert.True(ReadmeExamples.Messages.Count >= 12 && ReadmeExamples.CurlBodies.Count >= 2);
 
         // Every row of the theory is its own test: none was folded into another because two bodies are alike.
-        var rows = ValidExamples().Select(row => (int)row[0]).ToList();
+        var rows = ValidExamples().Select(row => (string)row[0]).ToList();
         Assert.Equal(rows.Count, rows.Distinct().Count());
         Assert.Equal(ReadmeExamples.MessageExamples.Count + ReadmeExamples.CurlBodies.Count - 1, rows.Count);
     }
@@ -125,7 +153,7 @@ public sealed class OpenApiDocumentTests
     /// <summary>
     /// The contract lives in two places, the document and the validator; they agree on every case of the invalid-input
     /// table (both refuse) and on a valid message for every channel (both accept). Rules a JSON Schema cannot state
-    /// (a text's length per channel, a priority order naming the recipient's own channels) are the validator's alone,
+    /// (a text's length per channel) are the validator's alone,
     /// listed here by path with that reason, so the exceptions are few and visible.
     /// </summary>
     [Fact]
@@ -134,7 +162,6 @@ public sealed class OpenApiDocumentTests
         string[] validatorOnly =
         [
             "text", "message.text_message.text", // a text's limit depends on the channels it may travel on
-            "channel_priority_order[0]", // it may name only channels the recipient has an identity on
             "conversation_metadata", // at most 2,048 characters of JSON: a size of the serialized object
             "message.choice_message.choices[0].calendar_message.event_start", // "format": "date-time" is an annotation in 2020-12, not asserted
         ];
@@ -184,18 +211,17 @@ public sealed class OpenApiDocumentTests
         Assert.True(OutboundMessageReader.TryRead(BinaryData.FromString(example), out var message, out _));
         var errors = OutboundMessageValidator.Validate(message!).Errors;
         Assert.Equal(["text", "to.channel"], errors.Select(e => e.Field).Order(StringComparer.Ordinal));
-        var readme = File.ReadAllText(RepositoryRoot.File("README.md"));
-        Expect.All(errors, e => Assert.Contains(e.Message, readme, StringComparison.Ordinal));
+        Expect.All(errors, e => Assert.Contains(e.Message, ReadmeExamples.AllText, StringComparison.Ordinal));
     }
 
     [Fact]
     public void The_schema_names_every_message_kind_and_channel()
     {
-        var schemas = JsonNode.Parse(File.ReadAllText(DocumentPath))!["components"]!["schemas"]!;
+        var schemas = JsonNode.Parse(ServedDocument.Value)!["components"]!["schemas"]!;
         var kinds = schemas["AppMessage"]!["properties"]!.AsObject().Select(p => p.Key);
         var channels = schemas["Channel"]!["enum"]!.AsArray().Select(c => c!.GetValue<string>());
 
-        Assert.Equal(MessageKinds.Content.Concat(MessageKinds.Overrides).Order(StringComparer.Ordinal), kinds.Order(StringComparer.Ordinal));
+        Assert.Equal(MessageContract.ContentKinds.Concat(MessageContract.OverrideKinds).Order(StringComparer.Ordinal), kinds.Order(StringComparer.Ordinal));
         Assert.Equal(ConversationChannels.All, channels);
     }
 

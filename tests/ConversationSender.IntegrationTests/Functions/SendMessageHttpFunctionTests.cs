@@ -19,6 +19,26 @@ public sealed class SendMessageHttpFunctionTests : SandboxedSenderTest
         Assert.Single(Sinch.SendRequests);
     }
 
+    [Fact]
+    public async Task Accepted_time_is_written_as_Sinch_writes_it_UTC_to_the_millisecond()
+    {
+        var response = await PostAsync("""{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "hi" }""");
+
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$", response.Json.GetProperty("accepted_time").GetString());
+    }
+
+    [Fact]
+    public async Task Problem_bodies_are_unescaped_and_carry_a_trace_id()
+    {
+        // An apostrophe in the field error (unknown channel 'SMSS').
+        var response = await PostAsync("""{ "to": { "channel": "SMSS", "identity": "+46701234567" }, "text": "hi" }""");
+
+        Assert.Equal(400, response.Status);
+        Assert.Contains("unknown channel 'SMSS'", response.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u0027", response.Body, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(response.Json.GetProperty("trace_id").GetString()));
+    }
+
     [Theory]
     [InlineData("{ \"to\": ", "$", "not valid JSON")]
     [InlineData("", "$", "empty")]

@@ -33,7 +33,7 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : Sand
             { "app_id": "{{SenderHost.AppId}}",
               "recipient": { "identified_by": { "channel_identities": [ { "channel": "WHATSAPP", "identity": "46701234567" } ] } },
               "message": { "text_message": { "text": "Your order has shipped" } },
-              "message_metadata": "{{ConversationSender.Sending.SendService.Marker($"queue:{QueueName}:{message.MessageId}")}}" }
+              "message_metadata": "{{ConversationSender.Sending.KeyedSend.Marker($"queue:{QueueName}:{message.MessageId}")}}" }
             """, Assert.Single(Sinch.SendRequests).Body);
         Assert.Empty(await ReadDeadLettersAsync($"{QueueName}-failed"));
     }

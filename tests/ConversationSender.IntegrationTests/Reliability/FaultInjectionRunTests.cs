@@ -111,7 +111,7 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         var resentAfterMidSendCrash = midSendCrashes.Count(c => DeliveriesOf(sinch, c.Key) > c.Value);
         var logs = host.Logs.Lines;
         var ambiguousLogged = logs.Count(l => l.Contains("may duplicate", StringComparison.Ordinal));
-        var leaks = logs.Count(l => l.Contains(keySecret, StringComparison.Ordinal) || l.Contains("sandbox-token-", StringComparison.Ordinal)
+        var leaks = logs.Count(l => l.Contains(keySecret, StringComparison.Ordinal) || l.Contains(SandboxToken.Prefix, StringComparison.Ordinal)
             || l.Contains(FakeTokenCredential.Signature, StringComparison.Ordinal) || RawIdentity().IsMatch(l));
 
         var report = new JsonObject

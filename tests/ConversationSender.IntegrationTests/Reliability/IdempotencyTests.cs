@@ -369,7 +369,7 @@ public sealed class IdempotencyTests(AzuriteFixture azurite) : SandboxedSenderTe
 
     /// <summary>The fingerprint the send service binds a key to, for a claim a test makes as another attempt of the same request.</summary>
     private static string FingerprintOf(string body) =>
-        SendService.Fingerprint(ConversationSender.Validation.OutboundMessageValidator.Validate(BinaryData.FromString(body), out _).Request!);
+        KeyedSend.Fingerprint(ConversationSender.Validation.OutboundMessageValidator.Validate(BinaryData.FromString(body), out _).Request!);
 
     private async Task<HttpAnswer> PostAsync(string body, string? key = null)
     {

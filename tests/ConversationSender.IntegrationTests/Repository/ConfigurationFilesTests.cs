@@ -26,6 +26,27 @@ public sealed class ConfigurationFilesTests
     }
 
     [Fact]
+    public void Host_json_logs_warnings_and_every_functions_own_lines_only()
+    {
+        var levels = HostJson.GetProperty("logging").GetProperty("logLevel").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
+        var functions = typeof(ConversationSender.Functions.SendMessageHttpFunction).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods())
+            .Select(m => m.GetCustomAttribute<Microsoft.Azure.Functions.Worker.FunctionAttribute>()?.Name)
+            .OfType<string>()
+            .ToList();
+
+        // Quiet: the host's per-invocation lines and the SDKs' request warnings (a 404 on every poll of a missing queue) stay out.
+        Assert.Equal("Warning", levels["default"]);
+        Assert.Equal("Error", levels["Azure.Core"]);
+        Assert.False(levels.ContainsKey("Function"), "\"Function\" would set the level of every function's own lines too");
+
+        // Our own lines: the host files a function's logs under Function.<name>.User; the worker's outside one under their category.
+        Assert.Equal("Information", levels["ConversationSender"]);
+        Assert.True(functions.Count >= 9, $"only {functions.Count} functions found");
+        Expect.All(functions, name => Assert.True(levels.TryGetValue($"Function.{name}.User", out var level) && level == "Information", $"host.json does not let {name}'s own lines through (Function.{name}.User: Information)"));
+    }
+
+    [Fact]
     public void A_message_outlives_its_retries_on_the_queue()
     {
         // A copy for a later attempt lives 7 days on the queue: retrying longer than that would lose it.
@@ -61,7 +82,7 @@ public sealed class ConfigurationFilesTests
     public void Sample_settings_and_readme_list_every_option(Type options, string prefix)
     {
         var sample = SampleValues();
-        var readme = File.ReadAllText(RepositoryRoot.File("README.md"));
+        var settingsDoc = ReadmeExamples.Text("docs/settings.md");
         var settable = options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite && (p.PropertyType.IsValueType || p.PropertyType == typeof(string)));
 
@@ -72,7 +93,7 @@ public sealed class ConfigurationFilesTests
                 ? SendQueueOptions.QueueNameSettingName
                 : $"{prefix.Replace(":", "__", StringComparison.Ordinal)}__{property.Name}";
             Assert.True(sample.ContainsKey(name), $"local.settings.sample.json lacks {name}");
-            Assert.Contains($"`{name}`", readme, StringComparison.Ordinal);
+            Assert.Contains($"`{name}`", settingsDoc, StringComparison.Ordinal);
         }
     }
 

@@ -54,21 +54,21 @@ public sealed partial class LocalRunTests
             .Select(route => new Regex("^/api/" + Regex.Replace(Regex.Escape(route), @"\\\{[^}]+}", "[^/?]+") + "$", RegexOptions.None, TimeSpan.FromSeconds(1)))
             .ToList();
         // The sandbox serves its own /api/… routes (captured messages, fault switches): taken from where it maps them.
-        var sandboxSource = File.ReadAllText(RepositoryRoot.File("src", "ConversationSender.Sandbox", "SinchSandbox.cs"));
+        var sandboxSource = string.Concat(Directory.GetFiles(RepositoryRoot.File("src", "ConversationSender.Sandbox"), "SinchSandbox*.cs").Select(File.ReadAllText));
         routes.AddRange(SandboxRoute().Matches(sandboxSource)
             .Select(m => new Regex("^" + Regex.Replace(Regex.Escape(m.Groups[1].Value), @"\\\{[^}]+}", "[^/?]+") + "$", RegexOptions.None, TimeSpan.FromSeconds(1))));
-        var readme = File.ReadAllText(RepositoryRoot.File("README.md"));
+        var readme = ReadmeExamples.AllText;
         var shown = ApiPath().Matches(readme).Select(m => m.Value.TrimEnd('.', ',', ')', ':', '`')).Distinct().ToList();
 
-        Assert.True(shown.Count > 5, $"only {shown.Count} routes found in the README");
-        Expect.All(shown, path => Assert.True(routes.Any(r => r.IsMatch(path.Split('?')[0])), $"the README shows {path}, which no function serves"));
+        Assert.True(shown.Count > 5, $"only {shown.Count} routes found in the README and docs/");
+        Expect.All(shown, path => Assert.True(routes.Any(r => r.IsMatch(path.Split('?')[0])), $"the README or docs/ show {path}, which no function serves"));
     }
 
     [Fact]
     public void Every_npm_script_the_readme_shows_exists()
     {
         var scripts = JsonNode.Parse(File.ReadAllText(RepositoryRoot.File("package.json")))!["scripts"]!.AsObject().Select(p => p.Key).ToHashSet();
-        var readme = File.ReadAllText(RepositoryRoot.File("README.md"));
+        var readme = ReadmeExamples.AllText;
         var shown = NpmRun().Matches(readme).Select(m => m.Groups[1].Value).Distinct().ToList();
 
         Assert.Contains("start", scripts);

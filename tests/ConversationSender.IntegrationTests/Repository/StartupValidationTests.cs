@@ -26,6 +26,7 @@ public sealed class StartupValidationTests
     [InlineData("SendQueue:MaxRetryAge", "8.00:00:00", "MaxRetryAge")]
     [InlineData("SendQueue:RetryBaseDelay", "00:00:00", "RetryBaseDelay")]
     [InlineData("Sinch:MaxRetries", "50", "MaxRetries")]
+    [InlineData("KeyVault:SecretNames:KeySecret", "", "SecretNames.KeySecret")]
     [InlineData("Idempotency:InFlightTimeout", "00:00:45", "Idempotency:InFlightTimeout (00:00:45) must exceed the longest a send can take (00:01:00")]
     public void A_bad_setting_fails_start_up_naming_it(string setting, string value, string expected)
     {

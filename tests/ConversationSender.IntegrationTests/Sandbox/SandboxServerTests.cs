@@ -110,8 +110,9 @@ public sealed class SandboxServerTests : IAsyncLifetime
         }
         while (token.Length > 0);
 
-        Assert.Equal(sent, listed.Select(m => m["id"]!.GetValue<string>()));
-        Assert.Equal(["m-0", "m-1", "m-2"], listed.Select(m => m["metadata"]!.GetValue<string>()));
+        // Newest first, as Sinch lists.
+        Assert.Equal(Enumerable.Reverse(sent), listed.Select(m => m["id"]!.GetValue<string>()));
+        Assert.Equal(["m-2", "m-1", "m-0"], listed.Select(m => m["metadata"]!.GetValue<string>()));
         Assert.Equal("page 1", listed[1]["app_message"]!["text_message"]!["text"]!.GetValue<string>());
         Assert.Equal(2, _sandbox.ListRequests.Count);
         Assert.Equal(HttpStatusCode.BadRequest, (await ListResponseAsync("page_size=1001")).StatusCode);

@@ -38,7 +38,7 @@ public sealed class SensitiveDataTests
             outcomes.Select(o => o.GetType().Name));
         var logs = string.Join("\n", host.Logs.Lines);
         Assert.NotEmpty(host.Logs.Lines);
-        foreach (var sensitive in new[] { keySecret, "new-secret-not-in-vault", Identity, Text, "sandbox-token-", FakeTokenCredential.Signature })
+        foreach (var sensitive in new[] { keySecret, "new-secret-not-in-vault", Identity, Text, SandboxToken.Prefix, FakeTokenCredential.Signature })
         {
             Assert.DoesNotContain(sensitive, logs, StringComparison.Ordinal);
         }

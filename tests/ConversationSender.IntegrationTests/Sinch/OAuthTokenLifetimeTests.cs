@@ -42,7 +42,7 @@ public sealed class OAuthTokenLifetimeTests
         await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None);
 
         clock.Advance(TimeSpan.FromHours(1));
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => service.SendAsync(BinaryData.FromString(Message), CancellationToken.None).AsTask()));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => service.SendAsync(BinaryData.FromString(Message), CancellationToken.None)));
 
         Expect.All(outcomes, o => Assert.IsType<SendOutcome.Accepted>(o));
         Assert.Equal(2, sinch.TokenRequests.Count);

@@ -95,7 +95,7 @@ public sealed class RefusedTokenTests : IAsyncLifetime
         Assert.IsType<SendOutcome.Accepted>(await SendAsync());
     }
 
-    private Task<SendOutcome> SendAsync() => _host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None).AsTask();
+    private Task<SendOutcome> SendAsync() => _host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None);
 
     private (int TokenRequests, int VaultReads) Counts() => (_sinch.TokenRequests.Count, _vault.ReadsOf("sinch-key-secret"));
 

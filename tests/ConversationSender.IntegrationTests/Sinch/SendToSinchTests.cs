@@ -9,7 +9,7 @@ namespace ConversationSender.IntegrationTests.Sinch;
 /// <summary>The send service through the app's DI against the fake Sinch: wire format, path, headers, outcomes.</summary>
 public sealed class SendToSinchTests : SandboxedSenderTest
 {
-    private Task<SendOutcome> SendAsync(string json) => Host.Get<SendService>().SendAsync(BinaryData.FromString(json), CancellationToken.None).AsTask();
+    private Task<SendOutcome> SendAsync(string json) => Host.Get<SendService>().SendAsync(BinaryData.FromString(json), CancellationToken.None);
 
     [Fact]
     public async Task Short_form_becomes_the_full_sinch_body_with_app_id_on_the_project_path()
@@ -23,7 +23,7 @@ public sealed class SendToSinchTests : SandboxedSenderTest
         Assert.Equal($"/v1/projects/{SenderHost.ProjectId}/messages:send", send.Path);
         Assert.Equal("application/json", send.ContentType);
         Assert.Equal("application/json", send.Accept);
-        Assert.StartsWith("Bearer sandbox-token-", send.Authorization);
+        Assert.StartsWith("Bearer " + SandboxToken.Prefix, send.Authorization);
         JsonAssert.Equal($$"""
             {
               "app_id": "{{SenderHost.AppId}}",
@@ -195,7 +195,7 @@ public sealed class SendToSinchTests : SandboxedSenderTest
         await using var host = SenderHost.Create(settings, s => s.AddSingleton(new ConversationSender.Sinch.ResilienceTime(pipelineClock)));
         Sinch.Script(FakeResponse.RateLimited(retryAfterSeconds: 2));
 
-        var send = host.Get<SendService>().SendAsync(BinaryData.FromString(ShortMessage), CancellationToken.None).AsTask();
+        var send = host.Get<SendService>().SendAsync(BinaryData.FromString(ShortMessage), CancellationToken.None);
         await Eventually.UntilAsync(() => Sinch.SendRequests.Count, n => n == 1, "the first attempt");
 
         // Move the pipeline's clock in small steps until the retry arrives: it may not come before 2 s have passed there.

@@ -79,12 +79,39 @@ public sealed class MetricsTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task Callbacks_are_counted_by_result()
     {
         using var callbacks = Collect<long>("conversation_sender.callbacks");
-        var context = HttpInvoker.Request(_host, """{ "message_delivery_report": { "message_id": "01X", "status": "DELIVERED" } }""");
+        const string Report = """{ "message_delivery_report": { "message_id": "01X", "status": "DELIVERED" } }""";
 
-        var answer = await HttpInvoker.ExecuteAsync(context, await _host.CreateFunction<SinchEventsFunction>().RunAsync(context.Request, CancellationToken.None));
+        var statuses = new List<int>
+        {
+            await PostCallbackAsync(_host, Report, signed: false),
+            await PostCallbackAsync(_host, Report, signed: true),
+            await PostCallbackAsync(_host, "[]", signed: true),
+        };
 
-        Assert.Equal(401, answer.Status);
-        Assert.Equal(["unauthorized"], callbacks.GetMeasurementSnapshot().Select(m => (string)m.Tags["result"]!));
+        // No webhook secret anywhere: callbacks cannot be verified, so none is taken.
+        await using var unverifiable = SenderHost.Create(SenderHost.SettingsFor(_sinch));
+        using var unavailable = new MetricCollector<long>(unverifiable.Get<IMeterFactory>(), SenderMetrics.MeterName, "conversation_sender.callbacks");
+        statuses.Add(await PostCallbackAsync(unverifiable, Report, signed: true));
+
+        Assert.Equal([401, 200, 400, 503], statuses);
+        Assert.Equal(["unauthorized", "accepted", "invalid"], callbacks.GetMeasurementSnapshot().Select(m => (string)m.Tags["result"]!));
+        Assert.Equal(["unavailable"], unavailable.GetMeasurementSnapshot().Select(m => (string)m.Tags["result"]!));
+    }
+
+    private static async Task<int> PostCallbackAsync(SenderHost host, string body, bool signed)
+    {
+        var nonce = Guid.NewGuid().ToString("N");
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var headers = signed
+            ? new Dictionary<string, string>
+            {
+                [ConversationSender.Callbacks.WebhookSignature.NonceHeader] = nonce,
+                [ConversationSender.Callbacks.WebhookSignature.TimestampHeader] = timestamp,
+                [ConversationSender.Callbacks.WebhookSignature.SignatureHeader] = CallbackSigner.Compute("whsec-metrics", body, nonce, timestamp),
+            }
+            : null;
+        var context = HttpInvoker.Request(host, body, headers: headers);
+        return (await HttpInvoker.ExecuteAsync(context, await host.CreateFunction<SinchEventsFunction>().RunAsync(context.Request, CancellationToken.None))).Status;
     }
 
     private MetricCollector<T> Collect<T>(string instrument) where T : struct =>

@@ -91,6 +91,12 @@ public sealed class PathologicalInputTests(AzuriteFixture azurite, ITestOutputHe
         }
 
         output.WriteLine($"{cases.Count} cases: {deadLettered} dead-lettered, {_sinch.SendRequests.Count} sent, {_sinch.RefusedRequests.Count} refused by the sandbox's checks");
-        Assert.Equal(cases.Count, deadLettered + _sinch.SendRequests.Count);
+        foreach (var refused in _sinch.RefusedRequests)
+        {
+            output.WriteLine("refused by the sandbox (and dead-lettered with its reason): " + refused);
+        }
+
+        // A send the sandbox refuses (as Sinch would) is dead-lettered with Sinch's reason: counted once.
+        Assert.Equal(cases.Count, deadLettered + _sinch.SendRequests.Count - _sinch.RefusedRequests.Count);
     }
 }

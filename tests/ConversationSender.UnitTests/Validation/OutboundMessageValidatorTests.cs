@@ -101,6 +101,32 @@ public sealed class OutboundMessageValidatorTests
         Assert.Equal(["WHATSAPP"], result.Request.ChannelPriorityOrder!);
     }
 
+    // Issue 29: Sinch's .NET SDK sends a priority order naming channels the recipient has no identity on; Sinch
+    // refuses only channels not configured on the app, and a contact may be reachable on others.
+    [Fact]
+    public void A_priority_order_may_name_channels_the_recipient_has_no_identity_on()
+    {
+        var result = Validate("""
+            { "recipient": { "identified_by": { "channel_identities": [ { "channel": "MMS", "identity": "+46701234567" } ] } },
+              "message": { "text_message": { "text": "hello" } },
+              "channel_priority_order": ["INSTAGRAM", "TELEGRAM"], "processing_strategy": "DISPATCH_ONLY" }
+            """);
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        Assert.Equal(["INSTAGRAM", "TELEGRAM"], result.Request!.ChannelPriorityOrder!);
+    }
+
+    [Fact]
+    public void A_text_must_fit_the_channels_a_priority_order_adds()
+    {
+        var text = new string('a', 4097);
+        var result = Validate($$"""{ "to": { "channel": "SMS", "identity": "+4670" }, "text": "{{text}}", "channel_priority_order": ["WHATSAPP", "SMS"] }""");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("text", error.Field);
+        Assert.Equal("has 4097 characters; WHATSAPP allows at most 4096", error.Message);
+    }
+
     [Fact]
     public void Short_form_fields_beside_the_sinch_options_are_allowed()
     {

@@ -16,7 +16,7 @@ public sealed class ValidationRulesTests
     [InlineData("1234567890123456", null)]
     [InlineData("", null)]
     public void Ttl_strings_are_parsed_without_a_regular_expression(string text, long? seconds) =>
-        Assert.Equal(seconds, OutboundMessageValidator.ParseTtlSeconds(text));
+        Assert.Equal(seconds, SendOptionsValidator.ParseTtlSeconds(text));
 
     [Fact]
     public void A_message_keeps_at_most_fifty_errors_and_counts_the_rest()

@@ -1,14 +1,16 @@
 using ConversationSender.Credentials;
+using ConversationSender.Idempotency;
 using ConversationSender.Sinch;
 using Microsoft.Extensions.Options;
 
-namespace ConversationSender.Idempotency;
+namespace ConversationSender.Sending;
 
 /// <summary>
 /// A claim may be taken over after <see cref="IdempotencyOptions.InFlightTimeout"/>: shorter than the longest a send
-/// can take, and a slow send still in progress would be taken over while it runs. Checked at start-up.
+/// can take, and a slow send still in progress would be taken over while it runs. Checked at start-up, here where
+/// the send's parts meet (the idempotency store knows nothing of Sinch or Key Vault).
 /// </summary>
-internal sealed class IdempotencyOptionsValidator(IOptions<SinchOptions> sinch, IOptions<KeyVaultOptions> keyVault) : IValidateOptions<IdempotencyOptions>
+internal sealed class InFlightTimeoutValidator(IOptions<SinchOptions> sinch, IOptions<KeyVaultOptions> keyVault) : IValidateOptions<IdempotencyOptions>
 {
     public ValidateOptionsResult Validate(string? name, IdempotencyOptions options)
     {
