@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Azure.Core;
 using Azure.Core.Pipeline;
 using ConversationSender.Benchmarks;
 using ConversationSender.Sending;
