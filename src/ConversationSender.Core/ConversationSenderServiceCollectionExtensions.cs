@@ -70,6 +70,7 @@ public static class ConversationSenderServiceCollectionExtensions
         services.TryAddSingleton<DeliveryStatusStore>();
         services.TryAddSingleton<CallbackProcessor>();
         services.TryAddSingleton<SendService>();
+        services.TryAddSingleton<ConsentGate>();
         services.TryAddSingleton<SinchSend>();
         services.TryAddSingleton<KeyedSend>();
         services.TryAddSingleton<SendReconciler>();
@@ -83,6 +84,7 @@ public static class ConversationSenderServiceCollectionExtensions
         services.TryAddSingleton<SendQueueIntake>();
         services.TryAddSingleton<QueuedMessageProcessor>();
         services.TryAddSingleton<RetentionPurger>();
+        services.AddConsent(configuration);
         return services;
     }
 

@@ -30,6 +30,7 @@ using Microsoft.Extensions.DependencyInjection;
 // "load-harness-out-of-process" with --sandbox-process), as printed.
 // --calibrate N replaces the product by the bare post after N µs of busy work: what that much work per send costs here.
 // --in-memory-added [pairs] measures what a send adds at the configured rate, in process against an in-memory Sinch.
+// --consent-cost [pairs] measures what the opt-out check adds to a send (table reads, latency) against Azurite.
 // --queue-only skips the throughput comparison: the first send, then the queue drain.
 // --sandbox-process runs the sandbox in its own process: in-process it competes with the client for the two cores.
 if (args.Length > 0 && args[0] == ColdStart.ChildFlag)
@@ -64,6 +65,13 @@ if (arguments.TryGetValue("cold-start", out var coldStartRuns))
 if (arguments.TryGetValue("in-memory-added", out var addedPairs))
 {
     Console.WriteLine(await InMemoryAddedLatency.RunAsync(int.TryParse(addedPairs, CultureInfo.InvariantCulture, out var pairCount) ? pairCount : 1500));
+    return;
+}
+
+if (arguments.TryGetValue("consent-cost", out var consentPairs))
+{
+    await using var consentAzurite = await AzuriteProcess.StartAsync();
+    Console.WriteLine(await ConsentCost.RunAsync(consentAzurite.ConnectionString, int.TryParse(consentPairs, CultureInfo.InvariantCulture, out var consentPairCount) ? consentPairCount : 1000));
     return;
 }
 

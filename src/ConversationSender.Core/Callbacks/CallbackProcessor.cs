@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ConversationSender.Consent;
 using ConversationSender.Credentials;
 using ConversationSender.Storage;
 using ConversationSender.Telemetry;
@@ -16,8 +17,10 @@ public sealed partial class CallbackProcessor(
     WebhookSecretStore secrets,
     NonceRegistry nonces,
     DeliveryStatusStore statuses,
+    ConsentCallbackHandler consent,
     StorageClientFactory storage,
     IOptions<WebhookOptions> options,
+    IOptions<ConsentOptions> consentOptions,
     TimeProvider time,
     SenderMetrics metrics,
     ILogger<CallbackProcessor> logger)
@@ -122,9 +125,25 @@ public sealed partial class CallbackProcessor(
     }
 
     // Inbound messages, events and notifications: onto the inbound queue for the user's own consumer, if configured.
+    // Keywords and Sinch's OPT_OUT / OPT_IN change the suppression list first, and go on flagged with what was done.
     private async Task<CallbackOutcome> ForwardAsync(JsonElement root, string trigger, string? payloadKey, string nonce, CancellationToken cancellationToken)
     {
-        if (!options.Value.Forwards(trigger) || !storage.IsConfigured)
+        ConsentHandling? handled = null;
+        if (consent.Handles(trigger))
+        {
+            try
+            {
+                handled = await consent.HandleAsync(root.GetProperty(payloadKey!), trigger, cancellationToken);
+            }
+            catch (Exception ex) when (StorageFailure.Is(ex, CancellationToken.None) || ex is CredentialsMisconfiguredException or ConsentReplyUnavailableException)
+            {
+                LogConsentNotRecorded(logger, ex, trigger);
+                nonces.Release(nonce); // Sinch sends it again with the same nonce
+                return new CallbackOutcome.Unavailable("The suppression list or the reply is unavailable.");
+            }
+        }
+
+        if (!options.Value.Forwards(trigger) || !storage.IsConfigured || (handled is not null && !consentOptions.Value.ForwardKeywords))
         {
             LogOtherEvent(logger, trigger);
             return new CallbackOutcome.Accepted(trigger);
@@ -133,7 +152,7 @@ public sealed partial class CallbackProcessor(
         try
         {
             var queue = await storage.GetQueueAsync(options.Value.InboundQueueName!, cancellationToken);
-            await queue.SendMessageAsync(BinaryData.FromString(InboundEnvelope.For(root, trigger, payloadKey, time.GetUtcNow()).ToJsonString()), cancellationToken: cancellationToken);
+            await queue.SendMessageAsync(BinaryData.FromString(InboundEnvelope.For(root, trigger, payloadKey, time.GetUtcNow(), handled).ToJsonString()), cancellationToken: cancellationToken);
         }
         catch (Exception ex) when (StorageFailure.Is(ex, CancellationToken.None) || ex is StorageNotConfiguredException)
         {
@@ -160,6 +179,9 @@ public sealed partial class CallbackProcessor(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not forward a Sinch {Trigger} callback; Sinch will deliver it again.")]
     private static partial void LogNotForwarded(ILogger logger, Exception exception, string trigger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record or confirm a Sinch {Trigger} opt-out / opt-in; Sinch will deliver it again.")]
+    private static partial void LogConsentNotRecorded(ILogger logger, Exception exception, string trigger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted a Sinch {EventKind} callback (not forwarded: not in Webhooks:InboundTriggers).")]
     private static partial void LogOtherEvent(ILogger logger, string eventKind);

@@ -75,6 +75,8 @@ public sealed partial class QueuedMessageProcessor(
             {
                 SendOutcome.Accepted => new QueueDisposition.Completed("sent"),
                 SendOutcome.Cancelled => new QueueDisposition.Completed("cancelled"),
+                // Opted out: a refusal the status lookup shows, not a failure to retry or dead-letter.
+                SendOutcome.Suppressed => new QueueDisposition.Completed("suppressed"),
                 SendOutcome.Rejected rejected => await DeadLetterAsync(message, original, "rejected", rejected.Reason, attempt, rejected, null, cancellationToken),
                 SendOutcome.KeyReused reused => await DeadLetterAsync(message, original, "key_reused", $"Its idempotency key was first used at {reused.FirstUsedAt:O} for a message with other content; not sent.", attempt, null, null, cancellationToken),
                 SendOutcome.Transient transient => await RetryLaterAsync(message, original, key, attempt, firstSeen, transient.Reason, Backoff(attempt, transient.RetryAfter), transient, cancellationToken),

@@ -38,6 +38,7 @@ public static class FailureOutcome
         SendOutcome.InProgress => "in_progress",
         SendOutcome.KeyReused => "key_reused",
         SendOutcome.Cancelled => "cancelled",
+        SendOutcome.Suppressed => "suppressed",
         SendOutcome.Misconfigured => "misconfigured",
         _ => "other",
     };

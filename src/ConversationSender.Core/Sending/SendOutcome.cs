@@ -50,6 +50,12 @@ public abstract record SendOutcome
     /// <summary>Another send with the same idempotency key is running; ask again shortly.</summary>
     public sealed record InProgress(DateTimeOffset Since) : SendOutcome;
 
+    /// <summary>
+    /// Every recipient opted out (of everything, or of this <c>message_content_type</c>) on <see cref="Since"/>: nothing was
+    /// sent, and nothing will be until they opt in again. A refusal, not a failure: never retried, never dead-lettered.
+    /// </summary>
+    public sealed record Suppressed(Consent.ConsentCategory Category, DateTimeOffset Since, Consent.ConsentSource Source) : SendOutcome;
+
     /// <summary>The fix is on our side: <see cref="SettingName"/> names what to correct (never its value).</summary>
     public sealed record Misconfigured(string Reason, string SettingName) : SendOutcome;
 }

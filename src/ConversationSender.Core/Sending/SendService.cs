@@ -29,7 +29,11 @@ public sealed partial class SendService(
     /// <param name="idempotencyKey">A key given with the request (the HTTP header); must match the message's own <c>idempotency_key</c> if both are given.</param>
     /// <param name="fallbackKey">Used when neither gives a key (e.g. one derived from a queue message id).</param>
     /// <param name="scheduled">True for a queued send whose <c>send_at</c> (if any) has been waited for; a send now refuses one.</param>
-    public async Task<SendOutcome> SendAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, CancellationToken cancellationToken, bool scheduled = false)
+    /// <param name="confirmsConsent">
+    /// True only for the confirmation of an opt-out or opt-in (and a HELP answer): it goes past the suppression it confirms.
+    /// Every other send has its opted-out identities dropped before Sinch is called (<see cref="ConsentGate"/>).
+    /// </param>
+    public async Task<SendOutcome> SendAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, CancellationToken cancellationToken, bool scheduled = false, bool confirmsConsent = false)
     {
         var started = time.GetTimestamp();
         var validation = OutboundMessageValidator.Validate(body, out var message);
@@ -66,8 +70,8 @@ public sealed partial class SendService(
         LogSending(logger, new MaskedRecipients(request));
 
         var outcome = key is not null && idempotency.Enabled
-            ? await keyed.SendAsync(request, key, trackingId, cancellationToken)
-            : await send.RecordAsync(await send.SendAsync(request, cancellationToken), trackingId, request.CorrelationId);
+            ? await keyed.SendAsync(request, key, trackingId, confirmsConsent, cancellationToken)
+            : await send.RecordAsync(await send.SendAsync(request, confirmsConsent, cancellationToken), trackingId, request.CorrelationId);
         return Measured(outcome, channel, started);
     }
 

@@ -5,17 +5,24 @@ using Microsoft.Extensions.Logging;
 namespace ConversationSender.Sending;
 
 /// <summary>
-/// The send itself: one message to Sinch (retries inside the client's pipeline), its result as a logged
-/// <see cref="SendOutcome"/>, and an accepted message recorded for the status lookup.
+/// The send itself: the suppression list's say (<see cref="ConsentGate"/>), one message to Sinch (retries inside the
+/// client's pipeline), its result as a logged <see cref="SendOutcome"/>, and the result recorded for the status lookup.
 /// </summary>
-public sealed partial class SinchSend(ConversationClient client, DeliveryStatusStore statuses, TimeProvider time, ILogger<SinchSend> logger)
+public sealed partial class SinchSend(ConversationClient client, ConsentGate consent, DeliveryStatusStore statuses, TimeProvider time, ILogger<SinchSend> logger)
 {
-    public async Task<SendOutcome> SendAsync(SendMessageRequest request, CancellationToken cancellationToken)
+    /// <param name="confirmsConsent">True only for an opt-out / opt-in confirmation or a HELP answer: sent past the suppression list.</param>
+    public async Task<SendOutcome> SendAsync(SendMessageRequest request, bool confirmsConsent, CancellationToken cancellationToken)
     {
+        var (allowed, refused) = await consent.CheckAsync(request, confirmsConsent, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
         SendOutcome outcome;
         try
         {
-            var response = await client.SendAsync(request, cancellationToken);
+            var response = await client.SendAsync(allowed!, cancellationToken);
 
             // A 2xx is Sinch taking the message, with or without an id: sending it again would deliver it twice.
             outcome = new SendOutcome.Accepted(string.IsNullOrEmpty(response.MessageId) ? null : response.MessageId, response.AcceptedTime ?? time.GetUtcNow());
@@ -34,6 +41,19 @@ public sealed partial class SinchSend(ConversationClient client, DeliveryStatusS
     /// </summary>
     public async Task<SendOutcome> RecordAsync(SendOutcome outcome, string? trackingId, string? correlationId)
     {
+        // Opted out: the tracking id's status says so (the queue completes the message; the lookup explains why).
+        if (outcome is SendOutcome.Suppressed suppressed && trackingId is not null && statuses.Enabled)
+        {
+            try
+            {
+                await statuses.RecordRefusedAsync(trackingId, DeliveryStatusStore.Suppressed, suppressed.Since, correlationId, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                LogStatusNotRecorded(logger, ex, "(suppressed)");
+            }
+        }
+
         if (outcome is SendOutcome.Accepted { Replayed: false, MessageId: not null } accepted && statuses.Enabled)
         {
             try

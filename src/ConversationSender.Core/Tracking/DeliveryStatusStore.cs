@@ -15,6 +15,9 @@ namespace ConversationSender.Tracking;
 public sealed class DeliveryStatusStore(StorageClientFactory storage, IdempotencyStore idempotency, IOptions<StatusTrackingOptions> options, TimeProvider time)
 {
     public const string Accepted = "ACCEPTED";
+
+    /// <summary>Refused before Sinch was called: every recipient opted out.</summary>
+    public const string Suppressed = "SUPPRESSED";
     private const string Latest = "latest";
     private const string TrackingPartition = "tracking";
 
@@ -55,6 +58,19 @@ public sealed class DeliveryStatusStore(StorageClientFactory storage, Idempotenc
         {
             await table.UpsertEntityAsync(new TableEntity(TrackingPartition, IdempotencyStore.Hash(trackingId)) { ["MessageId"] = messageId }, TableUpdateMode.Replace, cancellationToken);
         }
+    }
+
+    /// <summary>A send refused before Sinch (no message id): the tracking id's row says so, until a later send under it succeeds.</summary>
+    public async Task RecordRefusedAsync(string trackingId, string status, DateTimeOffset at, string? correlationId, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken);
+        await table.UpsertEntityAsync(new TableEntity(TrackingPartition, IdempotencyStore.Hash(trackingId))
+        {
+            ["Status"] = status,
+            ["RefusedAt"] = time.GetUtcNow(),
+            ["Since"] = at,
+            ["CorrelationId"] = correlationId,
+        }, TableUpdateMode.Replace, cancellationToken);
     }
 
     public async Task RecordReportAsync(string messageId, StatusEvent report, string? correlationId, CancellationToken cancellationToken)
@@ -133,9 +149,13 @@ public sealed class DeliveryStatusStore(StorageClientFactory storage, Idempotenc
                 : null;
         }
 
+        // A refusal (opted out) stands unless the key has a later record (sent after an opt-in, or queued again).
+        var refused = tracking.HasValue && tracking.Value!.GetString("Status") is { } status
+            ? new MessageStatus(null, tracking.Value.GetString("CorrelationId"), status, null, tracking.Value.GetDateTimeOffset("RefusedAt") ?? time.GetUtcNow(), [])
+            : null;
         if (!idempotency.Enabled)
         {
-            return null;
+            return refused;
         }
 
         switch (await idempotency.FindRecordAsync(id, cancellationToken))
@@ -147,7 +167,7 @@ public sealed class DeliveryStatusStore(StorageClientFactory storage, Idempotenc
                 var reported = await table.GetEntityIfExistsAsync<TableEntity>(messageId, Latest, cancellationToken: cancellationToken);
                 return await StatusAsync(table, messageId, reported.HasValue ? reported.Value! : null, sent, cancellationToken);
             default:
-                return null;
+                return refused;
         }
     }
 

@@ -14,4 +14,9 @@ namespace ConversationSender.Functions.Http;
 [JsonSerializable(typeof(ReplayResponse))]
 [JsonSerializable(typeof(ReplayRequestBody))]
 [JsonSerializable(typeof(ConversationSender.Tracking.MessageStatus))]
+[JsonSerializable(typeof(OptOutRequestBody))]
+[JsonSerializable(typeof(OptOutImportBody))]
+[JsonSerializable(typeof(OptOutRecordResponse))]
+[JsonSerializable(typeof(OptOutChangeResponse))]
+[JsonSerializable(typeof(OptOutImportResponse))]
 internal sealed partial class HttpJsonContext : JsonSerializerContext;

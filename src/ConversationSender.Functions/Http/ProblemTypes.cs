@@ -17,4 +17,5 @@ public static class ProblemTypes
     public const string InvalidBatch = "urn:conversation-sender:problem:invalid-batch";
     public const string BadSignature = "urn:conversation-sender:problem:bad-signature";
     public const string NotFound = "urn:conversation-sender:problem:not-found";
+    public const string RecipientOptedOut = "urn:conversation-sender:problem:recipient-opted-out";
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using ConversationSender.Consent;
 using ConversationSender.Sending;
 using Microsoft.AspNetCore.Http;
 
@@ -48,6 +49,15 @@ public static class SendOutcomeResult
         SendOutcome.KeyReused k => new JsonApiResult(
             StatusCodes.Status422UnprocessableEntity,
             new ProblemDocument { Type = ProblemTypes.IdempotencyKeyReused, Title = "This idempotency key belongs to another message.", Status = 422, Detail = $"The key was first used at {k.FirstUsedAt:O} for a message with other content; nothing was sent. Use a new key for a new message." }),
+        SendOutcome.Suppressed s => new JsonApiResult(
+            StatusCodes.Status422UnprocessableEntity,
+            new ProblemDocument
+            {
+                Type = ProblemTypes.RecipientOptedOut,
+                Title = "The recipient opted out; nothing was sent.",
+                Status = 422,
+                Detail = $"Opted out of {ContentTypeCategories.Name(s.Category)} messages since {s.Since:O} (source: {ConsentNames.Source(s.Source)}). Nothing is sent until they opt in again (START), or an operator removes the entry.",
+            }),
         SendOutcome.Misconfigured m => new JsonApiResult(
             StatusCodes.Status502BadGateway,
             new ProblemDocument { Type = ProblemTypes.Misconfigured, Title = "The sender is misconfigured; an operator must fix a setting.", Status = 502, Detail = m.Reason, Setting = m.SettingName }),

@@ -25,12 +25,13 @@ public sealed class DependencyTests(ITestOutputHelper output)
         ["Validation"] = ["Contract", "Sinch"],
         ["Idempotency"] = ["Storage"],
         ["Tracking"] = ["Storage", "Idempotency"],
-        ["Sending"] = ["Validation", "Contract", "Sinch", "Credentials", "Idempotency", "Tracking", "Telemetry"],
-        ["Queueing"] = ["Sending", "Validation", "Contract", "Sinch", "Idempotency", "Storage", "RateLimiting", "Telemetry"],
-        ["Callbacks"] = ["Tracking", "Credentials", "Storage", "Telemetry"],
+        ["Consent"] = ["Storage", "Validation", "Sinch", "Credentials"],
+        ["Sending"] = ["Validation", "Contract", "Sinch", "Credentials", "Idempotency", "Tracking", "Telemetry", "Consent"],
+        ["Queueing"] = ["Sending", "Validation", "Contract", "Sinch", "Idempotency", "Storage", "RateLimiting", "Telemetry", "Consent"],
+        ["Callbacks"] = ["Tracking", "Credentials", "Storage", "Telemetry", "Consent", "Sending"],
         ["Retention"] = ["Queueing", "Tracking", "Idempotency", "Storage"],
-        ["(composition root)"] = ["Telemetry", "RateLimiting", "Sinch", "Credentials", "Storage", "Contract", "Validation", "Idempotency", "Tracking", "Sending", "Queueing", "Callbacks", "Retention"],
-        ["Functions"] = ["Telemetry", "Sinch", "Credentials", "Storage", "Contract", "Validation", "Idempotency", "Tracking", "Sending", "Queueing", "Callbacks", "Retention", "(composition root)"],
+        ["(composition root)"] = ["Telemetry", "RateLimiting", "Sinch", "Credentials", "Storage", "Contract", "Validation", "Idempotency", "Tracking", "Sending", "Queueing", "Callbacks", "Retention", "Consent"],
+        ["Functions"] = ["Telemetry", "Sinch", "Credentials", "Storage", "Contract", "Validation", "Idempotency", "Tracking", "Sending", "Queueing", "Callbacks", "Retention", "Consent", "(composition root)"],
     };
 
     private static readonly Lazy<Dictionary<string, HashSet<string>>> Actual = new(ReadActualDependencies);

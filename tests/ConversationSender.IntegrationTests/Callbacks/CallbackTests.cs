@@ -343,6 +343,8 @@ public sealed class CallbackTests(AzuriteFixture azurite) : IAsyncLifetime
         settings["SendQueueStorage"] = azurite.ConnectionString;
         settings["Webhooks:Secret"] = Secret;
         settings["Webhooks:StatusTableName"] = "status" + Guid.NewGuid().ToString("N")[..12];
+        // A "Stop" reply opts its number out: each host keeps its own suppression list.
+        settings["Consent:TableName"] = "consent" + Guid.NewGuid().ToString("N")[..12];
         adjust?.Invoke(settings);
         return SenderHost.Create(settings);
     }

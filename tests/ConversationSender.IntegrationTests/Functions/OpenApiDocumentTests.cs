@@ -64,8 +64,37 @@ public sealed class OpenApiDocumentTests
         Assert.Equal(OpenApiSpecVersion.OpenApi3_1, result.Diagnostic.SpecificationVersion);
         var send = result.Document!.Paths["/messages"].Operations![HttpMethod.Post];
         Assert.Equal(["200", "202", "400", "401", "409", "413", "415", "422", "429", "502", "503"], send.Responses!.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(["/dead-letters/replay", "/messages", "/messages/batch", "/messages/{id}", "/openapi.json", "/sinch/events"], result.Document.Paths.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["/dead-letters/replay", "/messages", "/messages/batch", "/messages/{id}", "/openapi.json", "/optouts", "/optouts/import", "/optouts/lookup", "/optouts/remove", "/sinch/events"], result.Document.Paths.Keys.Order(StringComparer.Ordinal));
         Assert.Contains("functionKeyHeader", result.Document.Components!.SecuritySchemes!.Keys);
+    }
+
+    /// <summary>Every HTTP trigger's route and method is an operation of the document, and nothing else is.</summary>
+    [Fact]
+    public void Every_http_trigger_is_documented_with_its_method()
+    {
+        var triggers = typeof(OpenApiDocumentFunction).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods())
+            .SelectMany(m => m.GetParameters().Select(p => p.GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.HttpTriggerAttribute), false).OfType<Microsoft.Azure.Functions.Worker.HttpTriggerAttribute>().SingleOrDefault()))
+            .OfType<Microsoft.Azure.Functions.Worker.HttpTriggerAttribute>()
+            .SelectMany(t => t.Methods!.Select(method => $"{method.ToUpperInvariant()} /{t.Route}"));
+        var document = OpenApiDocument.Parse(ServedDocument.Value, "json").Document!;
+        var operations = document.Paths.SelectMany(p => p.Value.Operations!.Keys.Select(method => $"{method.Method} {p.Key}"));
+
+        Assert.Equal(triggers.Order(StringComparer.Ordinal), operations.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_opt_out_refusal_and_its_status_are_documented()
+    {
+        var document = JsonNode.Parse(ServedDocument.Value)!;
+        var schemas = document["components"]!["schemas"]!;
+
+        Assert.Contains("recipient-opted-out", (string)document["paths"]!["/messages"]!["post"]!["responses"]!["422"]!["description"]!, StringComparison.Ordinal);
+        Assert.Contains("recipient-opted-out", (string)schemas["Problem"]!["properties"]!["type"]!["description"]!, StringComparison.Ordinal);
+        Assert.EndsWith(":recipient-opted-out", ConversationSender.Functions.Http.ProblemTypes.RecipientOptedOut, StringComparison.Ordinal);
+        Assert.Contains(ConversationSender.Tracking.DeliveryStatusStore.Suppressed, (string)schemas["MessageStatus"]!["properties"]!["status"]!["description"]!, StringComparison.Ordinal);
+        Expect.All(["/optouts", "/optouts/lookup", "/optouts/remove", "/optouts/import"],
+            path => Assert.Equal("functionKeyHeader", document["paths"]![path]!["post"]!["security"]![0]!.AsObject().Single().Key));
     }
 
     [Fact]

@@ -79,6 +79,7 @@ public sealed class ConfigurationFilesTests
     [InlineData(typeof(ConversationSender.Idempotency.IdempotencyOptions), ConversationSender.Idempotency.IdempotencyOptions.SectionName)]
     [InlineData(typeof(ConversationSender.Callbacks.WebhookOptions), ConversationSender.Callbacks.WebhookOptions.SectionName)]
     [InlineData(typeof(ConversationSender.Tracking.StatusTrackingOptions), ConversationSender.Tracking.StatusTrackingOptions.SectionName)]
+    [InlineData(typeof(ConversationSender.Consent.ConsentOptions), ConversationSender.Consent.ConsentOptions.SectionName)]
     public void Sample_settings_and_readme_list_every_option(Type options, string prefix)
     {
         var sample = SampleValues();

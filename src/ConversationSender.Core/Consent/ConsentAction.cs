@@ -1,0 +1,7 @@
+namespace ConversationSender.Consent;
+
+public enum ConsentAction
+{
+    OptOut,
+    OptIn,
+}

@@ -1,0 +1,8 @@
+namespace ConversationSender.Consent;
+
+public enum KeywordAction
+{
+    OptOut,
+    OptIn,
+    Help,
+}

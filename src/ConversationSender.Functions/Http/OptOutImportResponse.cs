@@ -1,0 +1,3 @@
+namespace ConversationSender.Functions.Http;
+
+public sealed record OptOutImportResponse(int Added, int AlreadyOptedOut);
