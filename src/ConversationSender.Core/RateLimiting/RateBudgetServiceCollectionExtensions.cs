@@ -28,7 +28,7 @@ public static class RateBudgetServiceCollectionExtensions
 
             // Until the first read of the leases (or without the loop that reads them): the share that is safe
             // whatever the others do. Newcomers sending at it fit in the partitions kept in reserve.
-            budget.SetCeiling(options.StaticShare);
+            budget.Start(options.StaticShare);
             return budget;
         });
         services.TryAddSingleton(sp => new FleetShare(

@@ -72,6 +72,19 @@ public sealed class SendBudget : IDisposable
         }
     }
 
+    /// <summary>
+    /// The first ceiling, with a full bucket, as a token bucket starts (System.Threading.RateLimiting's does too): a
+    /// fresh instance's first sends do not wait for a refill, and a clock that stands still (a test's) cannot starve it.
+    /// </summary>
+    public void Start(double perSecond)
+    {
+        SetCeiling(perSecond);
+        lock (_gate)
+        {
+            _tokens = Capacity();
+        }
+    }
+
     public void SetCeiling(double perSecond)
     {
         List<Waiter>? granted;
