@@ -5,6 +5,8 @@ namespace ConversationSender.Sandbox;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = true)]
 [JsonSerializable(typeof(IReadOnlyList<CapturedMessage>))]
 [JsonSerializable(typeof(CapturedMessage))]
+[JsonSerializable(typeof(ConsentEvent))]
+[JsonSerializable(typeof(IReadOnlyList<ConsentState>))]
 [JsonSerializable(typeof(FaultSwitch))]
 [JsonSerializable(typeof(InboundReply))]
 [JsonSerializable(typeof(KeyRotation))]

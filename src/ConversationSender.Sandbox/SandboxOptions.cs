@@ -57,6 +57,15 @@ public sealed class SandboxOptions
     /// <summary>HMAC secret that signs delivery reports (Sinch's x-sinch-webhook-signature scheme).</summary>
     public string WebhookSecret { get; set; } = "sandbox-webhook-secret";
 
+    /// <summary>
+    /// A recipient's reply that is one of these (whole message, any case) shows the identity as opted out on the page,
+    /// as Sinch's consent management would record it: Sinch's documented defaults.
+    /// </summary>
+    public string OptOutKeywords { get; set; } = "STOP,UNSUBSCRIBE,DETENER,SALIR,PARAR,CANCELAR";
+
+    /// <summary>A reply that is one of these shows the identity as opted in again (Sinch's defaults).</summary>
+    public string OptInKeywords { get; set; } = "START,SUBSCRIBE,VOLVER,RECIBIR,VOLTAR,RECEBER";
+
     /// <summary>Identities matching this regular expression get a FAILED report instead of DELIVERED.</summary>
     public string FailingIdentityPattern { get; set; } = "0000$";
 

@@ -22,6 +22,17 @@ public sealed partial class SinchSandbox
             context.Response.StatusCode = 202;
             await SinchWire.WriteAsync(context, new JsonObject { ["message_id"] = messageId, ["webhook_status"] = webhookStatus });
         });
+        _app.MapPost("/consent-event", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            var consent = new ConsentEvent { Channel = form["channel"].ToString(), Identity = form["identity"].ToString(), Kind = form["kind"].ToString() };
+            if (consent.Problem() is null)
+            {
+                await EmitConsentEventAsync(consent);
+            }
+
+            return Results.Redirect("/", permanent: false);
+        }).DisableAntiforgery();
         _app.MapPost("/inbound", async (HttpRequest request) =>
         {
             var form = await request.ReadFormAsync();
@@ -66,6 +77,7 @@ public sealed partial class SinchSandbox
             ["correlation_id"] = "",
         });
         var status = Options.WebhookUrl is { Length: > 0 } url ? await SignedCallback.PostAsync(_callbacks, url, Options.WebhookSecret, body, cancellationToken) : null;
+        NoteKeyword(reply, now, status);
         return (id, status);
     }
 }

@@ -34,7 +34,7 @@ public sealed partial class SinchSandbox
         });
     }
 
-    private PageSnapshot Snapshot() => new(BaseUrl.ToString(), PendingFaults(), Captured, [.. _listed.Reverse().Take(ListedShown)]);
+    private PageSnapshot Snapshot() => new(BaseUrl.ToString(), PendingFaults(), Captured, [.. _listed.Reverse().Take(ListedShown)], _consent.All);
 
     /// <summary>The whole page state now, then again after every change, until the browser leaves or the sandbox stops.</summary>
     private async IAsyncEnumerable<string> SnapshotsAsync([EnumeratorCancellation] CancellationToken requestAborted)

@@ -32,6 +32,8 @@ public sealed partial class SinchSandbox : IAsyncDisposable
     private readonly ConcurrentQueue<CapturedMessage> _captured = new();
     private readonly ConcurrentQueue<ListedMessage> _listed = new();
     private readonly ContactBook _contacts = new();
+    private readonly ConsentBook _consent = new();
+    private readonly ConsentKeywords _keywords;
     private readonly ChangeFeed _changes = new();
     private readonly ConcurrentDictionary<string, bool> _downChannels = new(StringComparer.Ordinal);
     private int _listFailures;
@@ -42,6 +44,7 @@ public sealed partial class SinchSandbox : IAsyncDisposable
         Options = options;
         _logger = app.Services.GetRequiredService<ILogger<SinchSandbox>>();
         _reports = new DeliveryReportSender(options, channel => _downChannels.ContainsKey(channel));
+        _keywords = new ConsentKeywords(options.OptOutKeywords, options.OptInKeywords);
     }
 
     public Uri BaseUrl { get; private set; } = null!;
@@ -176,6 +179,7 @@ public sealed partial class SinchSandbox : IAsyncDisposable
     {
         _captured.Clear();
         _requests.Clear();
+        _consent.Clear();
         _changes.Notify();
     }
 
@@ -200,6 +204,7 @@ public sealed partial class SinchSandbox : IAsyncDisposable
         MapPageRoutes();
         MapFaultRoutes();
         MapInboundRoutes();
+        MapConsentRoutes();
         MapListRoutes();
         MapSendRoutes();
     }

@@ -8,19 +8,33 @@
   const faultKinds = ['rate_limited', 'rate_limited_no_retry_after', 'server_error', 'unavailable', 'token_expired', 'tokens_revoked', 'delay', 'accepted_then_reset', 'reset_before_processing', 'list_unavailable', 'channel_down'];
   const channels = ['SMS', 'WHATSAPP', 'RCS', 'MESSENGER', 'VIBER', 'VIBERBM', 'MMS', 'INSTAGRAM', 'TELEGRAM', 'KAKAOTALK', 'KAKAOTALKCHAT', 'LINE', 'WECHAT', 'APPLEBC'];
   const rows = new Map();
-  let last = { captured: [], listed: [], pending_faults: [] };
+  let last = { captured: [], listed: [], pending_faults: [], consent: [] };
+  // What Sinch would know of each identity's consent (its keyword replies, the consent events): key → state.
+  let consent = new Map();
 
   const options = (select, values) => values.forEach(v => select.append(el('option', '', v)));
   options($('fault-kind'), faultKinds);
   options($('fault-channel'), channels);
   options($('reply-channel'), channels);
+  options($('consent-channel'), channels);
   options($('filter-channel'), channels);
   $('show-images').checked = Sandbox.showImages();
 
   const parse = json => { try { return JSON.parse(json); } catch { return null; } };
   // The identities the send named, and the contact Sinch keeps them under (CONVERSATION mode, or a contact_id send).
   const identityOf = m => [Sandbox.arr(m.identities).join(', '), m.contact_id ? `contact ${m.contact_id}` : ''].filter(Boolean).join(' · ');
-  const signature = m => `${m.outcome}|${m.message_id}|${Sandbox.arr(m.delivery_reports).length}|${Sandbox.showImages()}`;
+  // Phone-like identities compare by their digits (a reply from 46701234567 is the recipient of +46701234567), as the sandbox does.
+  const consentKey = (channel, identity) => {
+    const id = Sandbox.str(identity).trim();
+    return `${Sandbox.str(channel).toUpperCase()}\n${/^[\d+\s\-().]+$/.test(id) ? id.replace(/\D/g, '') : id}`;
+  };
+  const optedOut = m => Sandbox.arr(m.channels).flatMap(c => Sandbox.arr(m.identities).map(i => consent.get(consentKey(c, i)))).find(s => s?.opted_out);
+  const signature = m => `${m.outcome}|${m.message_id}|${Sandbox.arr(m.delivery_reports).length}|${Sandbox.showImages()}|${optedOut(m)?.since ?? ''}`;
+  const consentBadge = s => {
+    const badge = el('span', `consent-badge ${s.opted_out ? 'opted-out' : 'opted-in'}`, s.opted_out ? 'opted out' : 'opted in');
+    badge.title = `${s.opted_out ? 'Opted out' : 'Opted in'} since ${s.since} (${s.source}: ${s.detail})`;
+    return badge;
+  };
 
   const row = m => {
     const body = parse(m.request_body);
@@ -30,7 +44,7 @@
     const tr = el('tr', `message ${outcome.state}`,
       el('td', 'time', Sandbox.time(m.received_at)),
       el('td', 'channel', Sandbox.arr(m.channels).join(' → ') || '—'),
-      el('td', 'identity', Sandbox.arr(m.identities).join(', '), m.contact_id ? el('div', 'contact muted', `contact ${m.contact_id}`) : null),
+      el('td', 'identity', Sandbox.arr(m.identities).join(', '), optedOut(m) ? el('div', '', consentBadge(optedOut(m))) : null, m.contact_id ? el('div', 'contact muted', `contact ${m.contact_id}`) : null),
       el('td', 'view', Sandbox.renderMessage(body ?? m.request_body)),
       el('td', 'ids', link, m.correlation_id ? el('div', 'correlation muted', m.correlation_id) : null, el('div', 'kind muted', m.kind)),
       el('td', 'outcome-cell', Sandbox.outcomeBadge(m), el('div', 'reports muted', Sandbox.arr(m.delivery_reports).map(r => r.status).join(' → '))));
@@ -65,8 +79,21 @@
     $('empty').hidden = rows.size > 0;
   };
 
+  const renderConsent = states => {
+    $('consent-states').replaceChildren(...states.map(s => {
+      const chip = el('button', 'consent-chip', el('span', 'consent-identity', `${s.channel} ${s.identity}`), ' ', consentBadge(s));
+      chip.type = 'button';
+      chip.dataset.identity = s.identity;
+      chip.addEventListener('click', () => { $('filter-identity').value = s.identity; applyFilters(); });
+      return chip;
+    }));
+  };
+
   const render = snapshot => {
     last = snapshot;
+    const states = Sandbox.arr(snapshot.consent);
+    consent = new Map(states.map(s => [consentKey(s.channel, s.identity), s]));
+    renderConsent(states);
     const captured = Sandbox.arr(snapshot.captured);
     const tbody = document.querySelector('#captured tbody');
     const keep = new Set(captured.map(m => m.id));
@@ -112,6 +139,7 @@
     kind: f.get('kind'), count: Number(f.get('count')), delay_ms: Number(f.get('delay_ms')), channel: f.get('kind') === 'channel_down' ? f.get('channel') : null,
   }));
   submit($('reply-form'), $('reply-status'), f => json('/api/inbound', { channel: f.get('channel'), identity: f.get('identity'), text: f.get('text') }));
+  submit($('consent-form'), $('consent-status'), f => json('/api/consent-event', { kind: f.get('kind'), channel: f.get('channel'), identity: f.get('identity') }));
   submit($('clear-form'), $('fault-status'), () => fetch('/api/captured', { method: 'DELETE' }));
 
   for (const id of ['filter-channel', 'filter-identity', 'filter-text', 'filter-outcome']) $(id).addEventListener('input', applyFilters);

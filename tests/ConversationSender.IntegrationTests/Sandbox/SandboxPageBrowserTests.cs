@@ -178,6 +178,70 @@ public sealed class SandboxPageBrowserTests(ChromiumFixture browser) : IClassFix
         browser.Save(driver, "detail-failed");
     }
 
+    [Fact]
+    public async Task A_stop_reply_as_the_recipient_shows_the_identity_opted_out_and_a_consent_event_from_the_form_too()
+    {
+        await using var sandbox = await SinchSandbox.StartAsync(configure: o =>
+        {
+            // Callbacks go nowhere (a closed port): the page shows what Sinch would know, whatever the webhook answers.
+            o.WebhookUrl = "http://127.0.0.1:9/events";
+            o.DeliveryReportDelay = TimeSpan.Zero;
+        });
+        await using var host = SenderHost.Create(SenderHost.SettingsFor(sandbox));
+        foreach (var (identity, text) in new[] { ("+46701234567", "Your code is 123456"), ("+46701234568", "Your order 1234 has shipped") })
+        {
+            var message = $$"""{ "to": { "channel": "SMS", "identity": "{{identity}}" }, "text": "{{text}}" }""";
+            Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(message), CancellationToken.None));
+        }
+
+        var driver = browser.Driver;
+        driver.Navigate().GoToUrl(sandbox.BaseUrl);
+        await RowsAsync(2);
+        Assert.Empty(Texts("#captured .consent-badge"));
+
+        // The recipient of the first send replies "Stop." from the page, by its number without the plus.
+        Reply("46701234567", "Stop.");
+        await Eventually.UntilAsync(() => OptedOutRows(), r => r.SequenceEqual(["Your code is 123456"]), "the first send's row marked opted out");
+        Assert.Equal(["opted out"], Texts("#captured tr.message .consent-badge"));
+        Assert.Equal(["SMS 46701234567 opted out"], Texts("#consent-states .consent-chip"));
+        Assert.Equal("rgba(179, 38, 30, 1)", driver.FindElement(By.CssSelector("#consent-states .consent-badge")).GetCssValue("background-color"));
+        Assert.Contains("keyword: STOP, webhook unreachable", driver.FindElement(By.CssSelector("#consent-states .consent-badge")).GetDomAttribute("title"), StringComparison.Ordinal);
+
+        // The chip narrows the list to that identity.
+        driver.FindElement(By.CssSelector("#consent-states .consent-chip")).Click();
+        Assert.Equal("46701234567", driver.FindElement(By.Id("filter-identity")).GetDomProperty("value"));
+        Assert.Equal(["Your code is 123456"], VisibleTexts());
+        browser.Save(driver, "opted-out");
+
+        // Sinch's own OPT_OUT for the other identity, from the page's consent form.
+        driver.FindElement(By.Id("filter-identity")).Clear();
+        driver.FindElement(By.Id("consent-identity")).SendKeys("+46701234568");
+        driver.FindElement(By.CssSelector("#consent-form button")).Click();
+        await Eventually.UntilAsync(() => OptedOutRows(), r => r.Count == 2, "both rows marked opted out");
+        Assert.Equal("opt_out_notification", Assert.Single(sandbox.Consent, c => c.Identity == "+46701234568").Source);
+
+        // START takes it back: the row loses its badge, the chip says opted in.
+        Reply("46701234567", "start");
+        await Eventually.UntilAsync(() => OptedOutRows(), r => r.SequenceEqual(["Your order 1234 has shipped"]), "only the second row still opted out");
+        Assert.Contains("SMS 46701234567 opted in", Texts("#consent-states .consent-chip"));
+    }
+
+    private void Reply(string identity, string text)
+    {
+        var driver = browser.Driver;
+        driver.FindElement(By.Id("reply-identity")).Clear();
+        driver.FindElement(By.Id("reply-identity")).SendKeys(identity);
+        driver.FindElement(By.Id("reply-text")).Clear();
+        driver.FindElement(By.Id("reply-text")).SendKeys(text);
+        driver.FindElement(By.CssSelector("#reply-form button")).Click();
+    }
+
+    private List<string> OptedOutRows() =>
+        [.. browser.Run<IReadOnlyCollection<object>>("return [...document.querySelectorAll('#captured tr.message')].filter(r => r.querySelector('.consent-badge.opted-out')).map(r => r.querySelector('.bubble').textContent.trim());").Cast<string>()];
+
+    private List<string> VisibleTexts() =>
+        [.. browser.Run<IReadOnlyCollection<object>>("return [...document.querySelectorAll('#captured tr.message')].filter(r => r.offsetParent !== null).map(r => r.querySelector('.bubble').textContent.trim());").Cast<string>()];
+
     private static JsonNode Of(IEnumerable<string> examples, string kind) =>
         examples.Select(e => JsonNode.Parse(e)!).First(e => e["message"]!.AsObject().Count == 1 && e["message"]![kind] is not null);
 
