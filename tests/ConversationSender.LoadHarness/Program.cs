@@ -23,6 +23,8 @@ using Microsoft.Extensions.DependencyInjection;
 // dotnet run -c Release --project tests/ConversationSender.LoadHarness -- [--runs 3] [--messages 5000] [--rounds 31] [--concurrency 1,16,64] [--queue-messages 2000] [--sandbox-process] [--markdown run.md] [--update-docs] [--decompose]
 // --runs N runs the throughput comparison in N fresh processes, one after another, and reports the median run per C.
 // --cold-start [runs] publishes the harness ReadyToRun and JIT-only and times process start → first accepted send.
+// --outage [minutes] [--backlogs 10,500] answers every send 503 for that long (3 min) with each backlog queued, in real
+// time with the default settings, and reports the recovery (with --update-docs into docs/reliability.md).
 // --queue-sweep runs the queue function under the host's batchSize/newBatchThreshold settings against Sinch latencies.
 // --decompose measures the same post through each layer (bare HttpClient, the product's HttpClient, ConversationClient,
 // SendService) instead of the report, to show where the product's cost lies.
@@ -72,6 +74,20 @@ if (arguments.TryGetValue("consent-cost", out var consentPairs))
 {
     await using var consentAzurite = await AzuriteProcess.StartAsync();
     Console.WriteLine(await ConsentCost.RunAsync(consentAzurite.ConnectionString, int.TryParse(consentPairs, CultureInfo.InvariantCulture, out var consentPairCount) ? consentPairCount : 1000));
+    return;
+}
+
+if (arguments.TryGetValue("outage", out var outageMinutes))
+{
+    var outageReport = await OutageRun.RunAsync(
+        TimeSpan.FromMinutes(double.TryParse(outageMinutes, CultureInfo.InvariantCulture, out var minutes) ? minutes : 3),
+        arguments.GetValueOrDefault("backlogs", "10,500").Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToList());
+    Console.WriteLine(outageReport);
+    if (arguments.ContainsKey("update-docs"))
+    {
+        GeneratedDocSection.Replace(RepositoryRoot.File("docs", "reliability.md"), "outage-run", outageReport);
+    }
+
     return;
 }
 

@@ -3,6 +3,7 @@ using Azure.Storage.Queues.Models;
 using ConversationSender.Idempotency;
 using ConversationSender.RateLimiting;
 using ConversationSender.Sending;
+using ConversationSender.Sinch;
 using ConversationSender.Storage;
 using ConversationSender.Telemetry;
 using ConversationSender.Validation;
@@ -19,6 +20,12 @@ namespace ConversationSender.Queueing;
 /// backlog of dead letters after the host's few fixed-interval attempts.
 /// </summary>
 /// <remarks>
+/// When Sinch itself is down, every message would fail alike, so none sleeps out a back-off of its own (which would
+/// hold a backlog for up to <see cref="SendQueueOptions.RetryMaxDelay"/> after Sinch is back): it is put back for a
+/// short, jittered <see cref="SendQueueOptions.OutageRecheckDelay"/> and, while the instance's circuit is open, without
+/// calling Sinch at all. The circuit's half-open probe is the one call per break that finds Sinch back.
+/// </remarks>
+/// <remarks>
 /// The copy carries the idempotency key the first attempt used (its own, or one derived from the original queue
 /// message id), so a crash between writing the copy and completing the original can never send twice.
 /// </remarks>
@@ -26,6 +33,7 @@ public sealed partial class QueuedMessageProcessor(
     SendService sendService,
     DeadLetterWriter deadLetters,
     SendQueueWriter queue,
+    SendResiliencePipeline sinch,
     IOptions<SendQueueOptions> options,
     IOptions<IdempotencyOptions> idempotency,
     TimeProvider time,
@@ -63,6 +71,12 @@ public sealed partial class QueuedMessageProcessor(
             return new QueueDisposition.Completed("scheduled");
         }
 
+        if (sinch.SinchIsDown)
+        {
+            // No attempt: this instance's circuit is open, so a send would fail fast anyway; the attempt count stays.
+            return await RecheckWhileDownAsync(message, original, key, attempt, firstSeen, cancellationToken);
+        }
+
         SendOutcome outcome;
         using (SendPriorityScope.Enter(SendPriority.Backlog))
         {
@@ -73,6 +87,7 @@ public sealed partial class QueuedMessageProcessor(
         {
             return outcome switch
             {
+                SendOutcome.Transient { SinchIsDown: true } down => await RetryLaterAsync(message, original, key, attempt, firstSeen, down.Reason, Recheck(down.RetryAfter), down, cancellationToken),
                 SendOutcome.Accepted => new QueueDisposition.Completed("sent"),
                 SendOutcome.Cancelled => new QueueDisposition.Completed("cancelled"),
                 // Opted out: a refusal the status lookup shows, not a failure to retry or dead-letter.
@@ -93,6 +108,31 @@ public sealed partial class QueuedMessageProcessor(
             LogNextStepNotWritten(logger, message.MessageId, ex.GetType().Name);
             return new QueueDisposition.RetryByHost($"{Describe(outcome)}; and its next step could not be written: {ex.Message}");
         }
+    }
+
+    private async Task<QueueDisposition> RecheckWhileDownAsync(QueueMessage message, BinaryData original, string key, int attempt, DateTimeOffset firstSeen, CancellationToken cancellationToken)
+    {
+        const string reason = "Sinch is failing; sends are paused for a moment (circuit open).";
+        try
+        {
+            return await RetryLaterAsync(message, original, key, attempt, firstSeen, reason, Recheck(null), null, cancellationToken, attempted: false);
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex, cancellationToken) || ex is MessageTooLargeException)
+        {
+            LogNextStepNotWritten(logger, message.MessageId, ex.GetType().Name);
+            return new QueueDisposition.RetryByHost($"{reason} And its next check could not be written: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The wait before re-checking a message that failed because Sinch is down: short, so that a backlog goes out
+    /// soon after Sinch is back, and spread (±25 %) so that it does not come back as a herd; never under Retry-After.
+    /// </summary>
+    private TimeSpan Recheck(TimeSpan? retryAfter)
+    {
+        var nominal = options.Value.OutageRecheckDelay.TotalMilliseconds;
+        var jittered = TimeSpan.FromMilliseconds(nominal * (0.75 + (Random.Shared.NextDouble() * 0.5)));
+        return retryAfter is { } asked && asked > jittered ? asked : jittered;
     }
 
     /// <summary>The wait before attempt <paramref name="attempt"/> + 1: doubling from the base, capped, jittered, never under Retry-After.</summary>
@@ -137,16 +177,26 @@ public sealed partial class QueuedMessageProcessor(
     }
 
     private async Task<QueueDisposition> RetryLaterAsync(
-        QueueMessage message, BinaryData original, string key, int attempt, DateTimeOffset firstSeen, string reason, TimeSpan delay, SendOutcome.Transient? transient, CancellationToken cancellationToken)
+        QueueMessage message, BinaryData original, string key, int attempt, DateTimeOffset firstSeen, string reason, TimeSpan delay, SendOutcome.Transient? transient, CancellationToken cancellationToken, bool attempted = true)
     {
+        // Not attempted (Sinch known down): the same attempt comes next.
+        var next = attempted ? attempt + 1 : attempt;
         var age = time.GetUtcNow() - firstSeen;
         if (age + delay > options.Value.MaxRetryAge)
         {
-            return await DeadLetterAsync(message, original, "gave_up", $"Still failing after {attempt} attempts over {age.TotalMinutes:F0} min: {reason}", attempt, null, transient, cancellationToken);
+            return await DeadLetterAsync(message, original, "gave_up", $"Still failing after {next - 1} attempts over {age.TotalMinutes:F0} min: {reason}", attempt, null, transient, cancellationToken);
         }
 
-        await queue.RequeueAsync(Envelope(original, key, attempt + 1, firstSeen, reason), delay, cancellationToken);
-        LogRetryLater(logger, message.MessageId, attempt, attempt + 1, delay);
+        await queue.RequeueAsync(Envelope(original, key, next, firstSeen, reason), delay, cancellationToken);
+        if (attempted)
+        {
+            LogRetryLater(logger, message.MessageId, attempt, next, delay);
+        }
+        else
+        {
+            LogRecheckLater(logger, message.MessageId, next, delay);
+        }
+
         return new QueueDisposition.Completed("requeued");
     }
 
@@ -186,6 +236,9 @@ public sealed partial class QueuedMessageProcessor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queue message {QueueMessageId}: attempt {Attempt} failed; attempt {Next} in {Delay}.")]
     private static partial void LogRetryLater(ILogger logger, string queueMessageId, int attempt, int next, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue message {QueueMessageId}: Sinch is down (circuit open), not attempted; attempt {Next} in {Delay}.")]
+    private static partial void LogRecheckLater(ILogger logger, string queueMessageId, int next, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue message {QueueMessageId} moved to {DeadLetterQueue} ({Outcome}).")]
     private static partial void LogDeadLettered(ILogger logger, string queueMessageId, string deadLetterQueue, string outcome);

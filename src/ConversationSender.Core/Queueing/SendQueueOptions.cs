@@ -41,6 +41,15 @@ public sealed class SendQueueOptions
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
+    /// How soon a message that failed because Sinch itself is down (503, 5xx, no connection, the open circuit) is
+    /// checked again, jittered ±25 %, instead of the doubling back-off: the whole backlog goes out within about
+    /// this plus <c>Sinch:CircuitBreakerBreakDuration</c> after Sinch is back. While the circuit is open a check
+    /// costs Sinch nothing (no call), only a queue write.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan OutageRecheckDelay { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
     /// How long a message that keeps failing transiently (or while misconfigured) is retried before it is
     /// dead-lettered with the last reason. At most 7 days, the queue's message lifetime.
     /// </summary>

@@ -21,7 +21,7 @@ public static class FailureOutcome
             ex.Error?.FieldViolations.Select(v => new FieldError(v.Field, v.Description)).ToList() ?? [],
             ex.StatusCode,
             ex.Error?.Status),
-        SinchUnavailableException ex => new SendOutcome.Transient(ex.Message, ex.RetryAfter, ex.StatusCode, ex.MayHaveBeenSent),
+        SinchUnavailableException ex => new SendOutcome.Transient(ex.Message, ex.RetryAfter, ex.StatusCode, ex.MayHaveBeenSent) { SinchIsDown = ex.SinchIsDown },
         CredentialsMisconfiguredException ex => new SendOutcome.Misconfigured(ex.Message, ex.SettingName),
         CredentialsUnavailableException ex => new SendOutcome.Transient(ex.Message, RetryAfter: null),
         _ => null,

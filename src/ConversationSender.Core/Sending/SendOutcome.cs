@@ -29,6 +29,9 @@ public abstract record SendOutcome
         /// </summary>
         public TimeSpan? SuggestedRetryAfter => RetryAfter ?? (MayHaveBeenSent ? null : RetryShortly);
 
+        /// <summary>Sinch itself is down (not busy with us, not our rate limit, not Key Vault or storage): every message fails alike now.</summary>
+        public bool SinchIsDown { get; init; }
+
         /// <summary>The wait suggested when an outage of ours says nothing about its length.</summary>
         public static readonly TimeSpan RetryShortly = TimeSpan.FromSeconds(5);
     }

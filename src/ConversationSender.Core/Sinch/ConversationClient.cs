@@ -60,10 +60,12 @@ public sealed class ConversationClient(
         throw status switch
         {
             HttpStatusCode.Unauthorized => new SinchAuthenticationException(summary, status, error),
-            HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable =>
+            HttpStatusCode.TooManyRequests =>
                 new SinchUnavailableException(summary, status, error, RetryAfter.From(answer, time)),
+            HttpStatusCode.ServiceUnavailable =>
+                new SinchUnavailableException(summary, status, error, RetryAfter.From(answer, time)) { SinchIsDown = true },
             HttpStatusCode.RequestTimeout or >= HttpStatusCode.InternalServerError =>
-                new SinchUnavailableException(summary, status, error, RetryAfter.From(answer, time), mayHaveBeenSent: true),
+                new SinchUnavailableException(summary, status, error, RetryAfter.From(answer, time), mayHaveBeenSent: true) { SinchIsDown = true },
             _ => new SinchRejectedException(summary, status, error),
         };
     }
@@ -77,15 +79,15 @@ public sealed class ConversationClient(
         TimeoutRejectedException when !lastAttemptWithSinch =>
             new SinchUnavailableException("Sinch:TotalTimeout ran out while the send waited (for this instance's rate limit or a retry); it was not sent.", null, null, null, exception),
         TimeoutRejectedException or OperationCanceledException =>
-            new SinchUnavailableException("Sinch did not answer in time; the message may or may not have been accepted.", null, null, null, exception, mayHaveBeenSent: true),
+            new SinchUnavailableException("Sinch did not answer in time; the message may or may not have been accepted.", null, null, null, exception, mayHaveBeenSent: true) { SinchIsDown = true },
 
         // Until the circuit may close again: a queued message's next attempt waits at least that long.
-        BrokenCircuitException => new SinchUnavailableException("Sinch is failing; sends are paused for a moment (circuit open).", null, null, resilience.BreakDuration, exception),
+        BrokenCircuitException => new SinchUnavailableException("Sinch is failing; sends are paused for a moment (circuit open).", null, null, resilience.BreakDuration, exception) { SinchIsDown = true },
         RateLimiterRejectedException => new SinchUnavailableException("This instance's send rate limit is saturated.", null, null, resilience.BreakDuration, exception),
 
         // A connection that failed to open carried nothing; one that broke mid-request may have.
         HttpRequestException ex => new SinchUnavailableException($"Sinch could not be reached: {NetworkFailure.Describe(ex)}.", null, null, null, ex,
-            mayHaveBeenSent: ex.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError)),
+            mayHaveBeenSent: ex.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError)) { SinchIsDown = true },
         _ => null,
     };
 

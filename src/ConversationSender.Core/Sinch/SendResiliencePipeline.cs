@@ -3,6 +3,7 @@ using ConversationSender.RateLimiting;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace ConversationSender.Sinch;
@@ -13,7 +14,9 @@ namespace ConversationSender.Sinch;
 /// Sinch's answer to each attempt goes back to the budget (a 429 cuts the rate). The standard strategies, with the
 /// project's own two predicates: what is
 /// worth retrying (<see cref="ShouldRetry"/>: messages:send is not idempotent) and whether a failed attempt may have
-/// reached Sinch (<see cref="MayHaveReachedSinch"/>).
+/// reached Sinch (<see cref="MayHaveReachedSinch"/>). Its circuit breaker is also the instance's one "Sinch is down"
+/// state (<see cref="SinchIsDown"/>): while it is open nothing calls Sinch, and once a break is over its half-open state
+/// lets exactly one send through as the probe.
 /// </summary>
 public sealed class SendResiliencePipeline
 {
@@ -27,6 +30,10 @@ public sealed class SendResiliencePipeline
     private readonly TimeProvider _time;
     private readonly SendBudget _budget;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+
+    // When the current break ends, in ticks of the pipeline's clock; 0 while the circuit is closed. Polly moves an open
+    // circuit to half-open only when a send comes, so its own state would read "open" forever to a caller that waits.
+    private long _brokenUntilTicks;
 
     public SendResiliencePipeline(IOptions<SinchOptions> options, SendBudget budget, ResilienceTime time)
     {
@@ -54,6 +61,16 @@ public sealed class SendResiliencePipeline
             MinimumThroughput = sinch.CircuitBreakerMinimumThroughput,
             SamplingDuration = sinch.CircuitBreakerSamplingDuration,
             BreakDuration = sinch.CircuitBreakerBreakDuration,
+            OnOpened = args =>
+            {
+                Volatile.Write(ref _brokenUntilTicks, (_time.GetUtcNow() + args.BreakDuration).UtcTicks);
+                return default;
+            },
+            OnClosed = _ =>
+            {
+                Volatile.Write(ref _brokenUntilTicks, 0);
+                return default;
+            },
         });
         builder.AddRateLimiter(new Polly.RateLimiting.RateLimiterStrategyOptions
         {
@@ -64,6 +81,12 @@ public sealed class SendResiliencePipeline
 
     /// <summary>How long sends fail fast once the circuit opens: the least a caller should wait before trying again.</summary>
     public TimeSpan BreakDuration => _sinch.CircuitBreakerBreakDuration;
+
+    /// <summary>
+    /// The circuit is open and its break is not over: a send now would fail fast without reaching Sinch. False once the
+    /// break is over, so that the next send is the probe that closes the circuit again (or opens it for another break).
+    /// </summary>
+    public bool SinchIsDown => _time.GetUtcNow().UtcTicks < Volatile.Read(ref _brokenUntilTicks);
 
     /// <summary>
     /// Sends the request <paramref name="createRequest"/> builds (afresh per attempt), once or more, and says how it

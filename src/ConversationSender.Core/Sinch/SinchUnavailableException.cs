@@ -20,4 +20,10 @@ public sealed class SinchUnavailableException(
     /// sending again may deliver the message twice.
     /// </summary>
     public bool MayHaveBeenSent { get; } = mayHaveBeenSent;
+
+    /// <summary>
+    /// Sinch itself is failing or unreachable (503, another 5xx, no answer, no connection, the open circuit), not busy
+    /// with us (429) nor held back by our own rate limit: every message would fail the same way now.
+    /// </summary>
+    public bool SinchIsDown { get; init; }
 }

@@ -126,7 +126,7 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : Sand
     public async Task A_transient_failure_queues_a_copy_under_the_same_key_for_later_and_completes_the_original()
     {
         Sinch.DefaultSendResponse = FakeResponse.Unavailable();
-        await using var host = CreateHost(s => s["SendQueue:RetryBaseDelay"] = "00:00:00.200");
+        await using var host = CreateHost(s => s["SendQueue:OutageRecheckDelay"] = "00:00:00.200");
         await ProduceAsync(ValidMessage);
         var (message, _) = await ReceiveAsTheHostDoesAsync();
         var function = host.CreateFunction<SendMessageQueueFunction>();
@@ -154,7 +154,7 @@ public sealed class SendMessageQueueFunctionTests(AzuriteFixture azurite) : Sand
         Sinch.DefaultSendResponse = FakeResponse.Unavailable();
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         var settings = SenderHost.SettingsFor(Sinch, Azurite.ConnectionString, QueueName);
-        settings["SendQueue:RetryBaseDelay"] = "00:00:00.200";
+        settings["SendQueue:OutageRecheckDelay"] = "00:00:00.200";
         settings["SendQueue:MaxRetryAge"] = "01:00:00";
         await using var host = SenderHost.Create(settings, s => s.AddSingleton<TimeProvider>(clock));
         await ProduceAsync(ValidMessage);

@@ -230,6 +230,7 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output)
         settings["KeyVault:NetworkTimeout"] = "00:00:02";
         settings["Idempotency:InFlightTimeout"] = "00:00:13"; // above the longest send: 2 s of vault reads + 2 × 5 s
         settings["SendQueue:RetryBaseDelay"] = "00:00:00.200";
+        settings["SendQueue:OutageRecheckDelay"] = "00:00:00.200";
         settings["KeyVault:FailureBackoff"] = "00:00:00.500";
         settings["Sinch:ReconcileSettleTime"] = "00:00:00"; // the sandbox lists a message as soon as it takes it
         settings["SendQueue:RetryMaxDelay"] = "00:00:02";

@@ -30,6 +30,7 @@ public sealed class QueueOutageTests(AzuriteFixture azurite) : IAsyncLifetime
         settings["Sinch:CircuitBreakerMinimumThroughput"] = "10000"; // every attempt reaches Sinch, so requests count them all
         settings["SendQueue:RetryBaseDelay"] = "00:00:00.250";
         settings["SendQueue:RetryMaxDelay"] = "00:00:01";
+        settings["SendQueue:OutageRecheckDelay"] = "00:00:00.500"; // a 503 is Sinch down: re-checked, not backed off
         await using var host = SenderHost.Create(settings);
         var producer = host.Get<StorageClientFactory>().CreateQueue(_queueName);
         await producer.CreateIfNotExistsAsync();

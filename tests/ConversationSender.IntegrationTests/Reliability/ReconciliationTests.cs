@@ -34,6 +34,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
         var settings = SenderHost.SettingsFor(_sinch, azurite.ConnectionString, _queueName);
         settings["Sinch:ReconcileSettleTime"] = "00:00:00";
         settings["SendQueue:RetryBaseDelay"] = "00:00:00.200";
+        settings["SendQueue:OutageRecheckDelay"] = "00:00:00.200";
         _host = SenderHost.Create(settings);
         _reconciliations = new MetricCollector<long>(_host.Get<IMeterFactory>(), SenderMetrics.MeterName, "conversation_sender.reconciliations");
     }
