@@ -77,6 +77,19 @@ if (arguments.TryGetValue("consent-cost", out var consentPairs))
     return;
 }
 
+if (arguments.ContainsKey("queue-sweep"))
+{
+    await using var sweepAzurite = await AzuriteProcess.StartAsync();
+    var sweep = await QueueSweep.RunAsync(sweepAzurite.ConnectionString);
+    Console.WriteLine(sweep);
+    if (arguments.ContainsKey("update-docs"))
+    {
+        GeneratedDocSection.Replace(RepositoryRoot.File("docs", "performance.md"), "queue-sweep", sweep);
+    }
+
+    return;
+}
+
 if (arguments.TryGetValue("fleet-drain", out var fleetCount))
 {
     await using var fleetAzurite = await AzuriteProcess.StartAsync();
@@ -86,19 +99,6 @@ if (arguments.TryGetValue("fleet-drain", out var fleetCount))
     if (arguments.ContainsKey("update-docs"))
     {
         GeneratedDocSection.Replace(RepositoryRoot.File("docs", "performance.md"), "fleet-drain", fleet);
-    }
-
-    return;
-}
-
-if (arguments.ContainsKey("queue-sweep"))
-{
-    await using var sweepAzurite = await AzuriteProcess.StartAsync();
-    var sweep = await QueueSweep.RunAsync(sweepAzurite.ConnectionString);
-    Console.WriteLine(sweep);
-    if (arguments.ContainsKey("update-docs"))
-    {
-        GeneratedDocSection.Replace(RepositoryRoot.File("docs", "performance.md"), "queue-sweep", sweep);
     }
 
     return;
