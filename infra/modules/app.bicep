@@ -117,6 +117,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Sinch__RequestsPerSecondBudget: string(sinchRequestsPerSecondBudget)
       // The fallback's static share only (budget ÷ this ÷ 2 sending groups); the leases share the budget otherwise.
       Sinch__RateBudgetMaxInstances: string(maximumInstanceCount)
+      // One partition at least for every instance both sending groups (HTTP, queue) may run, or the ones past the
+      // partition count get no rate at all: 100 up to 50 instances, 2 × maximumInstanceCount above.
+      Sinch__RateBudgetPartitions: string(max(100, 2 * maximumInstanceCount))
       KeyVault__VaultUri: keyVaultUri
       KeyVault__ManagedIdentityClientId: identityClientId
       KeyVault__SecretNames__ProjectId: 'sinch-project-id'

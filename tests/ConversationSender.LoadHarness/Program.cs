@@ -33,6 +33,8 @@ using Microsoft.Extensions.DependencyInjection;
 // --calibrate N replaces the product by the bare post after N µs of busy work: what that much work per send costs here.
 // --in-memory-added [pairs] measures what a send adds at the configured rate, in process against an in-memory Sinch.
 // --consent-cost [pairs] measures what the opt-out check adds to a send (table reads, latency) against Azurite.
+// --fleet-drain [messages] [--fleet-limit N] drains a backlog with three instances against the sandbox's global rate limit
+// (HTTP sends timed meanwhile), then with one instance alone at the template's defaults: fleet budget vs static share.
 // --queue-only skips the throughput comparison: the first send, then the queue drain.
 // --sandbox-process runs the sandbox in its own process: in-process it competes with the client for the two cores.
 if (args.Length > 0 && args[0] == ColdStart.ChildFlag)
@@ -99,6 +101,20 @@ if (arguments.ContainsKey("queue-sweep"))
     if (arguments.ContainsKey("update-docs"))
     {
         GeneratedDocSection.Replace(RepositoryRoot.File("docs", "performance.md"), "queue-sweep", sweep);
+    }
+
+    return;
+}
+
+if (arguments.TryGetValue("fleet-drain", out var fleetCount))
+{
+    await using var fleetAzurite = await AzuriteProcess.StartAsync();
+    var limit = int.Parse(arguments.GetValueOrDefault("fleet-limit", "100"), CultureInfo.InvariantCulture);
+    var fleet = await FleetDrain.RunAsync(fleetAzurite.ConnectionString, int.TryParse(fleetCount, CultureInfo.InvariantCulture, out var fleetMessages) ? fleetMessages : 3000, limit);
+    Console.WriteLine(fleet);
+    if (arguments.ContainsKey("update-docs"))
+    {
+        GeneratedDocSection.Replace(RepositoryRoot.File("docs", "performance.md"), "fleet-drain", fleet);
     }
 
     return;

@@ -18,6 +18,12 @@ internal sealed class RateBudgetOptionsValidator : IValidateOptions<RateBudgetOp
             failures.Add("Sinch:RateBudgetReservedShare leaves no partition to share out: lower it or raise Sinch:RateBudgetPartitions.");
         }
 
+        // An instance past the partition count would hold nothing and send nothing while the others hold it all.
+        if ((long)options.RateBudgetMaxInstances * options.RateBudgetSendingGroups > options.RateBudgetPartitions)
+        {
+            failures.Add($"Sinch:RateBudgetPartitions ({options.RateBudgetPartitions}) must be at least Sinch:RateBudgetMaxInstances × Sinch:RateBudgetSendingGroups ({options.RateBudgetMaxInstances} × {options.RateBudgetSendingGroups}): every instance that may run needs a partition.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using ConversationSender.IntegrationTests.Infrastructure;
 using ConversationSender.RateLimiting;
+using Microsoft.Extensions.Configuration;
 
 namespace ConversationSender.IntegrationTests.Deployment;
 
@@ -72,6 +73,34 @@ public sealed class FlexConsumptionLimitsTests
         // The fallback's static share, as the app computes it from these settings, keeps both groups at full scale within the budget.
         var options = new RateBudgetOptions { RequestsPerSecondBudget = budget, RateBudgetMaxInstances = instances };
         Assert.True(2 * instances * options.StaticShare <= budget * 1.000001, $"{2 * instances} × {options.StaticShare}/s exceed {budget}/s");
+    }
+
+    [Theory]
+    [InlineData(40, 100)]
+    [InlineData(50, 100)]
+    [InlineData(51, 102)]
+    [InlineData(1000, 2000)]
+    public async Task Every_instance_both_groups_may_run_gets_a_partition_and_the_app_accepts_the_settings(int instances, int partitions)
+    {
+        var main = new ArmTemplate(await CompiledInfra.MainAsync(), new Dictionary<string, object?>
+        {
+            ["environmentName"] = "rate",
+            ["location"] = "swedencentral",
+            ["maximumInstanceCount"] = (long)instances,
+        }, v => v.ToString());
+        var app = main.Module("app");
+        var settings = (Dictionary<string, object?>)app.Evaluate(app.Resource("Microsoft.Web/sites/config")["properties"])!;
+
+        Assert.Equal(partitions.ToString(CultureInfo.InvariantCulture), settings["Sinch__RateBudgetPartitions"]);
+
+        // The app's own start-up validation, over the settings as the template writes them.
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Where(s => s.Key.StartsWith("Sinch__", StringComparison.Ordinal)).Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), s.Value?.ToString())))
+            .Build();
+        var options = new RateBudgetOptions();
+        configuration.GetSection(RateBudgetOptions.SectionName).Bind(options);
+        Assert.Equal(instances, options.RateBudgetMaxInstances);
+        Assert.True(new RateBudgetOptionsValidator().Validate(null, options).Succeeded);
     }
 
     [Fact]
