@@ -1,5 +1,4 @@
 using ConversationSender.Idempotency;
-using Microsoft.AspNetCore.Http;
 
 namespace ConversationSender.Functions.Http;
 

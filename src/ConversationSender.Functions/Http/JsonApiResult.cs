@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using ConversationSender.Sending;
 using ConversationSender.Validation;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 
 namespace ConversationSender.Functions.Http;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using ConversationSender.Queueing;
 using ConversationSender.Validation;
-using Microsoft.AspNetCore.Http;
 
 namespace ConversationSender.Functions.Http;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using ConversationSender.Consent;
 using ConversationSender.Sending;
-using Microsoft.AspNetCore.Http;
 
 namespace ConversationSender.Functions.Http;
 
