@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using ConversationSender.Consent;
 using ConversationSender.Credentials;
-using ConversationSender.Sending;
 using ConversationSender.Storage;
 
 namespace ConversationSender.Functions.Http;
@@ -110,9 +109,7 @@ public sealed class OptOutApi(ConsentAdministration administration)
         }
         catch (Exception ex) when (StorageFailure.Is(ex, CancellationToken.None) || ex is CredentialsMisconfiguredException)
         {
-            return new JsonApiResult(StatusCodes.Status503ServiceUnavailable,
-                new ProblemDocument { Type = ProblemTypes.Unavailable, Title = "The suppression list cannot be reached now; try again.", Status = 503 },
-                SendOutcome.Transient.RetryShortly);
+            return JsonApiResult.Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable, "The suppression list cannot be reached now; try again.", null, retryAfter: RetryAdvice.Shortly);
         }
     }
 }
