@@ -1,8 +1,4 @@
-using ConversationSender.Functions.Http;
 using ConversationSender.Queueing;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace ConversationSender.Functions;
 
@@ -13,9 +9,6 @@ namespace ConversationSender.Functions;
 public sealed class CancelMessageFunction(SendQueueIntake intake)
 {
     [Function("CancelMessage")]
-    public async Task<IActionResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "messages/{id}")] HttpRequest request,
-        string id,
-        CancellationToken cancellationToken) =>
+    public async Task<IActionResult> RunAsync([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "messages/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
         CancellationResult.From(id, await intake.CancelAsync(id, cancellationToken));
 }

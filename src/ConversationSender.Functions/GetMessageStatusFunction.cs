@@ -1,8 +1,4 @@
 using ConversationSender.Tracking;
-using ConversationSender.Functions.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace ConversationSender.Functions;
 
@@ -10,10 +6,7 @@ namespace ConversationSender.Functions;
 public sealed class GetMessageStatusFunction(DeliveryStatusStore statuses)
 {
     [Function("GetMessageStatus")]
-    public async Task<IActionResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "messages/{id}")] HttpRequest request,
-        string id,
-        CancellationToken cancellationToken)
+    public async Task<IActionResult> RunAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "messages/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (!statuses.Enabled)
         {

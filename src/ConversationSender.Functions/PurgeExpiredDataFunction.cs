@@ -1,5 +1,4 @@
 using ConversationSender.Retention;
-using Microsoft.Azure.Functions.Worker;
 
 namespace ConversationSender.Functions;
 

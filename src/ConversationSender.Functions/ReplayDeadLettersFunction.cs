@@ -1,8 +1,4 @@
-using ConversationSender.Functions.Http;
 using ConversationSender.Queueing;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace ConversationSender.Functions;
 
@@ -13,9 +9,7 @@ namespace ConversationSender.Functions;
 public sealed class ReplayDeadLettersFunction(DeadLetterReplayer replayer)
 {
     [Function("ReplayDeadLetters")]
-    public async Task<IActionResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "dead-letters/replay")] HttpRequest request,
-        CancellationToken cancellationToken)
+    public async Task<IActionResult> RunAsync([HttpTrigger(AuthorizationLevel.Admin, "post", Route = "dead-letters/replay")] HttpRequest request, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonRequestBody.ReadAsync(request, 64 * 1024, cancellationToken);
         var (replay, invalid) = problem is null ? ReplayRequestBody.Read(body!) : (null, problem);

@@ -1,8 +1,4 @@
-using ConversationSender.Functions.Http;
 using ConversationSender.Queueing;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace ConversationSender.Functions;
 
@@ -16,9 +12,7 @@ public sealed class SendMessageBatchFunction(SendQueueIntake intake)
     public const int MaxBodyBytes = 4 * 1024 * 1024;
 
     [Function("SendMessageBatch")]
-    public async Task<IActionResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "messages/batch")] HttpRequest request,
-        CancellationToken cancellationToken)
+    public async Task<IActionResult> RunAsync([HttpTrigger(AuthorizationLevel.Function, "post", Route = "messages/batch")] HttpRequest request, CancellationToken cancellationToken)
     {
         var (body, key, problem) = await JsonRequestBody.ReadWithIdempotencyKeyAsync(request, MaxBodyBytes, ProblemTypes.InvalidBatch, cancellationToken);
         if (problem is not null)

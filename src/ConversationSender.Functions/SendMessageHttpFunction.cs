@@ -1,9 +1,5 @@
-using ConversationSender.Functions.Http;
 using ConversationSender.Queueing;
 using ConversationSender.Sending;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace ConversationSender.Functions;
 
@@ -17,9 +13,7 @@ public sealed class SendMessageHttpFunction(SendService sendService, SendQueueIn
     public const int MaxBodyBytes = 256 * 1024;
 
     [Function("SendMessage")]
-    public async Task<IActionResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "messages")] HttpRequest request,
-        CancellationToken cancellationToken)
+    public async Task<IActionResult> RunAsync([HttpTrigger(AuthorizationLevel.Function, "post", Route = "messages")] HttpRequest request, CancellationToken cancellationToken)
     {
         var (body, key, problem) = await JsonRequestBody.ReadWithIdempotencyKeyAsync(request, MaxBodyBytes, ProblemTypes.InvalidMessage, cancellationToken);
         return problem ?? request.Query["mode"].ToString() switch

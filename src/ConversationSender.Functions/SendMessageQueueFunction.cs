@@ -1,6 +1,5 @@
 using Azure.Storage.Queues.Models;
 using ConversationSender.Queueing;
-using Microsoft.Azure.Functions.Worker;
 
 namespace ConversationSender.Functions;
 
@@ -12,9 +11,7 @@ namespace ConversationSender.Functions;
 public sealed class SendMessageQueueFunction(QueuedMessageProcessor processor)
 {
     [Function("SendMessageFromQueue")]
-    public async Task RunAsync(
-        [QueueTrigger("%" + SendQueueOptions.QueueNameSettingName + "%", Connection = SendQueueOptions.ConnectionSettingName)] QueueMessage message,
-        CancellationToken cancellationToken)
+    public async Task RunAsync([QueueTrigger("%" + SendQueueOptions.QueueNameSettingName + "%", Connection = SendQueueOptions.ConnectionSettingName)] QueueMessage message, CancellationToken cancellationToken)
     {
         if (await processor.ProcessAsync(message, cancellationToken) is QueueDisposition.RetryByHost retry)
         {

@@ -1,8 +1,4 @@
 using ConversationSender.Callbacks;
-using ConversationSender.Functions.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace ConversationSender.Functions;
 
@@ -18,9 +14,7 @@ public sealed class SinchEventsFunction(CallbackProcessor processor)
     public const string Route = "sinch/events";
 
     [Function("SinchEvents")]
-    public async Task<IActionResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest request,
-        CancellationToken cancellationToken)
+    public async Task<IActionResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest request, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonRequestBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
         if (problem is not null)

@@ -106,18 +106,10 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
     public Task CompleteAsync(IdempotencyClaim.Claimed claim, string? messageId, DateTimeOffset acceptedTime, string? correlationId, CancellationToken cancellationToken) =>
         GuardAsync(async table =>
         {
-            var now = time.GetUtcNow();
-            var entity = new TableEntity(claim.PartitionKey, claim.RowKey)
-            {
-                ["State"] = SentState,
-                ["ClaimedAt"] = now,
-                ["ExpiresAt"] = now + _options.Retention,
-                ["MessageId"] = messageId,
-                ["AcceptedTime"] = acceptedTime,
-                ["CorrelationId"] = correlationId,
-                ["Fingerprint"] = claim.Fingerprint,
-                ["FirstUsedAt"] = claim.FirstUsedAt,
-            };
+            var entity = ClaimRow(claim, SentState);
+            entity["MessageId"] = messageId;
+            entity["AcceptedTime"] = acceptedTime;
+            entity["CorrelationId"] = correlationId;
 
             // Unconditional: the message was sent, and that must be remembered even if the claim was taken over.
             await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
@@ -138,19 +130,25 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
     public Task MarkUnconfirmedAsync(IdempotencyClaim.Claimed claim, IdempotencyClaim.UnconfirmedAttempt attempt, CancellationToken cancellationToken) =>
         ReplaceOurClaimAsync(claim, UnconfirmedState, attempt, cancellationToken);
 
+    // What every write over a claim keeps: its state, a fresh retention period, and the message it is bound to.
+    private TableEntity ClaimRow(IdempotencyClaim.Claimed claim, string state)
+    {
+        var now = time.GetUtcNow();
+        return new TableEntity(claim.PartitionKey, claim.RowKey)
+        {
+            ["State"] = state,
+            ["ClaimedAt"] = now,
+            ["ExpiresAt"] = now + _options.Retention,
+            ["Fingerprint"] = claim.Fingerprint,
+            ["FirstUsedAt"] = claim.FirstUsedAt,
+        };
+    }
+
     // Only while the claim is still ours (its ETag): once taken over, the other attempt decides.
     private Task<bool> ReplaceOurClaimAsync(IdempotencyClaim.Claimed claim, string state, IdempotencyClaim.UnconfirmedAttempt? attempt, CancellationToken cancellationToken) =>
         GuardAsync(async table =>
         {
-            var now = time.GetUtcNow();
-            var entity = new TableEntity(claim.PartitionKey, claim.RowKey)
-            {
-                ["State"] = state,
-                ["ClaimedAt"] = now,
-                ["ExpiresAt"] = now + _options.Retention,
-                ["Fingerprint"] = claim.Fingerprint,
-                ["FirstUsedAt"] = claim.FirstUsedAt,
-            };
+            var entity = ClaimRow(claim, state);
             if (attempt is not null)
             {
                 entity["AttemptStart"] = attempt.Start;

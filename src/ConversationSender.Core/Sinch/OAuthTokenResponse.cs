@@ -1,12 +1,4 @@
 namespace ConversationSender.Sinch;
 
-public sealed class OAuthTokenResponse
-{
-    public string? AccessToken { get; set; }
-
-    public int? ExpiresIn { get; set; }
-
-    public string? TokenType { get; set; }
-
-    public string? Scope { get; set; }
-}
+/// <summary>The token endpoint's answer; only read, never built by us.</summary>
+public sealed record OAuthTokenResponse(string? AccessToken, int? ExpiresIn, string? TokenType, string? Scope);

@@ -32,33 +32,25 @@ public sealed partial class SinchAuthenticationHandler(
     {
         // A SinchRequestMessage names the credentials the client built it with (its project and app); others use the store's.
         var credentials = request is SinchRequestMessage sinchRequest ? sinchRequest.Credentials : await credentialStore.GetAsync(cancellationToken);
-        if (options.Value.AuthMode == SinchAuthMode.OAuth2)
+        if (options.Value.AuthMode == SinchAuthMode.Basic)
         {
-            // The common case inline (a cached token, one request): one async frame per send, not three.
-            string token;
-            try
-            {
-                token = await tokens.GetTokenAsync(credentials, rejectedToken: null, cancellationToken);
-            }
-            catch (SinchAuthenticationException)
-            {
-                return await SendWithKeyReadAgainAsync(request, credentials, cancellationToken);
-            }
-
-            request.Headers.Authorization = BearerHeader(token);
-            MarkOnTheWire(request, true);
-            var response = await base.SendAsync(request, cancellationToken);
-            MarkOnTheWire(request, false);
-            if (response.StatusCode != HttpStatusCode.Unauthorized)
-            {
-                return response;
-            }
-
-            response.Dispose();
-            return await AfterRefusedTokenAsync(request, credentials, token, cancellationToken);
+            // Basic has no token to renew: a 401 is the key's refusal at once.
+            return await SendUnlessRefusedAsync(request, BasicHeader(credentials), cancellationToken)
+                ?? await SendWithKeyReadAgainAsync(request, credentials, cancellationToken);
         }
 
-        return await SendBasicAsync(request, credentials, cancellationToken);
+        string token;
+        try
+        {
+            token = await tokens.GetTokenAsync(credentials, rejectedToken: null, cancellationToken);
+        }
+        catch (SinchAuthenticationException)
+        {
+            return await SendWithKeyReadAgainAsync(request, credentials, cancellationToken);
+        }
+
+        return await SendUnlessRefusedAsync(request, BearerHeader(token), cancellationToken)
+            ?? await AfterRefusedTokenAsync(request, credentials, token, cancellationToken);
     }
 
     private async Task<HttpResponseMessage> AfterRefusedTokenAsync(HttpRequestMessage request, SinchCredentials credentials, string refused, CancellationToken cancellationToken)
@@ -66,14 +58,10 @@ public sealed partial class SinchAuthenticationHandler(
         try
         {
             var renewed = await tokens.GetTokenAsync(credentials, rejectedToken: refused, cancellationToken);
-            request.Headers.Authorization = BearerHeader(renewed);
-            var response = await SendOnTheWireAsync(request, cancellationToken);
-            if (response.StatusCode != HttpStatusCode.Unauthorized)
+            if (await SendUnlessRefusedAsync(request, BearerHeader(renewed), cancellationToken) is { } response)
             {
                 return response;
             }
-
-            response.Dispose();
         }
         catch (SinchAuthenticationException)
         {
@@ -83,39 +71,33 @@ public sealed partial class SinchAuthenticationHandler(
         return await SendWithKeyReadAgainAsync(request, credentials, cancellationToken);
     }
 
-    // Basic has no token to renew: a 401 is the key's refusal at once.
-    private async Task<HttpResponseMessage> SendBasicAsync(HttpRequestMessage request, SinchCredentials credentials, CancellationToken cancellationToken)
-    {
-        request.Headers.Authorization = BasicHeader(credentials);
-        var response = await SendOnTheWireAsync(request, cancellationToken);
-        if (response.StatusCode != HttpStatusCode.Unauthorized)
-        {
-            return response;
-        }
-
-        response.Dispose();
-        return await SendWithKeyReadAgainAsync(request, credentials, cancellationToken);
-    }
-
     // The key may have been rotated in the vault since it was cached: read it again, once. A second refusal is the
     // caller's answer (a 401, or the token endpoint's SinchAuthenticationException).
     private async Task<HttpResponseMessage> SendWithKeyReadAgainAsync(HttpRequestMessage request, SinchCredentials credentials, CancellationToken cancellationToken)
     {
         LogKeyRefused(logger);
         var refreshed = await credentialStore.RefreshAsync(credentials, cancellationToken);
-        return await SendAuthenticatedAsync(request, refreshed, cancellationToken);
-    }
-
-    private async Task<HttpResponseMessage> SendAuthenticatedAsync(HttpRequestMessage request, SinchCredentials credentials, CancellationToken cancellationToken)
-    {
         if (options.Value.AuthMode == SinchAuthMode.Basic)
         {
-            request.Headers.Authorization = BasicHeader(credentials);
+            request.Headers.Authorization = BasicHeader(refreshed);
             return await SendOnTheWireAsync(request, cancellationToken);
         }
 
-        var token = await tokens.GetTokenAsync(credentials, rejectedToken: null, cancellationToken);
-        request.Headers.Authorization = BearerHeader(token);
+        var token = await tokens.GetTokenAsync(refreshed, rejectedToken: null, cancellationToken);
+        if (await SendUnlessRefusedAsync(request, BearerHeader(token), cancellationToken) is { } response)
+        {
+            return response;
+        }
+
+        var renewed = await tokens.GetTokenAsync(refreshed, rejectedToken: token, cancellationToken);
+        request.Headers.Authorization = BearerHeader(renewed);
+        return await SendOnTheWireAsync(request, cancellationToken);
+    }
+
+    // Null when Sinch answered 401 (that answer disposed): the caller decides what to try next.
+    private async Task<HttpResponseMessage?> SendUnlessRefusedAsync(HttpRequestMessage request, AuthenticationHeaderValue authorization, CancellationToken cancellationToken)
+    {
+        request.Headers.Authorization = authorization;
         var response = await SendOnTheWireAsync(request, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
@@ -123,9 +105,7 @@ public sealed partial class SinchAuthenticationHandler(
         }
 
         response.Dispose();
-        var renewed = await tokens.GetTokenAsync(credentials, rejectedToken: token, cancellationToken);
-        request.Headers.Authorization = BearerHeader(renewed);
-        return await SendOnTheWireAsync(request, cancellationToken);
+        return null;
     }
 
     private async Task<HttpResponseMessage> SendOnTheWireAsync(HttpRequestMessage request, CancellationToken cancellationToken)

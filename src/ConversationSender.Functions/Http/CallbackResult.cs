@@ -1,6 +1,4 @@
 using ConversationSender.Callbacks;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 
 namespace ConversationSender.Functions.Http;
 

@@ -1,5 +1,4 @@
 using ConversationSender.Idempotency;
-using Microsoft.AspNetCore.Http;
 
 namespace ConversationSender.Functions.Http;
 
@@ -14,10 +13,7 @@ public static class CancellationResult
         Cancellation.Cancelled c => new JsonApiResult(StatusCodes.Status200OK, new CancelResponse(trackingId, "cancelled", CancelledAt: c.At)),
         Cancellation.AlreadySent s => new JsonApiResult(StatusCodes.Status409Conflict, new CancelResponse(trackingId, "already_sent", MessageId: s.MessageId, AcceptedTime: s.AcceptedTime)),
         Cancellation.InProgress => new JsonApiResult(StatusCodes.Status409Conflict, new CancelResponse(trackingId, "sending"), RetryAdvice.InProgress),
-        Cancellation.Unavailable u => new JsonApiResult(
-            StatusCodes.Status503ServiceUnavailable,
-            new ProblemDocument { Type = ProblemTypes.Unavailable, Title = "The message could not be cancelled now; try again.", Status = 503, Detail = u.Reason },
-            RetryAdvice.Shortly),
+        Cancellation.Unavailable u => JsonApiResult.Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable, "The message could not be cancelled now; try again.", u.Reason, retryAfter: RetryAdvice.Shortly),
         _ => JsonApiResult.Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "No queued message with this tracking id.", "Nothing was queued under it here (or idempotency is off)."),
     };
 }

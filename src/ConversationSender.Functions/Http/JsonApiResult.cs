@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using ConversationSender.Sending;
 using ConversationSender.Validation;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 
 namespace ConversationSender.Functions.Http;
 
@@ -19,7 +17,7 @@ public sealed class JsonApiResult(int statusCode, object body, TimeSpan? retryAf
 
     public Dictionary<string, string> Headers { get; } = [];
 
-    public static JsonApiResult Problem(int status, string type, string title, string? detail, IReadOnlyList<FieldError>? errors = null, SendOutcome.Rejected? rejected = null) =>
+    public static JsonApiResult Problem(int status, string type, string title, string? detail, IReadOnlyList<FieldError>? errors = null, SendOutcome.Rejected? rejected = null, TimeSpan? retryAfter = null) =>
         new(status, new ProblemDocument
         {
             Type = type,
@@ -29,7 +27,7 @@ public sealed class JsonApiResult(int statusCode, object body, TimeSpan? retryAf
             Errors = ErrorMap(errors),
             UpstreamStatus = (int?)rejected?.UpstreamStatus,
             SinchStatus = rejected?.SinchStatus,
-        });
+        }, retryAfter);
 
     public static IDictionary<string, string[]>? ErrorMap(IReadOnlyList<FieldError>? errors) =>
         errors is null || errors.Count == 0 ? null : errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());

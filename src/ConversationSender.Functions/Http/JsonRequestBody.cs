@@ -1,5 +1,4 @@
 using ConversationSender.Validation;
-using Microsoft.AspNetCore.Http;
 
 namespace ConversationSender.Functions.Http;
 

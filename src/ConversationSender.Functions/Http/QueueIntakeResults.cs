@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using ConversationSender.Queueing;
 using ConversationSender.Validation;
-using Microsoft.AspNetCore.Http;
 
 namespace ConversationSender.Functions.Http;
 
@@ -12,10 +11,7 @@ public static class QueueIntakeResults
     {
         QueueIntakeResult.Queued queued => new JsonApiResult(StatusCodes.Status202Accepted, new QueuedResponse(queued.TrackingId)),
         QueueIntakeResult.Invalid invalid => JsonApiResult.Problem(StatusCodes.Status400BadRequest, ProblemTypes.InvalidMessage, "The message is invalid.", "The message is invalid.", invalid.Errors),
-        QueueIntakeResult.NotQueued notQueued => new JsonApiResult(
-            StatusCodes.Status503ServiceUnavailable,
-            new ProblemDocument { Type = ProblemTypes.Unavailable, Title = "The message could not be queued now; try again later.", Status = 503, Detail = notQueued.Reason },
-            RetryAdvice.Shortly),
+        QueueIntakeResult.NotQueued notQueued => JsonApiResult.Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable, "The message could not be queued now; try again later.", notQueued.Reason, retryAfter: RetryAdvice.Shortly),
         _ => throw new UnreachableException(),
     };
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ConversationSender.Queueing;
-using Microsoft.AspNetCore.Http;
 
 namespace ConversationSender.Functions.Http;
 
