@@ -13,7 +13,7 @@ namespace ConversationSender.Idempotency;
 /// it): the same key with another request is refused, never answered with the first one's result (Stripe's rule).
 /// Keys are stored hashed: callers may build them from personal data.
 /// </summary>
-public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<IdempotencyOptions> options, TimeProvider time)
+public sealed partial class IdempotencyStore(StorageClientFactory storage, IOptions<IdempotencyOptions> options, TimeProvider time)
 {
     private const string InFlightState = "in_flight";
     private const string SentState = "sent";
@@ -165,74 +165,6 @@ public sealed class IdempotencyStore(StorageClientFactory storage, IOptions<Idem
 
             return true;
         }, cancellationToken);
-
-    /// <summary>
-    /// Cancels the message queued under this key unless it was sent or is being sent: one conditional write, so a
-    /// sender and a canceller never both win. Idempotent: cancelling again answers the first cancellation. Like its
-    /// siblings' answers, a table it cannot reach is a result (<see cref="Cancellation.Unavailable"/>), not an exception.
-    /// </summary>
-    public async Task<Cancellation> CancelAsync(string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await CancelGuardedAsync(key, cancellationToken);
-        }
-        catch (IdempotencyStoreUnavailableException ex)
-        {
-            return new Cancellation.Unavailable(ex.Message);
-        }
-    }
-
-    private Task<Cancellation> CancelGuardedAsync(string key, CancellationToken cancellationToken)
-    {
-        var (partition, row) = Locate(key);
-        return GuardAsync<Cancellation>(async table =>
-        {
-            var now = time.GetUtcNow();
-            var cancelled = new TableEntity(partition, row) { ["State"] = CancelledState, ["ClaimedAt"] = now, ["ExpiresAt"] = now + CancelledRetention };
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken);
-            if (!existing.HasValue)
-            {
-                if (!await WasQueuedAsync(key, cancellationToken))
-                {
-                    return new Cancellation.Unknown();
-                }
-
-                try
-                {
-                    await table.AddEntityAsync(cancelled, cancellationToken);
-                    return new Cancellation.Cancelled(now);
-                }
-                catch (RequestFailedException ex) when (ex.Status == 409)
-                {
-                    return new Cancellation.InProgress(now); // a sender claimed it a moment ago
-                }
-            }
-
-            var entity = existing.Value!;
-            var claimedAt = entity.GetDateTimeOffset("ClaimedAt") ?? now;
-            switch (entity.GetString("State"))
-            {
-                case CancelledState:
-                    return new Cancellation.Cancelled(claimedAt);
-                case SentState:
-                    return new Cancellation.AlreadySent(entity.GetString("MessageId"), entity.GetDateTimeOffset("AcceptedTime") ?? claimedAt);
-                case InFlightState or UnconfirmedState:
-                    return new Cancellation.InProgress(claimedAt);
-            }
-
-            try
-            {
-                // Released (an attempt failed and it waits for the next): cancelled while it waits.
-                await table.UpdateEntityAsync(cancelled, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-                return new Cancellation.Cancelled(now);
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-            {
-                return new Cancellation.InProgress(now);
-            }
-        }, cancellationToken);
-    }
 
     /// <summary>Whether a message was already put on the send queue under this key (a retried batch or intake).</summary>
     public Task<bool> WasQueuedAsync(string key, CancellationToken cancellationToken)

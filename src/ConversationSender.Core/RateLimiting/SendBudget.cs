@@ -20,7 +20,7 @@ public sealed class SendBudget : IDisposable
     private readonly double _budget;
     private readonly AdaptiveRate? _adaptive;
     private readonly RateBudgetMetrics? _metrics;
-    private readonly LinkedList<Waiter>[] _waiters = [new(), new()];
+    private readonly LinkedList<BudgetWaiter>[] _waiters = [new(), new()];
     private ITimer? _timer;
     private double _ceiling;
     private double _tokens;
@@ -87,7 +87,7 @@ public sealed class SendBudget : IDisposable
 
     public void SetCeiling(double perSecond)
     {
-        List<Waiter>? granted;
+        List<BudgetWaiter>? granted;
         lock (_gate)
         {
             Refill();
@@ -126,7 +126,7 @@ public sealed class SendBudget : IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var waiter = new Waiter(priority, _time.GetTimestamp());
+        var waiter = new BudgetWaiter(priority, _time.GetTimestamp());
         bool starved;
         lock (_gate)
         {
@@ -144,7 +144,7 @@ public sealed class SendBudget : IDisposable
         {
             waiter.Registration = cancellationToken.UnsafeRegister(static (state, token) =>
             {
-                var (budget, w) = ((SendBudget, Waiter))state!;
+                var (budget, w) = ((SendBudget, BudgetWaiter))state!;
                 budget.Cancel(w, token);
             }, (this, waiter));
         }
@@ -182,7 +182,7 @@ public sealed class SendBudget : IDisposable
 
     public void Dispose()
     {
-        List<Waiter> abandoned;
+        List<BudgetWaiter> abandoned;
         lock (_gate)
         {
             _disposed = true;
@@ -216,9 +216,9 @@ public sealed class SendBudget : IDisposable
 
     private double Seconds(long timestamp) => timestamp / (double)_time.TimestampFrequency;
 
-    private List<Waiter>? GrantLocked()
+    private List<BudgetWaiter>? GrantLocked()
     {
-        List<Waiter>? granted = null;
+        List<BudgetWaiter>? granted = null;
         foreach (var queue in _waiters)
         {
             while (queue.First is { } first && _tokens >= 1)
@@ -248,7 +248,7 @@ public sealed class SendBudget : IDisposable
 
     private void OnTimer()
     {
-        List<Waiter>? granted;
+        List<BudgetWaiter>? granted;
         lock (_gate)
         {
             Refill();
@@ -258,7 +258,7 @@ public sealed class SendBudget : IDisposable
         Complete(granted);
     }
 
-    private void Complete(List<Waiter>? granted)
+    private void Complete(List<BudgetWaiter>? granted)
     {
         if (granted is null)
         {
@@ -274,7 +274,7 @@ public sealed class SendBudget : IDisposable
         }
     }
 
-    private void Cancel(Waiter waiter, CancellationToken token)
+    private void Cancel(BudgetWaiter waiter, CancellationToken token)
     {
         lock (_gate)
         {
@@ -290,17 +290,4 @@ public sealed class SendBudget : IDisposable
     }
 
     private void ReportLocked() => _metrics?.RateSet(RateLocked(), _budget > 0 ? RateLocked() / _budget : 0);
-
-    private sealed class Waiter(SendPriority priority, long enqueuedAt)
-    {
-        public SendPriority Priority { get; } = priority;
-
-        public long EnqueuedAt { get; } = enqueuedAt;
-
-        public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public LinkedListNode<Waiter>? Node { get; set; }
-
-        public CancellationTokenRegistration Registration { get; set; }
-    }
 }
