@@ -6,11 +6,11 @@ namespace ConversationSender.Contract;
 
 /// <summary>
 /// The one document both triggers accept: Sinch's <c>messages:send</c> body without what the service
-/// fills in (<c>app_id</c>, the project id), or the short form <c>{"to":{channel,identity},"text"}</c>.
+/// fills in (<c>app_id</c>, the project id), or the short form <c>{"to":{channel,identity},"text"}</c>, whose <c>to</c> is one channel identity.
 /// </summary>
 public sealed class OutboundMessage
 {
-    public ShortRecipient? To { get; set; }
+    public ChannelIdentity? To { get; set; }
 
     public string? Text { get; set; }
 

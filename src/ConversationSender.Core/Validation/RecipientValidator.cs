@@ -6,7 +6,7 @@ namespace ConversationSender.Validation;
 /// <summary>Who a message goes to: the short form's <c>to</c>, the full form's <c>recipient</c>, and the channel names both use.</summary>
 internal static class RecipientValidator
 {
-    public static Recipient? ValidateShortRecipient(ShortRecipient? to, FieldErrors errors)
+    public static Recipient? ValidateShortRecipient(ChannelIdentity? to, FieldErrors errors)
     {
         if (to is null)
         {
@@ -18,7 +18,7 @@ internal static class RecipientValidator
         var identity = RequireText(to.Identity, "to.identity", errors);
         return channel is null || identity is null
             ? null
-            : new Recipient { IdentifiedBy = new IdentifiedBy { ChannelIdentities = new[] { new ChannelIdentity { Channel = channel, Identity = identity } } } };
+            : new Recipient { IdentifiedBy = new IdentifiedBy { ChannelIdentities = new[] { new ChannelIdentity { Channel = channel, Identity = identity, AppId = to.AppId } } } };
     }
 
     public static Recipient? ValidateRecipient(Recipient? recipient, FieldErrors errors)

@@ -136,6 +136,16 @@ public sealed class OutboundMessageValidatorTests
         Assert.Equal("Shop", result.Request!.ChannelProperties!["SMS_SENDER"]);
     }
 
+    [Fact]
+    public void The_short_forms_to_is_one_channel_identity_app_id_included()
+    {
+        var result = Validate("""{ "to": { "channel": "messenger", "identity": "7213461", "app_id": "01HAPP" }, "text": "hi" }""");
+
+        Assert.True(result.IsValid);
+        var identity = Assert.Single(result.Request!.Recipient!.IdentifiedBy!.ChannelIdentities!);
+        Assert.Equal(("MESSENGER", "7213461", "01HAPP"), (identity.Channel, identity.Identity, identity.AppId));
+    }
+
     private static MessageValidationResult Validate(string json)
     {
         Assert.True(OutboundMessageReader.TryRead(BinaryData.FromString(json), out OutboundMessage? message, out var error), error?.ToString());
