@@ -18,6 +18,11 @@ public sealed partial class FleetShare
     private const string PartitionPrefix = "partitions/";
     private const string InstancePrefix = "instances/";
 
+    // Store requests of one rebalance go out this many at a time. One at a time, an instance alone with 2,000
+    // partitions (the template's count for 1,000 instances) needs ~20 s at 10 ms a request to renew them: longer than
+    // the lease. 16 keeps it near 1 s without a burst the storage account would notice.
+    private const int ConcurrentRequests = 16;
+
     // A lease counts as ours until this long before the store can give it to someone else: clocks and the request's
     // own time never let two holders send on one partition at once.
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
@@ -85,23 +90,12 @@ public sealed partial class FleetShare
     /// <summary>Gives every partition back and leaves the count (shutdown).</summary>
     public async ValueTask LeaveAsync(CancellationToken cancellationToken)
     {
-        if (_held.Count > 0)
-        {
-            SetRate();
-        }
-
-        foreach (var partition in _held.Keys.ToList())
-        {
-            await GiveBackAsync(partition, cancellationToken);
-        }
-
+        await GiveBackAsync([.. _held.Keys], cancellationToken);
         if (_presentUntil is not null)
         {
             _presentUntil = null;
             await Count("release", _store.ReleaseAsync(_presence, _leaseId, cancellationToken));
         }
-
-        SetRate();
     }
 
     private async ValueTask ShareOutAsync(IReadOnlyList<RateBudgetEntry> entries, CancellationToken cancellationToken)
@@ -129,13 +123,7 @@ public sealed partial class FleetShare
 
         if (_held.Count > most)
         {
-            // Lower the rate before a partition goes, so that no moment has it sent on by two instances.
-            foreach (var partition in _held.Keys.Take(_held.Count - most).ToList())
-            {
-                _held.Remove(partition);
-                SetRate();
-                await Count("release", _store.ReleaseAsync(PartitionName(partition), _leaseId, cancellationToken));
-            }
+            await GiveBackAsync([.. _held.Keys.Take(_held.Count - most)], cancellationToken);
         }
         else if (_held.Count < most)
         {
@@ -143,17 +131,17 @@ public sealed partial class FleetShare
             _random.Shuffle(free);
 
             // Up to the least share from anything free (the reserve included); beyond it, only what the reserve leaves.
+            // A few more tries than wanted: another instance may take a free one first. Never more requests than wanted
+            // at once, so never more partitions than the share.
             var wanted = Math.Max(least - _held.Count, Math.Min(most - _held.Count, free.Length - _options.ReservedPartitions));
-            var tries = wanted + 2;
-            foreach (var partition in free)
+            var tries = Math.Min(free.Length, wanted + 2);
+            for (var next = 0; wanted > 0 && next < tries;)
             {
-                if (wanted <= 0 || tries-- <= 0)
-                {
-                    break;
-                }
-
+                int[] wave = [.. free.AsSpan(next, Math.Min(Math.Min(wanted, tries - next), ConcurrentRequests))];
+                next += wave.Length;
                 var asked = _time.GetUtcNow();
-                if (await Count("acquire", _store.TryAcquireAsync(PartitionName(partition), _leaseId, _options.RateBudgetLeaseDuration, cancellationToken)))
+                var taken = await EachAsync(wave, p => Count("acquire", _store.TryAcquireAsync(PartitionName(p), _leaseId, _options.RateBudgetLeaseDuration, cancellationToken)));
+                foreach (var partition in wave.Where((_, i) => taken[i]))
                 {
                     _held[partition] = asked + _options.RateBudgetLeaseDuration;
                     wanted--;
@@ -184,30 +172,54 @@ public sealed partial class FleetShare
 
     private async ValueTask RenewAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        foreach (var (partition, until) in _held.ToList())
+        int[] due = [.. _held.Where(p => p.Value - now <= _options.RateBudgetLeaseDuration / 2).Select(p => p.Key)];
+        var renewed = await EachAsync(due, p => Count("renew", _store.RenewAsync(PartitionName(p), _leaseId, cancellationToken)));
+        for (var i = 0; i < due.Length; i++)
         {
-            if (until - now > _options.RateBudgetLeaseDuration / 2)
+            if (renewed[i])
             {
-                continue;
-            }
-
-            if (await Count("renew", _store.RenewAsync(PartitionName(partition), _leaseId, cancellationToken)))
-            {
-                _held[partition] = now + _options.RateBudgetLeaseDuration;
+                _held[due[i]] = now + _options.RateBudgetLeaseDuration;
             }
             else
             {
-                _held.Remove(partition);
-                SetRate();
+                _held.Remove(due[i]);
             }
+        }
+
+        if (renewed.Contains(false))
+        {
+            SetRate();
         }
     }
 
-    private async ValueTask GiveBackAsync(int partition, CancellationToken cancellationToken)
+    /// <summary>Lowers the rate first, so that no moment has a partition sent on by two instances, then lets them go.</summary>
+    private async ValueTask GiveBackAsync(int[] partitions, CancellationToken cancellationToken)
     {
-        _held.Remove(partition);
+        foreach (var partition in partitions)
+        {
+            _held.Remove(partition);
+        }
+
         SetRate();
-        await Count("release", _store.ReleaseAsync(PartitionName(partition), _leaseId, cancellationToken));
+        await EachAsync(partitions, async p =>
+        {
+            await Count("release", _store.ReleaseAsync(PartitionName(p), _leaseId, cancellationToken));
+            return true;
+        });
+    }
+
+    // One request per partition, ConcurrentRequests at a time; the answers in the partitions' order. Started from the
+    // rebalance's one flow, so the counting in Count needs no lock.
+    private static async ValueTask<bool[]> EachAsync(int[] partitions, Func<int, ValueTask<bool>> request)
+    {
+        var answers = new bool[partitions.Length];
+        for (var start = 0; start < partitions.Length; start += ConcurrentRequests)
+        {
+            var wave = Enumerable.Range(start, Math.Min(ConcurrentRequests, partitions.Length - start));
+            await Task.WhenAll(wave.Select(async i => answers[i] = await request(partitions[i])));
+        }
+
+        return answers;
     }
 
     private void ForgetExpired(DateTimeOffset now)

@@ -88,6 +88,45 @@ public sealed class FleetShareTests
     public void The_static_share_is_the_budget_over_max_instances_and_sending_groups() =>
         Assert.Equal(750.0 / 40 / 2, new RateBudgetOptions().StaticShare, 6);
 
+    [Fact]
+    public async Task Alone_with_the_largest_partition_count_an_instance_takes_and_renews_them_16_requests_at_a_time()
+    {
+        // The template's count for 1,000 instances. One request at a time, at 10 ms each, the renewals would take
+        // longer than the 15 s lease they renew.
+        var options = new RateBudgetOptions { RateBudgetPartitions = 2_000 };
+        var store = new RequestsInFlight(new InMemoryRateBudgetStore(_time));
+        using var budget = new SendBudget(_time, options.RequestsPerSecondBudget, adaptive: true);
+        budget.TryAcquire(SendPriority.Backlog);
+        var share = new FleetShare(store, budget, options, _time, NullLogger<FleetShare>.Instance, random: new Random(7));
+
+        await share.RebalanceAsync(CancellationToken.None);
+        var taken = (store.Requests, store.MostAtOnce);
+        _time.Advance(options.RateBudgetLeaseDuration / 2);
+        store.Reset();
+        await share.RebalanceAsync(CancellationToken.None);
+
+        Assert.Equal(2_000 - options.ReservedPartitions, share.Held);
+        Assert.Equal(16, taken.MostAtOnce);
+        Assert.Equal(16, store.MostAtOnce);
+        Assert.Equal(2_000 - options.ReservedPartitions, store.Renewals);
+    }
+
+    [Fact]
+    public async Task Leaving_lowers_the_rate_to_zero_before_the_first_partition_is_released()
+    {
+        using var budget = new SendBudget(_time, _options.RequestsPerSecondBudget, adaptive: true);
+        budget.TryAcquire(SendPriority.Backlog);
+        var ceilingAtEachRelease = new List<double>();
+        var store = new RequestsInFlight(new InMemoryRateBudgetStore(_time)) { OnRelease = () => ceilingAtEachRelease.Add(budget.Ceiling) };
+        var share = new FleetShare(store, budget, _options, _time, NullLogger<FleetShare>.Instance, random: new Random(7));
+        await share.RebalanceAsync(CancellationToken.None);
+
+        await share.LeaveAsync(CancellationToken.None);
+
+        Assert.Equal(_options.RateBudgetPartitions - _options.ReservedPartitions + 1, ceilingAtEachRelease.Count);
+        Assert.All(ceilingAtEachRelease, ceiling => Assert.Equal(0, ceiling));
+    }
+
     private (SendBudget Budget, FleetShare Share) Instance(InMemoryRateBudgetStore store)
     {
         var budget = new SendBudget(_time, _options.RequestsPerSecondBudget, adaptive: true);
@@ -95,5 +134,54 @@ public sealed class FleetShareTests
         // Busy: a send asked for the budget just now.
         budget.TryAcquire(SendPriority.Backlog);
         return (budget, new FleetShare(store, budget, _options, _time, NullLogger<FleetShare>.Instance, random: new Random(7)));
+    }
+}
+
+/// <summary>Passes every request on after a yield, so that requests started together overlap, and counts them.</summary>
+internal sealed class RequestsInFlight(IRateBudgetStore inner) : IRateBudgetStore
+{
+    private int _inFlight;
+
+    public int Requests { get; private set; }
+
+    public int Renewals { get; private set; }
+
+    public int MostAtOnce { get; private set; }
+
+    public Action? OnRelease { get; init; }
+
+    public void Reset() => (Requests, Renewals, MostAtOnce) = (0, 0, 0);
+
+    public ValueTask<IReadOnlyList<RateBudgetEntry>> ReadAsync(CancellationToken cancellationToken) => inner.ReadAsync(cancellationToken);
+
+    public ValueTask<bool> TryAcquireAsync(string name, string leaseId, TimeSpan duration, CancellationToken cancellationToken) =>
+        Overlapping(() => inner.TryAcquireAsync(name, leaseId, duration, cancellationToken));
+
+    public ValueTask<bool> RenewAsync(string name, string leaseId, CancellationToken cancellationToken)
+    {
+        Renewals += name.StartsWith("partitions/", StringComparison.Ordinal) ? 1 : 0;
+        return Overlapping(() => inner.RenewAsync(name, leaseId, cancellationToken));
+    }
+
+    public async ValueTask ReleaseAsync(string name, string leaseId, CancellationToken cancellationToken)
+    {
+        OnRelease?.Invoke();
+        await Overlapping(async () =>
+        {
+            await inner.ReleaseAsync(name, leaseId, cancellationToken);
+            return true;
+        });
+    }
+
+    public ValueTask DeleteUnleasedAsync(string name, CancellationToken cancellationToken) => inner.DeleteUnleasedAsync(name, cancellationToken);
+
+    private async ValueTask<bool> Overlapping(Func<ValueTask<bool>> request)
+    {
+        Requests++;
+        MostAtOnce = Math.Max(MostAtOnce, Interlocked.Increment(ref _inFlight));
+        await Task.Yield();
+        var answer = await request();
+        Interlocked.Decrement(ref _inFlight);
+        return answer;
     }
 }
