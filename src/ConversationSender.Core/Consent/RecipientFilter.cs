@@ -5,7 +5,7 @@ namespace ConversationSender.Consent;
 
 /// <summary>
 /// Drops opted-out identities from a send's recipient before Sinch is called: one point read of the suppression list
-/// per distinct subject (SMS and MMS to one number are one read). A contact-id recipient is checked as the contact.
+/// per distinct subject (SMS and MMS to one number are one read), all at once. A contact-id recipient is checked as the contact.
 /// Which opt-outs apply is told by the send's <c>message_content_type</c>.
 /// </summary>
 public sealed class RecipientFilter(SuppressionList suppressions, Microsoft.Extensions.Options.IOptions<ConsentOptions> options)
@@ -42,11 +42,9 @@ public sealed class RecipientFilter(SuppressionList suppressions, Microsoft.Exte
         }
 
         var subjects = identities.Select(i => ConsentSubject.For(i.Channel ?? "", i.Identity ?? "", options.Value)).ToList();
-        var found = new Dictionary<string, Suppression?>(StringComparer.Ordinal);
-        foreach (var group in subjects.DistinctBy(s => s.PartitionKey))
-        {
-            found[group.PartitionKey] = Blocking(await suppressions.FindAsync(group, cancellationToken), blocking);
-        }
+        var distinct = subjects.DistinctBy(s => s.PartitionKey).ToList();
+        var active = await Task.WhenAll(distinct.Select(subject => suppressions.FindAsync(subject, cancellationToken)));
+        var found = distinct.Zip(active).ToDictionary(p => p.First.PartitionKey, p => Blocking(p.Second, blocking), StringComparer.Ordinal);
 
         var kept = identities.Where((_, i) => found[subjects[i].PartitionKey] is null).ToList();
         if (kept.Count == identities.Count)

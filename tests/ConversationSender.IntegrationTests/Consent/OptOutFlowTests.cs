@@ -161,6 +161,25 @@ public sealed class OptOutFlowTests(AzuriteFixture azurite) : SandboxedSenderTes
         Assert.Equal((2, 0), (imported.Json.GetProperty("added").GetInt32(), imported.Json.GetProperty("already_opted_out").GetInt32()));
     }
 
+    [Fact]
+    public async Task A_multi_channel_send_drops_only_the_opted_out_identities_and_their_place_in_the_priority_order()
+    {
+        const string Other = "+15550004444";
+        Assert.Equal("opted_out", (await OperatorAsync("", $$"""{"channel":"SMS","identity":"{{Number}}","reason":"asked by phone"}""")).Json.GetProperty("result").GetString());
+        Assert.Equal("opted_out", (await OperatorAsync("", $$"""{"channel":"VIBER","identity":"{{Other}}","category":"marketing","reason":"asked by phone"}""")).Json.GetProperty("result").GetString());
+
+        var sent = await SendNowAsync($$$"""
+            {"recipient":{"identified_by":{"channel_identities":[{"channel":"SMS","identity":"{{{Number}}}"},{"channel":"WHATSAPP","identity":"{{{Number}}}"},{"channel":"RCS","identity":"{{{Number}}}"},{"channel":"VIBER","identity":"{{{Other}}}"}]}},
+             "message":{"text_message":{"text":"Spring sale"}},"channel_priority_order":["RCS","SMS","VIBER","WHATSAPP"],"message_content_type":"CONTENT_MARKETING"}
+            """);
+
+        Assert.Equal(200, sent.Status);
+        var forwarded = JsonDocument.Parse(Assert.Single(Sinch.SendRequests).Body).RootElement;
+        var identities = forwarded.GetProperty("recipient").GetProperty("identified_by").GetProperty("channel_identities").EnumerateArray();
+        Assert.Equal(["WHATSAPP"], identities.Select(i => i.GetProperty("channel").GetString()));
+        Assert.Equal(["WHATSAPP"], forwarded.GetProperty("channel_priority_order").EnumerateArray().Select(c => c.GetString()));
+    }
+
     private static string Body(string key, string? contentType = null)
     {
         var type = contentType is null ? "" : $",\"message_content_type\":\"{contentType}\"";
