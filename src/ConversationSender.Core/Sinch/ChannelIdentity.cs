@@ -1,9 +1,6 @@
-using System.Text.Json.Serialization;
-
 namespace ConversationSender.Sinch;
 
 /// <summary>One way to reach a recipient: a channel and the recipient's identity on it.</summary>
-[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class ChannelIdentity
 {
     public string? Channel { get; set; }

@@ -54,6 +54,9 @@ public sealed class OutboundMessageReaderTests
     [Theory]
     [InlineData("""{ "to": { "channel": "SMS", "identity": 46701234567 } }""", "to.identity", "has the wrong type")]
     [InlineData("""{ "to": { "channel": "SMS", "nickname": "secret-name" } }""", "to.nickname", "unknown field")]
+    [InlineData("""{ "recipient": { "contact_id": "c1", "nickname": "secret-name" } }""", "recipient.nickname", "unknown field")]
+    [InlineData("""{ "recipient": { "identified_by": { "channel_identities": [], "nickname": "x" } } }""", "recipient.identified_by.nickname", "unknown field")]
+    [InlineData("""{ "recipient": { "identified_by": { "channel_identities": [ { "channel": "SMS", "nickname": "x" } ] } } }""", "recipient.identified_by.channel_identities[0].nickname", "unknown field")]
     [InlineData("""{ "text": ["Your code is 123456"] }""", "text", "has the wrong type")]
     public void A_type_or_name_error_names_the_field_not_the_value(string json, string field, string message)
     {
