@@ -4,7 +4,8 @@ using System.Text.Json.Nodes;
 
 namespace ConversationSender.Sandbox;
 
-// The message list (API reference §8.1): what a reconciler searches to learn whether a send went through.
+// The message list (API reference §8.1): what a reconciler searches to learn whether a send went through; and one
+// message by its id.
 public sealed partial class SinchSandbox
 {
     private void MapListRoutes()
@@ -12,8 +13,9 @@ public sealed partial class SinchSandbox
         // The message list (API reference §8.1), with or without a region prefix.
         _app.MapGet("/v1/projects/{project}/messages", ListMessagesAsync);
         _app.MapGet("/{region}/v1/projects/{project}/messages", ListMessagesAsync);
+        _app.MapGet("/v1/projects/{project}/messages/{id}", GetMessageAsync);
+        _app.MapGet("/{region}/v1/projects/{project}/messages/{id}", GetMessageAsync);
     }
-
 
     /// <summary>Records a taken message for the list: the channel it went out on first, metadata and content as sent.</summary>
     private void Keep(string body, string id, DateTimeOffset acceptedAt)
@@ -70,32 +72,53 @@ public sealed partial class SinchSandbox
             .OrderByDescending(m => m.AcceptTime)
             .ToList();
         var page = matching.Skip(query.Offset).Take(query.PageSize).ToList();
-        var messages = new JsonArray();
-        foreach (var m in page)
-        {
-            var item = new JsonObject
-            {
-                ["id"] = m.Id,
-                ["direction"] = m.Direction,
-                ["channel_identity"] = new JsonObject { ["channel"] = m.Channel, ["identity"] = m.Identity, ["app_id"] = "" },
-                ["accept_time"] = SinchWire.Timestamp(m.AcceptTime),
-                [m.Direction == "TO_APP" ? "contact_message" : "app_message"] = JsonNode.Parse(m.AppMessageJson),
-                ["contact_id"] = m.ContactId,
-                ["conversation_id"] = m.ConversationId,
-                ["processing_mode"] = m.ProcessingMode,
-            };
-            if (query.WithMetadata)
-            {
-                item["metadata"] = m.Metadata;
-            }
-
-            messages.Add(item);
-        }
-
+        var messages = new JsonArray([.. page.Select(m => ToWire(m, query.WithMetadata))]);
         await SinchWire.WriteAsync(context, new JsonObject
         {
             ["messages"] = messages,
             ["next_page_token"] = query.Offset + page.Count < matching.Count ? (query.Offset + page.Count).ToString(CultureInfo.InvariantCulture) : "",
         });
+    }
+
+    /// <summary><c>GET /v1/projects/{project}/messages/{message_id}</c>: one stored message, with its metadata; 404 when none is listed under the id.</summary>
+    private async Task GetMessageAsync(HttpContext context, string project, string id)
+    {
+        Record(context.Request, "");
+        if (!await AuthenticateAsync(context))
+        {
+            return;
+        }
+
+        var listedBefore = DateTimeOffset.UtcNow - Options.ListingDelay;
+        if ((Options.ProjectId.Length > 0 && project != Options.ProjectId)
+            || _listed.FirstOrDefault(m => m.Id == id && m.AcceptTime <= listedBefore) is not { } message)
+        {
+            await WriteErrorAsync(context, 404, "NOT_FOUND", $"Message '{id}' not found.");
+            return;
+        }
+
+        await SinchWire.WriteAsync(context, ToWire(message, withMetadata: true));
+    }
+
+    // A stored message as Sinch returns it (AppMessageResponse, or the contact's message for an inbound one).
+    private static JsonObject ToWire(ListedMessage m, bool withMetadata)
+    {
+        var item = new JsonObject
+        {
+            ["id"] = m.Id,
+            ["direction"] = m.Direction,
+            ["channel_identity"] = new JsonObject { ["channel"] = m.Channel, ["identity"] = m.Identity, ["app_id"] = "" },
+            ["accept_time"] = SinchWire.Timestamp(m.AcceptTime),
+            [m.Direction == "TO_APP" ? "contact_message" : "app_message"] = JsonNode.Parse(m.AppMessageJson),
+            ["contact_id"] = m.ContactId,
+            ["conversation_id"] = m.ConversationId,
+            ["processing_mode"] = m.ProcessingMode,
+        };
+        if (withMetadata)
+        {
+            item["metadata"] = m.Metadata;
+        }
+
+        return item;
     }
 }

@@ -64,8 +64,8 @@ public static partial class ReadmeExamples
         var commands = new List<DocumentedCommand>();
         foreach (Match block in ShellBlock().Matches(text))
         {
-            var first = LineOf(document, block.Groups[1].Index);
-            var lines = block.Groups[1].Value.Split('\n');
+            var first = LineOf(document, block.Groups["body"].Index);
+            var lines = block.Groups["body"].Value.Split('\n');
             for (var i = 0; i < lines.Length; i++)
             {
                 var start = i;
@@ -104,7 +104,8 @@ public static partial class ReadmeExamples
     [GeneratedRegex(@"```json message\n(.*?)\n```", RegexOptions.Singleline)]
     private static partial Regex MessageBlock();
 
-    [GeneratedRegex(@"```(?:bash|sh|shell)\n(.*?)\n```", RegexOptions.Singleline)]
+    // A block may sit indented under a list item; it ends at a fence with the same indentation.
+    [GeneratedRegex(@"^(?<indent>[ \t]*)```(?:bash|sh|shell)\n(?<body>.*?)\n\k<indent>```", RegexOptions.Singleline | RegexOptions.Multiline)]
     private static partial Regex ShellBlock();
 
     [GeneratedRegex(@"-d '(?<body>\{[^']*\})'")]

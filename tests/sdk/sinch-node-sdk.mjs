@@ -1,6 +1,6 @@
 // Sinch's official Node SDK (@sinch/sdk-core, pinned in package.json) against the sandbox: every message kind, the
-// message list with pagination, fault switches, a rotated key, and the SDK's own webhook validator on the sandbox's
-// signed callbacks. Run by SinchNodeSdkTests (dotnet test); by hand:
+// message list with pagination, one message by id, fault switches, a rotated key, and the SDK's own webhook validator
+// on the sandbox's signed callbacks. Run by SinchNodeSdkTests (dotnet test); by hand:
 //   SANDBOX_URL=http://127.0.0.1:5180 node tests/sdk/sinch-node-sdk.mjs   (a sandbox with the sample settings)
 // Prints one line per check and exits non-zero on the first failure.
 import assert from 'node:assert/strict';
@@ -113,6 +113,14 @@ await check('the message list pages newest first', async () => {
   assert.notEqual(second.data[0].id, first.data[0].id);
   const filtered = await messages().list({ app_id: appId, direction: 'TO_CONTACT', contact_id: '01SDKCONTACT00000000000001' });
   assert.equal(filtered.data.length, 1);
+});
+
+await check('one message is read back by its id, and an unknown id is a 404', async () => {
+  const last = await messages().get({ message_id: sent[sent.length - 1] });
+  assert.equal(last.id, sent[sent.length - 1]);
+  assert.equal(last.metadata, 'meta');
+  assert.deepEqual(last.app_message.text_message, { text: 'To a contact' });
+  await assert.rejects(messages().get({ message_id: '01NOSUCHMESSAGE00000000000' }), (error) => error.statusCode === 404);
 });
 
 await check('an expired token is refreshed and the send retried once (401 with "expired")', async () => {

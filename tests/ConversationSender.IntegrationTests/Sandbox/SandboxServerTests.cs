@@ -149,6 +149,38 @@ public sealed class SandboxServerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await ListResponseAsync("")).StatusCode);
     }
 
+    [Fact]
+    public async Task One_message_is_read_by_its_id_with_or_without_a_region_once_it_is_listed()
+    {
+        await using var host = SenderHost.Create(SenderHost.SettingsFor(_sandbox));
+        _sandbox.Options.ListingDelay = TimeSpan.FromHours(1);
+        var id = Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(
+            BinaryData.FromString("""{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "one", "message_metadata": "m-1" }"""), CancellationToken.None)).MessageId!;
+
+        Assert.Equal(HttpStatusCode.NotFound, (await GetMessageAsync($"v1/projects/{SenderHost.ProjectId}/messages/{id}")).Status);
+        _sandbox.Options.ListingDelay = TimeSpan.Zero;
+        foreach (var path in new[] { $"v1/projects/{SenderHost.ProjectId}/messages/{id}", $"eu/v1/projects/{SenderHost.ProjectId}/messages/{id}" })
+        {
+            var (status, body) = await GetMessageAsync(path);
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal((id, "m-1", "one"), (body["id"]!.GetValue<string>(), body["metadata"]!.GetValue<string>(), body["app_message"]!["text_message"]!["text"]!.GetValue<string>()));
+        }
+
+        var (unknown, envelope) = await GetMessageAsync($"v1/projects/{SenderHost.ProjectId}/messages/01NOSUCHMESSAGE00000000000");
+        Assert.Equal((HttpStatusCode.NotFound, "NOT_FOUND"), (unknown, envelope["error"]!["status"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.NotFound, (await GetMessageAsync($"v1/projects/another-project/messages/{id}")).Status);
+        using var anonymous = await _http.GetAsync(new Uri(_sandbox.BaseUrl, $"v1/projects/{SenderHost.ProjectId}/messages/{id}"));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode Body)> GetMessageAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_sandbox.BaseUrl, path));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SinchSandbox.DefaultKeyId}:{_sandbox.KeySecret}")));
+        using var response = await _http.SendAsync(request);
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+    }
+
     private async Task<JsonNode> ListAsync(string query)
     {
         using var response = await ListResponseAsync(query);

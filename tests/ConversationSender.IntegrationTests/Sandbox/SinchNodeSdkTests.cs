@@ -5,7 +5,7 @@ namespace ConversationSender.IntegrationTests.Sandbox;
 
 /// <summary>
 /// Sinch's official Node SDK (@sinch/sdk-core, pinned in package.json) against the sandbox: tests/sdk/sinch-node-sdk.mjs
-/// sends every message kind, pages the list, meets the fault switches and a rotated key, and checks the signed callbacks
+/// sends every message kind, pages the list, reads one message, meets the fault switches and a rotated key, and checks the signed callbacks
 /// with the SDK's own validator. The sandbox is right where Sinch's SDK says so, not where our client says so.
 /// </summary>
 public sealed class SinchNodeSdkTests(ITestOutputHelper output)
@@ -15,6 +15,7 @@ public sealed class SinchNodeSdkTests(ITestOutputHelper output)
         "every send helper is accepted",
         "a body the sandbox refuses is a 400 with Sinch's envelope",
         "the message list pages newest first",
+        "one message is read back by its id, and an unknown id is a 404",
         "an expired token is refreshed and the send retried once (401 with \"expired\")",
         "fault switches reach the SDK as Sinch errors",
         "a channel that is down switches to the next of channel_priority_order",
