@@ -18,20 +18,8 @@ using Microsoft.Extensions.Logging;
 namespace ConversationSender.IntegrationTests.Sandbox;
 
 /// <summary>The sandbox as a user meets it: over HTTP, through the product, and through its webhooks.</summary>
-public sealed class SandboxServerTests : IAsyncLifetime
+public sealed class SandboxServerTests : FreshSandboxTest
 {
-    private const string Message = """{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "hello sandbox", "correlation_id": "c-1" }""";
-    private SinchSandbox _sandbox = null!;
-    private readonly HttpClient _http = new();
-
-    public async Task InitializeAsync() => _sandbox = await SinchSandbox.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _sandbox.DisposeAsync();
-    }
-
     [Fact]
     public void Delivery_report_signatures_follow_sinchs_published_test_vector()
     {
@@ -44,20 +32,20 @@ public sealed class SandboxServerTests : IAsyncLifetime
     [Fact]
     public async Task Stage_one_checks_answer_sinchs_error_envelope()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_sandbox.BaseUrl, $"v1/projects/{SenderHost.ProjectId}/messages:send"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Sandbox.BaseUrl, $"v1/projects/{SenderHost.ProjectId}/messages:send"))
         {
             Content = new StringContent("""{ "recipient": { "contact_id": "c" }, "message": { "text_message": { "text": "a" }, "media_message": { "url": "https://x" } }, "ttl": "10m" }""", Encoding.UTF8, "application/json"),
         };
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SinchSandbox.DefaultKeyId}:{_sandbox.KeySecret}")));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SinchSandbox.DefaultKeyId}:{Sandbox.KeySecret}")));
 
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
         Assert.Equal("INVALID_ARGUMENT", error["status"]!.GetValue<string>());
         var fields = error["details"]![0]!["field_violations"]!.AsArray().Select(v => v!["field"]!.GetValue<string>()).ToList();
         Assert.Equal(["app_id", "message", "ttl"], fields.Order(StringComparer.Ordinal));
-        Assert.Equal("400 INVALID_ARGUMENT", _sandbox.Captured[0].Outcome);
+        Assert.Equal("400 INVALID_ARGUMENT", Sandbox.Captured[0].Outcome);
     }
 
     [Theory]
@@ -71,30 +59,30 @@ public sealed class SandboxServerTests : IAsyncLifetime
     [InlineData("application/json", "v1/projects/{project}/messages:send", """{ "app_id": "01OTHERAPP0000000000000001", "recipient": { "contact_id": "c" }, "message": { "text_message": { "text": "a" } } }""", 404, "App '01OTHERAPP0000000000000001' not found")]
     public async Task Requests_are_checked_even_when_a_test_scripted_the_answer(string contentType, string path, string body, int status, string reason)
     {
-        _sandbox.Options.ProjectId = SenderHost.ProjectId;
-        _sandbox.Options.AppId = SenderHost.AppId;
-        _sandbox.Script(FakeResponse.Unavailable());
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_sandbox.BaseUrl, path.Replace("{project}", SenderHost.ProjectId, StringComparison.Ordinal)))
+        Sandbox.Options.ProjectId = SenderHost.ProjectId;
+        Sandbox.Options.AppId = SenderHost.AppId;
+        Sandbox.Script(FakeResponse.Unavailable());
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Sandbox.BaseUrl, path.Replace("{project}", SenderHost.ProjectId, StringComparison.Ordinal)))
         {
             Content = new StringContent(body.Replace("{app}", SenderHost.AppId, StringComparison.Ordinal), Encoding.UTF8, contentType),
         };
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SinchSandbox.DefaultKeyId}:{_sandbox.KeySecret}")));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SinchSandbox.DefaultKeyId}:{Sandbox.KeySecret}")));
 
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         Assert.Equal(status, (int)response.StatusCode);
-        Assert.Contains(_sandbox.RefusedRequests, r => r.Contains(reason, StringComparison.Ordinal));
-        Assert.Empty(_sandbox.Deliveries);
+        Assert.Contains(Sandbox.RefusedRequests, r => r.Contains(reason, StringComparison.Ordinal));
+        Assert.Empty(Sandbox.Deliveries);
     }
 
     [Fact]
     public async Task Identical_sends_get_new_ulids_and_are_listed_newest_first()
     {
-        await using var host = SenderHost.Create(SenderHost.SettingsFor(_sandbox));
+        await using var host = SenderHost.Create(SenderHost.SettingsFor(Sandbox));
         var first = Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
         var second = Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
 
-        var captured = JsonNode.Parse(await _http.GetStringAsync(new Uri(_sandbox.BaseUrl, "api/captured")))!.AsArray();
+        var captured = JsonNode.Parse(await Http.GetStringAsync(new Uri(Sandbox.BaseUrl, "api/captured")))!.AsArray();
 
         Assert.NotEqual(first.MessageId, second.MessageId);
         Assert.Equal([second.MessageId, first.MessageId], captured.Select(c => c!["message_id"]!.GetValue<string>()));
@@ -107,10 +95,10 @@ public sealed class SandboxServerTests : IAsyncLifetime
         Assert.Equal("accepted", newest["outcome"]!.GetValue<string>());
         Assert.Contains("(redacted)", newest["request_headers"]!["Authorization"]!.GetValue<string>());
 
-        var one = JsonNode.Parse(await _http.GetStringAsync(new Uri(_sandbox.BaseUrl, $"api/captured/{newest["id"]!.GetValue<string>()}")))!;
+        var one = JsonNode.Parse(await Http.GetStringAsync(new Uri(Sandbox.BaseUrl, $"api/captured/{newest["id"]!.GetValue<string>()}")))!;
         Assert.Equal(second.MessageId, one["message_id"]!.GetValue<string>());
-        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync(new Uri(_sandbox.BaseUrl, "api/captured"))).StatusCode);
-        Assert.Empty(JsonNode.Parse(await _http.GetStringAsync(new Uri(_sandbox.BaseUrl, "api/captured")))!.AsArray());
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync(new Uri(Sandbox.BaseUrl, "api/captured"))).StatusCode);
+        Assert.Empty(JsonNode.Parse(await Http.GetStringAsync(new Uri(Sandbox.BaseUrl, "api/captured")))!.AsArray());
     }
 
     [Theory]
@@ -118,68 +106,68 @@ public sealed class SandboxServerTests : IAsyncLifetime
     [InlineData("br")]
     public async Task Regions_are_served_by_path(string region)
     {
-        var settings = SenderHost.SettingsFor(_sandbox);
-        settings["Sinch:ConversationBaseUrl"] = new Uri(_sandbox.BaseUrl, region + "/").ToString();
+        var settings = SenderHost.SettingsFor(Sandbox);
+        settings["Sinch:ConversationBaseUrl"] = new Uri(Sandbox.BaseUrl, region + "/").ToString();
         await using var host = SenderHost.Create(settings);
 
         Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
 
-        Assert.Equal(region, _sandbox.Captured[0].Region);
-        Assert.Equal($"/{region}/v1/projects/{SenderHost.ProjectId}/messages:send", _sandbox.SendRequests[0].Path);
+        Assert.Equal(region, Sandbox.Captured[0].Region);
+        Assert.Equal($"/{region}/v1/projects/{SenderHost.ProjectId}/messages:send", Sandbox.SendRequests[0].Path);
     }
 
     [Fact]
     public async Task Regions_are_served_by_host_name_too()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_sandbox.BaseUrl, $"v1/projects/{SenderHost.ProjectId}/messages:send"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Sandbox.BaseUrl, $"v1/projects/{SenderHost.ProjectId}/messages:send"))
         {
             Content = new StringContent($$"""{ "app_id": "{{SenderHost.AppId}}", {{Message[1..^1].Replace("\"to\": { \"channel\": \"SMS\", \"identity\": \"+46701234567\" }, \"text\": \"hello sandbox\"", "\"recipient\": { \"contact_id\": \"c\" }, \"message\": { \"text_message\": { \"text\": \"x\" } }", StringComparison.Ordinal)}} }""", Encoding.UTF8, "application/json"),
         };
         request.Headers.Host = "eu.conversation.api.sinch.test";
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SinchSandbox.DefaultKeyId}:{_sandbox.KeySecret}")));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SinchSandbox.DefaultKeyId}:{Sandbox.KeySecret}")));
 
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("eu", _sandbox.Captured[0].Region);
+        Assert.Equal("eu", Sandbox.Captured[0].Region);
     }
 
     [Fact]
     public async Task Fault_switches_from_the_api_make_the_next_sends_fail_and_the_product_rides_them_out()
     {
-        var settings = SenderHost.SettingsFor(_sandbox);
+        var settings = SenderHost.SettingsFor(Sandbox);
         settings["Sinch:MaxRetries"] = "3";
         await using var host = SenderHost.Create(settings);
-        Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsJsonAsync(new Uri(_sandbox.BaseUrl, "api/faults"), new { kind = "rate_limited_no_retry_after", count = 2 })).StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsJsonAsync(new Uri(_sandbox.BaseUrl, "api/faults"), new { kind = "token_expired", count = 1 })).StatusCode);
-        Assert.Equal(3, JsonNode.Parse(await _http.GetStringAsync(new Uri(_sandbox.BaseUrl, "api/faults")))!.AsArray().Count);
+        Assert.Equal(HttpStatusCode.Accepted, (await Http.PostAsJsonAsync(new Uri(Sandbox.BaseUrl, "api/faults"), new { kind = "rate_limited_no_retry_after", count = 2 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await Http.PostAsJsonAsync(new Uri(Sandbox.BaseUrl, "api/faults"), new { kind = "token_expired", count = 1 })).StatusCode);
+        Assert.Equal(3, JsonNode.Parse(await Http.GetStringAsync(new Uri(Sandbox.BaseUrl, "api/faults")))!.AsArray().Count);
 
         Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
 
-        Assert.Equal(["accepted", "401 token expired", "429 (no Retry-After)", "429 (no Retry-After)"], _sandbox.Captured.Select(c => c.Outcome));
-        Assert.Equal(2, _sandbox.TokenRequests.Count);
-        Assert.Equal(HttpStatusCode.BadRequest, (await _http.PostAsJsonAsync(new Uri(_sandbox.BaseUrl, "api/faults"), new { kind = "meteor", count = 1 })).StatusCode);
+        Assert.Equal(["accepted", "401 token expired", "429 (no Retry-After)", "429 (no Retry-After)"], Sandbox.Captured.Select(c => c.Outcome));
+        Assert.Equal(2, Sandbox.TokenRequests.Count);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Http.PostAsJsonAsync(new Uri(Sandbox.BaseUrl, "api/faults"), new { kind = "meteor", count = 1 })).StatusCode);
     }
 
     [Fact]
     public async Task Revoking_tokens_from_the_api_gets_a_plain_401_and_the_product_fetches_one_new_token()
     {
-        await using var host = SenderHost.Create(SenderHost.SettingsFor(_sandbox));
+        await using var host = SenderHost.Create(SenderHost.SettingsFor(Sandbox));
         Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
 
-        Assert.Equal(HttpStatusCode.Accepted, (await _http.PostAsJsonAsync(new Uri(_sandbox.BaseUrl, "api/faults"), new { kind = "tokens_revoked", count = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await Http.PostAsJsonAsync(new Uri(Sandbox.BaseUrl, "api/faults"), new { kind = "tokens_revoked", count = 1 })).StatusCode);
         Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
 
-        Assert.Equal(2, _sandbox.TokenRequests.Count);
-        Assert.Equal(3, _sandbox.SendRequests.Count); // the refused one and its retry with the new token
+        Assert.Equal(2, Sandbox.TokenRequests.Count);
+        Assert.Equal(3, Sandbox.SendRequests.Count); // the refused one and its retry with the new token
     }
 
     [Fact]
     public async Task Fault_switches_from_the_page_form_work_too()
     {
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["kind"] = "unavailable", ["count"] = "1" });
-        using var posted = await _http.PostAsync(new Uri(_sandbox.BaseUrl, "faults"), form);
-        await using var host = SenderHost.Create(new(SenderHost.SettingsFor(_sandbox)) { ["Sinch:MaxRetries"] = "0" });
+        using var posted = await Http.PostAsync(new Uri(Sandbox.BaseUrl, "faults"), form);
+        await using var host = SenderHost.Create(new(SenderHost.SettingsFor(Sandbox)) { ["Sinch:MaxRetries"] = "0" });
 
         Assert.IsType<SendOutcome.Transient>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
         Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
@@ -225,7 +213,7 @@ public sealed class SandboxServerTests : IAsyncLifetime
         Assert.Equal("127.0.0.1", sandbox.BaseUrl.Host);
         Assert.NotEqual(0, sandbox.BaseUrl.Port);
         Assert.Equal("from-args", sandbox.KeySecret);
-        Assert.Equal("ok", await _http.GetStringAsync(new Uri(sandbox.BaseUrl, "health")));
+        Assert.Equal("ok", await Http.GetStringAsync(new Uri(sandbox.BaseUrl, "health")));
     }
 
     /// <summary>A webhook endpoint on 127.0.0.1 that keeps what Sinch (the sandbox) posts to it.</summary>
