@@ -10,6 +10,7 @@ using Azure.Storage.Queues.Models;
 using ConversationSender;
 using ConversationSender.Functions;
 using ConversationSender.LoadHarness;
+using ConversationSender.RateLimiting;
 using ConversationSender.Sandbox;
 using ConversationSender.Sending;
 using ConversationSender.Sinch;
@@ -246,7 +247,7 @@ if (arguments.ContainsKey("decompose"))
         return response.IsSuccessStatusCode;
     }
 
-    async Task<bool> ClientSend(int _) => (await conversation.SendAsync(request, CancellationToken.None)).MessageId is not null;
+    async Task<bool> ClientSend(int _) => (await conversation.SendAsync(request, SendPriority.Caller, CancellationToken.None)).MessageId is not null;
     var layers = new (string Name, Func<int, Task<bool>> Send)[]
     {
         ("bare HttpClient", BaselineSend), ("product HttpClient (auth handler)", ProductHttpSend),

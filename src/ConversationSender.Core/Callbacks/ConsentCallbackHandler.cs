@@ -147,7 +147,7 @@ public sealed partial class ConsentCallbackHandler(
             ["to"] = new JsonObject { ["channel"] = channel, ["identity"] = address },
             ["text"] = text,
         };
-        var outcome = await sender.SendAsync(BinaryData.FromString(body.ToJsonString()), ReplyKey(eventId), fallbackKey: null, cancellationToken, confirmsConsent: true);
+        var outcome = await sender.SendAsync(BinaryData.FromString(body.ToJsonString()), ReplyKey(eventId), fallbackKey: null, cancellationToken, SendOrigin.ConsentReply);
         switch (outcome)
         {
             case SendOutcome.Accepted { Replayed: true }:

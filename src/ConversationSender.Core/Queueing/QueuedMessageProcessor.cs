@@ -77,11 +77,7 @@ public sealed partial class QueuedMessageProcessor(
             return await RecheckWhileDownAsync(message, original, key, attempt, firstSeen, cancellationToken);
         }
 
-        SendOutcome outcome;
-        using (SendPriorityScope.Enter(SendPriority.Backlog))
-        {
-            outcome = await sendService.SendAsync(original, idempotencyKey: null, fallbackKey: key, cancellationToken, scheduled: true);
-        }
+        var outcome = await sendService.SendAsync(original, idempotencyKey: null, fallbackKey: key, cancellationToken, SendOrigin.Queue);
 
         try
         {

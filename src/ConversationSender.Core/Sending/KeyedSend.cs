@@ -29,7 +29,7 @@ public sealed partial class KeyedSend(
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(request, SinchJsonContext.Default.SendMessageRequest)));
 
-    public async Task<SendOutcome> SendAsync(SendMessageRequest request, string key, string? trackingId, bool confirmsConsent, CancellationToken cancellationToken)
+    public async Task<SendOutcome> SendAsync(SendMessageRequest request, string key, string? trackingId, SendOrigin origin, CancellationToken cancellationToken)
     {
         IdempotencyClaim claim;
         try
@@ -72,7 +72,7 @@ public sealed partial class KeyedSend(
         }
 
         var attemptStart = time.GetUtcNow();
-        var outcome = await send.SendAsync(request, confirmsConsent, cancellationToken);
+        var outcome = await send.SendAsync(request, origin, cancellationToken);
         if (outcome is SendOutcome.Transient { MayHaveBeenSent: true } ambiguous && !sinchOptions.Value.RetryAmbiguousFailures)
         {
             // Not released: a blind resend could deliver it twice. The next attempt looks it up first, once Sinch lists it.

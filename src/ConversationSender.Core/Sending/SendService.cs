@@ -28,12 +28,11 @@ public sealed partial class SendService(
 
     /// <param name="idempotencyKey">A key given with the request (the HTTP header); must match the message's own <c>idempotency_key</c> if both are given.</param>
     /// <param name="fallbackKey">Used when neither gives a key (e.g. one derived from a queue message id).</param>
-    /// <param name="scheduled">True for a queued send whose <c>send_at</c> (if any) has been waited for; a send now refuses one.</param>
-    /// <param name="confirmsConsent">
-    /// True only for the confirmation of an opt-out or opt-in (and a HELP answer): it goes past the suppression it confirms.
-    /// Every other send has its opted-out identities dropped before Sinch is called (<see cref="ConsentGate"/>).
+    /// <param name="origin">
+    /// Where the send comes from (<see cref="SendOrigin"/>): only a queued one may carry <c>send_at</c>, it waits behind callers
+    /// for the rate budget, and only a consent reply goes past the suppression list (<see cref="ConsentGate"/>).
     /// </param>
-    public async Task<SendOutcome> SendAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, CancellationToken cancellationToken, bool scheduled = false, bool confirmsConsent = false)
+    public async Task<SendOutcome> SendAsync(BinaryData body, string? idempotencyKey, string? fallbackKey, CancellationToken cancellationToken, SendOrigin origin = SendOrigin.Caller)
     {
         var started = time.GetTimestamp();
         var validation = OutboundMessageValidator.Validate(body, out var message);
@@ -57,7 +56,7 @@ public sealed partial class SendService(
             return Measured(LogRejected(new SendOutcome.Rejected("The message is invalid.", [conflict])), channel, started);
         }
 
-        if (message.SendAt is not null && !scheduled)
+        if (message.SendAt is not null && origin != SendOrigin.Queue)
         {
             return Measured(LogRejected(new SendOutcome.Rejected("The message is invalid.",
                 [new FieldError("send_at", "schedules a queued send (?mode=queue, the batch route, or a message on the send queue); this route sends now")])), channel, started);
@@ -70,8 +69,8 @@ public sealed partial class SendService(
         LogSending(logger, new MaskedRecipients(request));
 
         var outcome = key is not null && idempotency.Enabled
-            ? await keyed.SendAsync(request, key, trackingId, confirmsConsent, cancellationToken)
-            : await send.RecordAsync(await send.SendAsync(request, confirmsConsent, cancellationToken), trackingId, request.CorrelationId);
+            ? await keyed.SendAsync(request, key, trackingId, origin, cancellationToken)
+            : await send.RecordAsync(await send.SendAsync(request, origin, cancellationToken), trackingId, request.CorrelationId);
         return Measured(outcome, channel, started);
     }
 

@@ -1,3 +1,4 @@
+using ConversationSender.RateLimiting;
 using ConversationSender.Sinch;
 using ConversationSender.Tracking;
 using Microsoft.Extensions.Logging;
@@ -10,10 +11,9 @@ namespace ConversationSender.Sending;
 /// </summary>
 public sealed partial class SinchSend(ConversationClient client, ConsentGate consent, DeliveryStatusStore statuses, TimeProvider time, ILogger<SinchSend> logger)
 {
-    /// <param name="confirmsConsent">True only for an opt-out / opt-in confirmation or a HELP answer: sent past the suppression list.</param>
-    public async Task<SendOutcome> SendAsync(SendMessageRequest request, bool confirmsConsent, CancellationToken cancellationToken)
+    public async Task<SendOutcome> SendAsync(SendMessageRequest request, SendOrigin origin, CancellationToken cancellationToken)
     {
-        var (allowed, refused) = await consent.CheckAsync(request, confirmsConsent, cancellationToken);
+        var (allowed, refused) = await consent.CheckAsync(request, confirmsConsent: origin == SendOrigin.ConsentReply, cancellationToken);
         if (refused is not null)
         {
             return refused;
@@ -22,7 +22,7 @@ public sealed partial class SinchSend(ConversationClient client, ConsentGate con
         SendOutcome outcome;
         try
         {
-            var response = await client.SendAsync(allowed!, cancellationToken);
+            var response = await client.SendAsync(allowed!, origin == SendOrigin.Queue ? SendPriority.Backlog : SendPriority.Caller, cancellationToken);
 
             // A 2xx is Sinch taking the message, with or without an id: sending it again would deliver it twice.
             outcome = new SendOutcome.Accepted(string.IsNullOrEmpty(response.MessageId) ? null : response.MessageId, response.AcceptedTime ?? time.GetUtcNow());

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using ConversationSender.RateLimiting;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
@@ -25,7 +26,7 @@ public sealed class ConversationClient(
     /// <exception cref="SinchAuthenticationException">Sinch refused the access key, also after reading it again.</exception>
     /// <exception cref="SinchUnavailableException">Sinch was busy, failing or unreachable.</exception>
     /// <remarks>The credential store's own exceptions (misconfigured, unavailable) pass through.</remarks>
-    public async Task<SendMessageResponse> SendAsync(SendMessageRequest message, CancellationToken cancellationToken)
+    public async Task<SendMessageResponse> SendAsync(SendMessageRequest message, SendPriority priority, CancellationToken cancellationToken)
     {
         var credentials = await credentialStore.GetAsync(cancellationToken);
         var body = JsonSerializer.SerializeToUtf8Bytes(message with { AppId = credentials.AppId }, SinchJsonContext.Default.SendMessageRequest);
@@ -36,7 +37,7 @@ public sealed class ConversationClient(
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
             Headers = { Accept = { new MediaTypeWithQualityHeaderValue("application/json") } },
-        }, cancellationToken);
+        }, priority, cancellationToken);
         if (result.Failure is { } failure)
         {
             throw DescribeSendFailure(failure, result.MayHaveReachedSinch) ?? Rethrown(failure);

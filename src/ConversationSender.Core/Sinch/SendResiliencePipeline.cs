@@ -23,7 +23,7 @@ public sealed class SendResiliencePipeline
     // True when the last attempt failed while its request was with Sinch: only then may the message have got through.
     private static readonly ResiliencePropertyKey<bool> WithSinch = new("conversation-sender.request-with-sinch");
 
-    // Which of the budget's queues an attempt waits in: set once per send from SendPriorityScope.
+    // Which of the budget's queues an attempt waits in: set once per send, from the caller's priority.
     private static readonly ResiliencePropertyKey<SendPriority> Priority = new("conversation-sender.send-priority");
 
     private readonly SinchOptions _sinch;
@@ -92,10 +92,10 @@ public sealed class SendResiliencePipeline
     /// Sends the request <paramref name="createRequest"/> builds (afresh per attempt), once or more, and says how it
     /// ended; the caller's cancellation is thrown as it is.
     /// </summary>
-    public async Task<SendAttemptResult> SendAsync(HttpClient http, Func<SinchRequestMessage> createRequest, CancellationToken cancellationToken)
+    public async Task<SendAttemptResult> SendAsync(HttpClient http, Func<SinchRequestMessage> createRequest, SendPriority priority, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(Priority, SendPriorityScope.Current);
+        context.Properties.Set(Priority, priority);
         try
         {
             var outcome = await _pipeline.ExecuteOutcomeAsync(

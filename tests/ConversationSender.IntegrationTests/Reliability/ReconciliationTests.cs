@@ -5,6 +5,7 @@ using System.Diagnostics.Metrics;
 using ConversationSender.Credentials;
 using ConversationSender.Functions;
 using ConversationSender.Idempotency;
+using ConversationSender.RateLimiting;
 using ConversationSender.Sinch;
 using ConversationSender.Validation;
 using Microsoft.Extensions.DependencyInjection;
@@ -229,7 +230,7 @@ public sealed class ReconciliationTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var request = OutboundMessageValidator.Validate(BinaryData.FromString(json), out _).Request!;
         Assert.IsType<IdempotencyClaim.Claimed>(await host.Get<IdempotencyStore>().ClaimAsync(key, KeyedSend.Fingerprint(request), CancellationToken.None));
-        await host.Get<ConversationClient>().SendAsync(request with { MessageMetadata = KeyedSend.Marker(key) }, CancellationToken.None);
+        await host.Get<ConversationClient>().SendAsync(request with { MessageMetadata = KeyedSend.Marker(key) }, SendPriority.Caller, CancellationToken.None);
     }
 
     private Task<HttpAnswer> PostAsync(string key) => PostAsync(_host, key);

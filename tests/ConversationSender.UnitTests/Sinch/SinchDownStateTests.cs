@@ -88,7 +88,7 @@ public sealed class SinchDownStateTests : IDisposable
 
     private async Task<SendAttemptResult> SendAsync()
     {
-        var result = await _pipeline.SendAsync(_http, () => new SinchRequestMessage(HttpMethod.Post, new Uri("v1/projects/project/messages:send", UriKind.Relative), Credentials), CancellationToken.None);
+        var result = await _pipeline.SendAsync(_http, () => new SinchRequestMessage(HttpMethod.Post, new Uri("v1/projects/project/messages:send", UriKind.Relative), Credentials), SendPriority.Caller, CancellationToken.None);
         result.Answer?.Dispose();
         return result;
     }
