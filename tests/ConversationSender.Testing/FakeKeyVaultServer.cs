@@ -1,17 +1,10 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ConversationSender.Testing;
 
@@ -31,19 +24,18 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
     public const string HostName = "sender-tests.vault.localhost";
     private const string ChallengeResource = "https://vault.localhost";
 
-    private readonly WebApplication _app;
     private readonly LoopbackCertificate _certificate;
     private readonly ConcurrentDictionary<string, int> _reads = new();
     private readonly ConcurrentDictionary<string, int> _held = new();
     private int _challenges;
     private int _refused;
     private int _port;
+    private LoopbackServer _server = null!;
 
     private readonly bool _ownsCertificate;
 
-    private FakeKeyVaultServer(WebApplication app, LoopbackCertificate certificate, bool ownsCertificate)
+    private FakeKeyVaultServer(LoopbackCertificate certificate, bool ownsCertificate)
     {
-        _app = app;
         _certificate = certificate;
         _ownsCertificate = ownsCertificate;
     }
@@ -72,15 +64,9 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
     public static async Task<FakeKeyVaultServer> StartAsync(LoopbackCertificate? sharedCertificate = null)
     {
         var certificate = sharedCertificate ?? LoopbackCertificate.Create(HostName);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate.Certificate)));
-        var app = builder.Build();
-        var server = new FakeKeyVaultServer(app, certificate, ownsCertificate: sharedCertificate is null);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        server._port = new Uri(address).Port;
+        var server = new FakeKeyVaultServer(certificate, ownsCertificate: sharedCertificate is null);
+        server._server = await LoopbackServer.StartAsync(app => app.Run(server.HandleAsync), certificate);
+        server._port = server._server.BaseUrl.Port;
         server.VaultUri = new Uri($"https://{HostName}:{server._port}/");
         return server;
     }
@@ -93,8 +79,7 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         if (_ownsCertificate)
         {
             _certificate.Dispose();

@@ -1,14 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ConversationSender.Testing;
 
@@ -19,10 +12,8 @@ namespace ConversationSender.Testing;
 /// </summary>
 public sealed class FakeTelemetryIngestion : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private int _items;
-
-    private FakeTelemetryIngestion(WebApplication app) => _app = app;
 
     public string ConnectionString { get; private set; } = null!;
 
@@ -33,24 +24,14 @@ public sealed class FakeTelemetryIngestion : IAsyncDisposable
 
     public static async Task<FakeTelemetryIngestion> StartAsync(LoopbackCertificate certificate)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate.Certificate)));
-        var app = builder.Build();
-        var ingestion = new FakeTelemetryIngestion(app);
-        app.Run(ingestion.HandleAsync);
-        await app.StartAsync();
-        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single()).Port;
-        var endpoint = $"https://127.0.0.1:{port}/";
+        var ingestion = new FakeTelemetryIngestion();
+        ingestion._server = await LoopbackServer.StartAsync(app => app.Run(ingestion.HandleAsync), certificate);
+        var endpoint = ingestion._server.BaseUrl.ToString();
         ingestion.ConnectionString = $"InstrumentationKey=00000000-0000-0000-0000-0000000000a1;IngestionEndpoint={endpoint};LiveEndpoint={endpoint}";
         return ingestion;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {

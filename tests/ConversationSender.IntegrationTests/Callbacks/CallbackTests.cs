@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -7,16 +6,6 @@ using System.Text.Json.Nodes;
 using ConversationSender.Callbacks;
 using ConversationSender.Functions;
 using ConversationSender.IntegrationTests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ConversationSender.IntegrationTests.Callbacks;
 
@@ -264,11 +253,10 @@ public sealed class CallbackTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task The_sandbox_replies_as_the_recipient_and_the_reply_reaches_the_inbound_queue()
     {
         var inbound = "inbound-" + Guid.NewGuid().ToString("N")[..8];
-        SenderHost? loopHost = null;
-        await using var bridge = await FunctionBridge.StartAsync(() => loopHost!);
-        loopHost = CreateHost(s => s["Webhooks:InboundQueueName"] = inbound);
-        await using var disposeLoopHost = loopHost;
-        _sandbox.Options.WebhookUrl = bridge.BaseUrl.TrimEnd('/') + "/api/sinch/events";
+        await using var functions = await HttpFunctionsServer.StartAsync();
+        await using var loopHost = CreateHost(s => s["Webhooks:InboundQueueName"] = inbound);
+        functions.Host = loopHost;
+        _sandbox.Options.WebhookUrl = new Uri(functions.BaseUrl, "api/" + SinchEventsFunction.Route).ToString();
         using var http = new HttpClient();
 
         using var answer = await http.PostAsJsonAsync(new Uri(_sandbox.BaseUrl, "api/inbound"), new { channel = "SMS", identity = "+46701234567", text = "Stop" });
@@ -319,15 +307,15 @@ public sealed class CallbackTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task The_whole_loop_sandbox_reports_reach_the_receiver_and_the_lookup_shows_delivered_and_failed()
     {
-        SenderHost? loopHost = null;
-        await using var bridge = await FunctionBridge.StartAsync(() => loopHost!);
-        loopHost = CreateHost(settings => settings["Webhooks:PublicBaseUrl"] = bridge.BaseUrl);
-        await using var disposeLoopHost = loopHost;
+        await using var functions = await HttpFunctionsServer.StartAsync();
+        var publicBaseUrl = functions.BaseUrl.GetLeftPart(UriPartial.Authority);
+        await using var loopHost = CreateHost(settings => settings["Webhooks:PublicBaseUrl"] = publicBaseUrl);
+        functions.Host = loopHost;
 
         var delivered = await SendAsync(loopHost, """{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "Your order has shipped", "correlation_id": "loop-1" }""", "order-7");
         var failed = await SendAsync(loopHost, """{ "to": { "channel": "SMS", "identity": "+46700000000" }, "text": "This one fails" }""", "order-8");
 
-        Assert.StartsWith(bridge.BaseUrl, _sandbox.Captured.First(c => c.MessageId == delivered).CallbackUrl, StringComparison.Ordinal);
+        Assert.StartsWith(publicBaseUrl, _sandbox.Captured.First(c => c.MessageId == delivered).CallbackUrl, StringComparison.Ordinal);
         var deliveredStatus = await WaitForStatusAsync(loopHost, "order-7", "DELIVERED");
         var failedStatus = await WaitForStatusAsync(loopHost, failed, "FAILED");
         Assert.Equal(delivered, deliveredStatus.GetProperty("message_id").GetString());
@@ -395,41 +383,5 @@ public sealed class CallbackTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var answer = await Eventually.UntilResultAsync(() => LookupAsync(host, id), a => a.Status == 200 && a.Json.GetProperty("status").GetString() == status, $"{id} to reach {status}");
         return answer.Json;
-    }
-
-    /// <summary>Real HTTP on 127.0.0.1 into the callback function of a host, so the sandbox can call it as Sinch would.</summary>
-    private sealed class FunctionBridge : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private FunctionBridge(WebApplication app, string baseUrl)
-        {
-            _app = app;
-            BaseUrl = baseUrl;
-        }
-
-        public string BaseUrl { get; }
-
-        public static async Task<FunctionBridge> StartAsync(Func<SenderHost> host)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            var app = builder.Build();
-            app.MapPost("/api/sinch/events", async (HttpContext context) =>
-            {
-                var result = await host().CreateFunction<SinchEventsFunction>().RunAsync(context.Request, context.RequestAborted);
-                await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
-            });
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-            return new FunctionBridge(app, address);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
     }
 }

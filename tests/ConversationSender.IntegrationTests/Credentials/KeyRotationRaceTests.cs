@@ -12,35 +12,20 @@ namespace ConversationSender.IntegrationTests.Credentials;
 /// A key rotated while a background (stale-while-revalidate) vault read that began before the rotation is still in
 /// flight: the real <c>SecretClient</c> against the fake vault, with that read's answers held on their way back.
 /// </summary>
-public sealed class KeyRotationRaceTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class KeyRotationRaceTests(ITestOutputHelper output) : VaultedSandboxTest("vault-project", "01VAULTAPP0000000000000001")
 {
     private const string Message = """{ "to": { "channel": "SMS", "identity": "+46700000003" }, "text": "hi" }""";
     private const string KeySecretName = "sinch-key-secret";
 
-    private SinchSandbox _sinch = null!;
-    private FakeKeyVaultServer _vault = null!;
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-29T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-
-    public async Task InitializeAsync()
-    {
-        _sinch = await SinchSandbox.StartAsync();
-        _vault = await FakeKeyVaultServer.StartAsync();
-        SinchSecrets.Store(_vault, _sinch, "vault-project", "01VAULTAPP0000000000000001");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _vault.DisposeAsync();
-        await _sinch.DisposeAsync();
-    }
 
     [Theory]
     [InlineData("Basic")]
     [InlineData("OAuth2")]
     public async Task A_rotation_landing_during_a_background_read_refuses_no_send_once_the_vault_holds_the_new_key(string authMode)
     {
-        using var answers = new HeldAnswers(_vault.CreateTrustingHandler());
-        await using var host = SenderHost.CreateWithKeyVault(_sinch, _vault, s =>
+        using var answers = new HeldAnswers(Vault.CreateTrustingHandler());
+        await using var host = SenderHost.CreateWithKeyVault(Sinch, Vault, s =>
         {
             s["Sinch:AuthMode"] = authMode;
             s["KeyVault:CacheDuration"] = "00:05:00";
@@ -60,16 +45,16 @@ public sealed class KeyRotationRaceTests(ITestOutputHelper output) : IAsyncLifet
         await Eventually.UntilAsync(() => answers.Held, n => n == 4, "the background read's answers to be in flight");
 
         // The rotation: Sinch takes only the new key, and the vault already holds it.
-        _sinch.KeySecret = "fake-key-secret-2";
-        _sinch.RevokeIssuedTokens();
-        _vault.Secrets[KeySecretName] = "fake-key-secret-2";
-        var readsBefore = _vault.ReadsOf(KeySecretName);
+        Sinch.KeySecret = "fake-key-secret-2";
+        Sinch.RevokeIssuedTokens();
+        Vault.Secrets[KeySecretName] = "fake-key-secret-2";
+        var readsBefore = Vault.ReadsOf(KeySecretName);
 
         // The first send after the rotation is refused on the old key while the pre-rotation read is still in flight;
         // that read is let go as soon as Sinch has refused the old key.
-        var requestsBefore = _sinch.Requests.Count;
+        var requestsBefore = Sinch.Requests.Count;
         var first = Send(service);
-        await Eventually.UntilAsync(() => _sinch.Requests.Count, n => n > requestsBefore, "Sinch to see the old key");
+        await Eventually.UntilAsync(() => Sinch.Requests.Count, n => n > requestsBefore, "Sinch to see the old key");
         answers.Release();
         var outcomes = new List<SendOutcome> { await first };
 
@@ -84,9 +69,9 @@ public sealed class KeyRotationRaceTests(ITestOutputHelper output) : IAsyncLifet
         output.WriteLine(
             $"{authMode}: sends after the vault holds the new key: {outcomes.Count}; refused: {refused.Count} " +
             $"({string.Join(", ", refused.GroupBy(o => o.GetType().Name).Select(g => $"{g.Key} x{g.Count()}"))}); " +
-            $"vault reads of the key since the rotation: {_vault.ReadsOf(KeySecretName) - readsBefore}");
+            $"vault reads of the key since the rotation: {Vault.ReadsOf(KeySecretName) - readsBefore}");
         Assert.Empty(refused);
-        Assert.Equal(1, _vault.ReadsOf(KeySecretName) - readsBefore); // the one forced read, not one per send
+        Assert.Equal(1, Vault.ReadsOf(KeySecretName) - readsBefore); // the one forced read, not one per send
     }
 
     private static async Task<SendOutcome> Send(SendService service) =>

@@ -9,30 +9,15 @@ using ConversationSender.Sinch;
 namespace ConversationSender.IntegrationTests.Credentials;
 
 /// <summary>The real <c>SecretClient</c> against the fake vault over HTTPS, through the app's DI.</summary>
-public sealed class KeyVaultCredentialTests : IAsyncLifetime
+public sealed class KeyVaultCredentialTests() : VaultedSandboxTest("vault-project", "01VAULTAPP0000000000000001")
 {
     private const string Message = """{ "to": { "channel": "SMS", "identity": "+46700000003" }, "text": "hi" }""";
     private static readonly string[] SecretNames = ["sinch-project-id", "sinch-app-id", "sinch-key-id", "sinch-key-secret"];
 
-    private SinchSandbox _sinch = null!;
-    private FakeKeyVaultServer _vault = null!;
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-29T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
-    public async Task InitializeAsync()
-    {
-        _sinch = await SinchSandbox.StartAsync();
-        _vault = await FakeKeyVaultServer.StartAsync();
-        SinchSecrets.Store(_vault, _sinch, "vault-project", "01VAULTAPP0000000000000001");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _vault.DisposeAsync();
-        await _sinch.DisposeAsync();
-    }
-
     private SenderHost CreateHost(Action<Dictionary<string, string?>>? adjust = null, Action<IServiceCollection>? configure = null) =>
-        SenderHost.CreateWithKeyVault(_sinch, _vault, adjust, s =>
+        SenderHost.CreateWithKeyVault(Sinch, Vault, adjust, s =>
         {
             s.AddSingleton<TimeProvider>(_clock);
             configure?.Invoke(s);
@@ -47,11 +32,11 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => service.SendAsync(BinaryData.FromString(Message), CancellationToken.None)));
 
         Expect.All(outcomes, o => Assert.IsType<SendOutcome.Accepted>(o));
-        Expect.All(SecretNames, name => Assert.Equal(1, _vault.ReadsOf(name)));
-        Expect.All(_sinch.SendRequests, r => Assert.Equal("/v1/projects/vault-project/messages:send", r.Path));
-        Expect.All(_sinch.SendRequests, r => Assert.Contains("\"app_id\":\"01VAULTAPP0000000000000001\"", r.Body));
-        Assert.True(_vault.Challenges >= 1, "the SecretClient should have answered the vault's bearer challenge");
-        Assert.Equal(0, _vault.RefusedRequests);
+        Expect.All(SecretNames, name => Assert.Equal(1, Vault.ReadsOf(name)));
+        Expect.All(Sinch.SendRequests, r => Assert.Equal("/v1/projects/vault-project/messages:send", r.Path));
+        Expect.All(Sinch.SendRequests, r => Assert.Contains("\"app_id\":\"01VAULTAPP0000000000000001\"", r.Body));
+        Assert.True(Vault.Challenges >= 1, "the SecretClient should have answered the vault's bearer challenge");
+        Assert.Equal(0, Vault.RefusedRequests);
         Assert.Contains("https://vault.localhost/.default", host.AzureCredential.RequestedScopes);
     }
 
@@ -66,12 +51,12 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
         await warmUpService.StartAsync(CancellationToken.None);
         await warmUpService.ExecuteTask!;
 
-        Expect.All(SecretNames, name => Assert.Equal(warmUp ? 1 : 0, _vault.ReadsOf(name)));
-        Assert.Equal(warmUp ? 1 : 0, _sinch.TokenRequests.Count);
-        Assert.Empty(_sinch.SendRequests); // nothing is sent to Sinch's API
+        Expect.All(SecretNames, name => Assert.Equal(warmUp ? 1 : 0, Vault.ReadsOf(name)));
+        Assert.Equal(warmUp ? 1 : 0, Sinch.TokenRequests.Count);
+        Assert.Empty(Sinch.SendRequests); // nothing is sent to Sinch's API
         Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
-        Expect.All(SecretNames, name => Assert.Equal(1, _vault.ReadsOf(name)));
-        Assert.Single(_sinch.TokenRequests);
+        Expect.All(SecretNames, name => Assert.Equal(1, Vault.ReadsOf(name)));
+        Assert.Single(Sinch.TokenRequests);
         await warmUpService.StopAsync(CancellationToken.None);
     }
 
@@ -84,13 +69,13 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
         await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None);
         _clock.Advance(TimeSpan.FromMinutes(4));
         await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None);
-        Assert.Equal(1, _vault.ReadsOf("sinch-key-secret"));
+        Assert.Equal(1, Vault.ReadsOf("sinch-key-secret"));
 
         _clock.Advance(TimeSpan.FromMinutes(2));
         await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None);
 
         // Read again, in the background: the send did not wait for it.
-        await Eventually.UntilAsync(() => _vault.ReadsOf("sinch-key-secret"), n => n == 2, "the background read");
+        await Eventually.UntilAsync(() => Vault.ReadsOf("sinch-key-secret"), n => n == 2, "the background read");
     }
 
     [Fact]
@@ -100,19 +85,19 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
         var service = host.Get<SendService>();
         Assert.IsType<SendOutcome.Accepted>(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _vault.HoldReadsUntil = release.Task;
+        Vault.HoldReadsUntil = release.Task;
         _clock.Advance(TimeSpan.FromMinutes(30));
 
         // Every read now hangs until released; the sends go through on the held values all the same.
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => service.SendAsync(BinaryData.FromString(Message), CancellationToken.None)));
 
         Expect.All(outcomes, o => Assert.IsType<SendOutcome.Accepted>(o));
-        Assert.Equal(11, _sinch.SendRequests.Count);
+        Assert.Equal(11, Sinch.SendRequests.Count);
         // One background read, not one per send; it may reach the vault after the sends returned (they never wait for it).
-        await Eventually.UntilAsync(() => _vault.HeldReadsOf("sinch-key-secret"), n => n >= 1, "the background read to reach the vault");
-        Assert.Equal(1, _vault.HeldReadsOf("sinch-key-secret"));
+        await Eventually.UntilAsync(() => Vault.HeldReadsOf("sinch-key-secret"), n => n >= 1, "the background read to reach the vault");
+        Assert.Equal(1, Vault.HeldReadsOf("sinch-key-secret"));
         release.SetResult();
-        await Eventually.UntilAsync(() => _vault.ReadsOf("sinch-key-secret"), n => n == 2, "the held read to finish");
+        await Eventually.UntilAsync(() => Vault.ReadsOf("sinch-key-secret"), n => n == 2, "the held read to finish");
     }
 
     [Fact]
@@ -121,17 +106,17 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
         await using var host = CreateHost(s => s["KeyVault:FailureBackoff"] = "00:01:00");
         var service = host.Get<SendService>();
         await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None);
-        _vault.FailWithStatus = 503;
+        Vault.FailWithStatus = 503;
         _clock.Advance(TimeSpan.FromMinutes(10));
 
         Assert.IsType<SendOutcome.Accepted>(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
-        await Eventually.UntilAsync(() => _vault.ReadsOf("sinch-key-secret"), n => n == 2, "the failed background read");
+        await Eventually.UntilAsync(() => Vault.ReadsOf("sinch-key-secret"), n => n == 2, "the failed background read");
         for (var i = 0; i < 5; i++)
         {
             Assert.IsType<SendOutcome.Accepted>(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
         }
 
-        Assert.Equal(2, _vault.ReadsOf("sinch-key-secret"));
+        Assert.Equal(2, Vault.ReadsOf("sinch-key-secret"));
 
         // The failed read is recorded when its answer lands, which under load may be after the vault counted it: each
         // round moves past one more back-off, so the read after it comes whenever the failure was recorded.
@@ -140,7 +125,7 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
             {
                 _clock.Advance(TimeSpan.FromMinutes(2));
                 await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None);
-                return _vault.ReadsOf("sinch-key-secret");
+                return Vault.ReadsOf("sinch-key-secret");
             },
             n => n == 3,
             "a read after the back-off");
@@ -153,13 +138,13 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
         var service = host.Get<SendService>();
         Assert.IsType<SendOutcome.Accepted>(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
 
-        _sinch.KeySecret = "fake-key-secret-2";
-        _vault.Secrets["sinch-key-secret"] = "fake-key-secret-2";
+        Sinch.KeySecret = "fake-key-secret-2";
+        Vault.Secrets["sinch-key-secret"] = "fake-key-secret-2";
         var outcome = await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None);
 
         Assert.IsType<SendOutcome.Accepted>(outcome);
-        Assert.Equal(2, _vault.ReadsOf("sinch-key-secret"));
-        Assert.Equal(3, _sinch.SendRequests.Count); // ok, refused with the old key, ok with the new one
+        Assert.Equal(2, Vault.ReadsOf("sinch-key-secret"));
+        Assert.Equal(3, Sinch.SendRequests.Count); // ok, refused with the old key, ok with the new one
     }
 
     [Fact]
@@ -169,18 +154,18 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
         var service = host.Get<SendService>();
         await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None);
 
-        _sinch.KeySecret = "fake-key-secret-2";
-        _vault.Secrets["sinch-key-secret"] = "fake-key-secret-2";
+        Sinch.KeySecret = "fake-key-secret-2";
+        Vault.Secrets["sinch-key-secret"] = "fake-key-secret-2";
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => service.SendAsync(BinaryData.FromString(Message), CancellationToken.None)));
 
         Expect.All(outcomes, o => Assert.IsType<SendOutcome.Accepted>(o));
-        Assert.Equal(2, _vault.ReadsOf("sinch-key-secret"));
+        Assert.Equal(2, Vault.ReadsOf("sinch-key-secret"));
     }
 
     [Fact]
     public async Task A_missing_secret_is_misconfiguration_naming_the_setting()
     {
-        _vault.Secrets.TryRemove("sinch-key-secret", out _);
+        Vault.Secrets.TryRemove("sinch-key-secret", out _);
         await using var host = CreateHost();
 
         var outcome = await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None);
@@ -188,24 +173,24 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
         var misconfigured = Assert.IsType<SendOutcome.Misconfigured>(outcome);
         Assert.Equal("KeyVault:SecretNames:KeySecret", misconfigured.SettingName);
         Assert.Contains("sinch-key-secret", misconfigured.Reason);
-        Assert.Empty(_sinch.Requests);
+        Assert.Empty(Sinch.Requests);
     }
 
     [Fact]
     public async Task Custom_secret_names_are_used()
     {
-        _vault.Secrets["other-secret"] = _sinch.KeySecret;
-        _vault.Secrets.TryRemove("sinch-key-secret", out _);
+        Vault.Secrets["other-secret"] = Sinch.KeySecret;
+        Vault.Secrets.TryRemove("sinch-key-secret", out _);
         await using var host = CreateHost(s => s["KeyVault:SecretNames:KeySecret"] = "other-secret");
 
         Assert.IsType<SendOutcome.Accepted>(await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None));
-        Assert.Equal(1, _vault.ReadsOf("other-secret"));
+        Assert.Equal(1, Vault.ReadsOf("other-secret"));
     }
 
     [Fact]
     public async Task Access_denied_by_the_vault_is_misconfiguration()
     {
-        _vault.FailWithStatus = 403;
+        Vault.FailWithStatus = 403;
         await using var host = CreateHost();
 
         var outcome = await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None);
@@ -220,17 +205,17 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
     {
         await using var host = CreateHost();
         var service = host.Get<SendService>();
-        _vault.FailWithStatus = 503;
+        Vault.FailWithStatus = 503;
         Assert.IsType<SendOutcome.Transient>(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
 
         // Within KeyVault:FailureBackoff the failure is answered without another read, even once the vault is back.
-        _vault.FailWithStatus = null;
-        var reads = _vault.ReadsOf("sinch-key-secret");
+        Vault.FailWithStatus = null;
+        var reads = Vault.ReadsOf("sinch-key-secret");
         Assert.IsType<SendOutcome.Transient>(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
-        Assert.Equal(reads, _vault.ReadsOf("sinch-key-secret"));
+        Assert.Equal(reads, Vault.ReadsOf("sinch-key-secret"));
         _clock.Advance(TimeSpan.FromSeconds(31));
         Assert.IsType<SendOutcome.Accepted>(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
-        _vault.FailWithStatus = 503;
+        Vault.FailWithStatus = 503;
         _clock.Advance(TimeSpan.FromMinutes(10));
 
         Assert.IsType<SendOutcome.Accepted>(await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None));
@@ -240,7 +225,7 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
     public async Task The_store_is_chosen_by_the_vault_setting()
     {
         await using var withVault = CreateHost();
-        await using var withoutVault = SenderHost.Create(SenderHost.SettingsFor(_sinch));
+        await using var withoutVault = SenderHost.Create(SenderHost.SettingsFor(Sinch));
 
         Assert.Equal("KeyVaultCredentialStore", withVault.Get<ISinchCredentialStore>().GetType().Name);
         Assert.Equal("ConfigurationCredentialStore", withoutVault.Get<ISinchCredentialStore>().GetType().Name);
@@ -254,8 +239,8 @@ public sealed class KeyVaultCredentialTests : IAsyncLifetime
         var outcome = await host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None);
 
         Assert.IsNotType<SendOutcome.Accepted>(outcome);
-        Assert.True(_vault.RefusedRequests > 0, "the vault accepted a token for another resource");
-        Assert.Empty(_sinch.SendRequests);
+        Assert.True(Vault.RefusedRequests > 0, "the vault accepted a token for another resource");
+        Assert.Empty(Sinch.SendRequests);
     }
 
     /// <summary>Asks for one fixed scope whatever it is asked for: a credential misused for the wrong resource.</summary>

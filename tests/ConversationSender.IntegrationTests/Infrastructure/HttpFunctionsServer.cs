@@ -1,18 +1,12 @@
-using System.Net;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using ConversationSender.Functions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ConversationSender.IntegrationTests.Infrastructure;
 
@@ -23,45 +17,32 @@ namespace ConversationSender.IntegrationTests.Infrastructure;
 /// </summary>
 internal sealed class HttpFunctionsServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly IReadOnlyList<FunctionRoute> _routes = Routes();
+    private LoopbackServer _server = null!;
 
-    private HttpFunctionsServer(WebApplication app, Uri baseUrl)
+    private HttpFunctionsServer()
     {
-        _app = app;
-        BaseUrl = baseUrl;
     }
 
-    public Uri BaseUrl { get; }
+    public Uri BaseUrl => _server.BaseUrl;
 
     /// <summary>The app's host is given later (its settings need this server's address); requests before it fail.</summary>
     public SenderHost? Host { get; set; }
 
     public static async Task<HttpFunctionsServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var routes = Routes();
-        HttpFunctionsServer? server = null;
-        app.Run(context => server!.DispatchAsync(context, routes));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        server = new HttpFunctionsServer(app, new Uri(address.TrimEnd('/') + "/"));
-        return server;
+        var functions = new HttpFunctionsServer();
+        functions._server = await LoopbackServer.StartAsync(app => app.Run(functions.DispatchAsync));
+        return functions;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-    private async Task DispatchAsync(HttpContext context, IReadOnlyList<FunctionRoute> routes)
+    private async Task DispatchAsync(HttpContext context)
     {
         var host = Host ?? throw new InvalidOperationException("The app's host is not set.");
         var path = context.Request.Path.Value ?? "";
-        var route = routes.FirstOrDefault(r => r.Methods.Contains(context.Request.Method, StringComparer.OrdinalIgnoreCase) && r.Pattern.IsMatch(path));
+        var route = _routes.FirstOrDefault(r => r.Methods.Contains(context.Request.Method, StringComparer.OrdinalIgnoreCase) && r.Pattern.IsMatch(path));
         if (route is null)
         {
             context.Response.StatusCode = 404;

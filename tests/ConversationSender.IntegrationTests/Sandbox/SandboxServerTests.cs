@@ -7,13 +7,7 @@ using System.Text.Json.Nodes;
 using ConversationSender.Sending;
 using ConversationSender.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ConversationSender.IntegrationTests.Sandbox;
 
@@ -219,21 +213,15 @@ public sealed class SandboxServerTests : FreshSandboxTest
     /// <summary>A webhook endpoint on 127.0.0.1 that keeps what Sinch (the sandbox) posts to it.</summary>
     private sealed class WebhookReceiver : IAsyncDisposable
     {
-        private readonly WebApplication _app;
         private readonly ConcurrentQueue<Received> _received = new();
-
-        private WebhookReceiver(WebApplication app) => _app = app;
+        private LoopbackServer _server = null!;
 
         public string Url { get; private set; } = "";
 
         public static async Task<WebhookReceiver> StartAsync()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            var app = builder.Build();
-            var receiver = new WebhookReceiver(app);
-            app.MapPost("/callbacks", async (HttpRequest request) =>
+            var receiver = new WebhookReceiver();
+            receiver._server = await LoopbackServer.StartAsync(app => app.MapPost("/callbacks", async (HttpRequest request) =>
             {
                 using var reader = new StreamReader(request.Body);
                 receiver._received.Enqueue(new Received(
@@ -243,9 +231,8 @@ public sealed class SandboxServerTests : FreshSandboxTest
                     request.Headers[CallbackSigner.SignatureHeader].ToString(),
                     request.Headers[CallbackSigner.AlgorithmHeader].ToString()));
                 return Results.Ok();
-            });
-            await app.StartAsync();
-            receiver.Url = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single() + "/callbacks";
+            }));
+            receiver.Url = new Uri(receiver._server.BaseUrl, "callbacks").ToString();
             return receiver;
         }
 
@@ -256,11 +243,7 @@ public sealed class SandboxServerTests : FreshSandboxTest
             return [.. _received];
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
     }
 
     private sealed record Received(string Body, string Nonce, string Timestamp, string Signature, string Algorithm);

@@ -10,27 +10,22 @@ namespace ConversationSender.IntegrationTests.Sinch;
 /// replaced without a vault read; a rotated key is read once from the vault; a wrong key is asked about once a minute,
 /// not once per send.
 /// </summary>
-public sealed class RefusedTokenTests : IAsyncLifetime
+public sealed class RefusedTokenTests() : VaultedSandboxTest(SenderHost.ProjectId, SenderHost.AppId)
 {
     private const string Message = """{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "Your code is 123456" }""";
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private SinchSandbox _sinch = null!;
-    private FakeKeyVaultServer _vault = null!;
     private SenderHost _host = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _sinch = await SinchSandbox.StartAsync();
-        _vault = await FakeKeyVaultServer.StartAsync();
-        SinchSecrets.Store(_vault, _sinch, SenderHost.ProjectId, SenderHost.AppId);
-        _host = SenderHost.CreateWithKeyVault(_sinch, _vault, configure: s => s.AddSingleton<TimeProvider>(_clock));
+        await base.InitializeAsync();
+        _host = SenderHost.CreateWithKeyVault(Sinch, Vault, configure: s => s.AddSingleton<TimeProvider>(_clock));
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         await _host.DisposeAsync();
-        await _vault.DisposeAsync();
-        await _sinch.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     [Fact]
@@ -39,7 +34,7 @@ public sealed class RefusedTokenTests : IAsyncLifetime
         Assert.IsType<SendOutcome.Accepted>(await SendAsync());
         var (tokens, reads) = Counts();
 
-        _sinch.RevokeIssuedTokens(); // a plain 401 invalid_token, no word of expiry
+        Sinch.RevokeIssuedTokens(); // a plain 401 invalid_token, no word of expiry
 
         Assert.IsType<SendOutcome.Accepted>(await SendAsync());
         Assert.Equal((tokens + 1, reads), Counts());
@@ -52,19 +47,19 @@ public sealed class RefusedTokenTests : IAsyncLifetime
     {
         Assert.IsType<SendOutcome.Accepted>(await SendAsync());
         var (tokens, reads) = Counts();
-        var retiredKey = BasicFor(_sinch.KeySecret);
+        var retiredKey = BasicFor(Sinch.KeySecret);
 
         // Rotated at Sinch (the old key's tokens revoked, the old key refused) and in the vault.
-        _sinch.KeySecret = "rotated-" + Guid.NewGuid().ToString("N");
-        _vault.Secrets["sinch-key-secret"] = _sinch.KeySecret;
-        _sinch.RevokeIssuedTokens();
+        Sinch.KeySecret = "rotated-" + Guid.NewGuid().ToString("N");
+        Vault.Secrets["sinch-key-secret"] = Sinch.KeySecret;
+        Sinch.RevokeIssuedTokens();
 
         Assert.IsType<SendOutcome.Accepted>(await SendAsync());
 
         // New token first (refused: the retired key), then the credentials once from the vault, then the new key's token.
         Assert.Equal(reads + 1, Counts().VaultReads);
         Assert.Equal(tokens + 2, Counts().TokenRequests);
-        Assert.Single(_sinch.TokenRequests.Skip(tokens), r => r.Authorization == retiredKey);
+        Assert.Single(Sinch.TokenRequests.Skip(tokens), r => r.Authorization == retiredKey);
         Assert.IsType<SendOutcome.Accepted>(await SendAsync());
         Assert.Equal((tokens + 2, reads + 1), Counts());
     }
@@ -72,7 +67,7 @@ public sealed class RefusedTokenTests : IAsyncLifetime
     [Fact]
     public async Task A_wrong_key_stays_misconfigured_and_is_asked_about_once_a_minute()
     {
-        _vault.Secrets["sinch-key-secret"] = "wrong";
+        Vault.Secrets["sinch-key-secret"] = "wrong";
         var (tokens, reads) = Counts();
 
         var first = Assert.IsType<SendOutcome.Misconfigured>(await SendAsync());
@@ -90,14 +85,14 @@ public sealed class RefusedTokenTests : IAsyncLifetime
         Assert.Equal((tokens + 2, reads + 3), Counts());
 
         // Fixed in the vault: picked up at the next minute's read.
-        _vault.Secrets["sinch-key-secret"] = _sinch.KeySecret;
+        Vault.Secrets["sinch-key-secret"] = Sinch.KeySecret;
         _clock.Advance(TimeSpan.FromSeconds(61));
         Assert.IsType<SendOutcome.Accepted>(await SendAsync());
     }
 
     private Task<SendOutcome> SendAsync() => _host.Get<SendService>().SendAsync(BinaryData.FromString(Message), CancellationToken.None);
 
-    private (int TokenRequests, int VaultReads) Counts() => (_sinch.TokenRequests.Count, _vault.ReadsOf("sinch-key-secret"));
+    private (int TokenRequests, int VaultReads) Counts() => (Sinch.TokenRequests.Count, Vault.ReadsOf("sinch-key-secret"));
 
     private static string BasicFor(string secret) =>
         "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{SinchSandbox.DefaultKeyId}:{secret}"));

@@ -11,31 +11,26 @@ namespace ConversationSender.IntegrationTests.Telemetry;
 
 /// <summary>The sender's instruments, read with <see cref="MetricCollector{T}"/> while real sends, queue messages and callbacks go through.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class MetricsTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class MetricsTests(AzuriteFixture azurite) : VaultedSandboxTest(SenderHost.ProjectId, SenderHost.AppId)
 {
     private readonly string _queueName = "metrics-" + Guid.NewGuid().ToString("N")[..12];
-    private SinchSandbox _sinch = null!;
-    private FakeKeyVaultServer _vault = null!;
     private SenderHost _host = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _sinch = await SinchSandbox.StartAsync();
-        _vault = await FakeKeyVaultServer.StartAsync();
-        SinchSecrets.Store(_vault, _sinch, SenderHost.ProjectId, SenderHost.AppId);
-        _vault.Secrets["sinch-webhook-secret"] = "whsec-metrics";
-        _host = SenderHost.CreateWithKeyVault(_sinch, _vault, settings =>
+        await base.InitializeAsync();
+        Vault.Secrets["sinch-webhook-secret"] = "whsec-metrics";
+        _host = SenderHost.CreateWithKeyVault(Sinch, Vault, settings =>
         {
             settings["SendQueueStorage"] = azurite.ConnectionString;
             settings["SendQueueName"] = _queueName;
         });
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         await _host.DisposeAsync();
-        await _vault.DisposeAsync();
-        await _sinch.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     [Fact]
@@ -89,7 +84,7 @@ public sealed class MetricsTests(AzuriteFixture azurite) : IAsyncLifetime
         };
 
         // No webhook secret anywhere: callbacks cannot be verified, so none is taken.
-        await using var unverifiable = SenderHost.Create(SenderHost.SettingsFor(_sinch));
+        await using var unverifiable = SenderHost.Create(SenderHost.SettingsFor(Sinch));
         using var unavailable = new MetricCollector<long>(unverifiable.Get<IMeterFactory>(), SenderMetrics.MeterName, "conversation_sender.callbacks");
         statuses.Add(await PostCallbackAsync(unverifiable, Report, signed: true));
 
