@@ -119,7 +119,8 @@ public sealed class KeyVaultCredentialTests() : VaultedSandboxTest("vault-projec
         Assert.Equal(2, Vault.ReadsOf("sinch-key-secret"));
 
         // The failed read is recorded when its answer lands, which under load may be after the vault counted it: each
-        // round moves past one more back-off, so the read after it comes whenever the failure was recorded.
+        // round moves past one more back-off, so the read after it comes whenever the failure was recorded. At least
+        // one more, not exactly one: the vault still fails, so under load two rounds' reads may land between looks.
         await Eventually.UntilResultAsync(
             async () =>
             {
@@ -127,7 +128,7 @@ public sealed class KeyVaultCredentialTests() : VaultedSandboxTest("vault-projec
                 await service.SendAsync(BinaryData.FromString(Message), CancellationToken.None);
                 return Vault.ReadsOf("sinch-key-secret");
             },
-            n => n == 3,
+            n => n >= 3,
             "a read after the back-off");
     }
 
