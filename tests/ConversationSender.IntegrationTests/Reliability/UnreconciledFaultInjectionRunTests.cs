@@ -15,7 +15,7 @@ namespace ConversationSender.IntegrationTests.Reliability;
 /// </summary>
 [Collection(FaultInjectionCollection.Name)]
 [Trait("Category", "Slow")]
-public sealed class FaultInjectionRunWithoutReconciliationTests(ITestOutputHelper output) : FaultRunTest
+public sealed class UnreconciledFaultInjectionRunTests(ITestOutputHelper output) : FaultRunTest
 {
     // The run with reconciliation unavailable: a quarter of the main run's size is enough to see every ambiguous kind.
     private static readonly int UnreconciledMessageCount = MessageCount / 4;
