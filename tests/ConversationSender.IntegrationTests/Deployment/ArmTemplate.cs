@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace ConversationSender.IntegrationTests.Deployment;
@@ -10,7 +9,7 @@ namespace ConversationSender.IntegrationTests.Deployment;
 /// template uses. What only Azure knows at deployment time (an endpoint, a client id, a connection string) becomes an
 /// <see cref="AzureValue"/>, which the caller maps to a local stand-in or refuses.
 /// </summary>
-internal sealed class ArmTemplate
+internal sealed partial class ArmTemplate
 {
     private readonly JsonObject _template;
     private readonly Dictionary<string, object?> _parameters;
@@ -103,73 +102,6 @@ internal sealed class ArmTemplate
 
     private sealed record ModuleOutput(object? Value);
 
-    private object? Call(string function, List<object?> args)
-    {
-        string S(int i) => Str(Materialize(args[i]));
-        long L(int i) => Materialize(args[i]) is long l ? l : long.Parse(S(i), CultureInfo.InvariantCulture);
-        switch (function.ToLowerInvariant())
-        {
-            case "parameters": return Parameter(S(0));
-            case "variables": return Variable(S(0));
-            case "format":
-                var format = S(0);
-                var values = args.Skip(1).Select(a => (object)Str(Materialize(a))).ToArray();
-                return string.Format(CultureInfo.InvariantCulture, format, values);
-            case "string": return Str(Materialize(args[0]));
-            case "tolower": return S(0).ToLowerInvariant();
-            case "padleft": return S(0).PadLeft((int)L(1), S(2)[0]);
-            case "div": return L(0) / L(1);
-            case "mul": return L(0) * L(1);
-            case "mod": return L(0) % L(1);
-            case "add": return L(0) + L(1);
-            case "sub": return L(0) - L(1);
-            case "max": return args.Select((_, i) => L(i)).Max();
-            case "min": return args.Select((_, i) => L(i)).Min();
-            case "true": return true;
-            case "false": return false;
-            case "null": return null;
-            case "not": return !(bool)Materialize(args[0])!;
-            case "and": return args.All(a => (bool)Materialize(a)!);
-            case "or": return args.Any(a => (bool)Materialize(a)!);
-            case "equals": return Equals(Materialize(args[0]), Materialize(args[1]));
-            case "if": return (bool)Materialize(args[0])! ? args[1] : args[2];
-            case "empty": return Materialize(args[0]) switch { null => true, string s => s.Length == 0, System.Collections.ICollection c => c.Count == 0, _ => false };
-            case "createobject":
-                var created = new Dictionary<string, object?>();
-                for (var i = 0; i + 1 < args.Count; i += 2)
-                {
-                    created[S(i)] = args[i + 1];
-                }
-
-                return created;
-            case "createarray": return args.ToList();
-            case "union":
-                var union = new Dictionary<string, object?>();
-                foreach (var part in args.Cast<Dictionary<string, object?>>())
-                {
-                    foreach (var (k, v) in part)
-                    {
-                        union[k] = v;
-                    }
-                }
-
-                return union;
-            case "uniquestring": return "uniq" + Math.Abs(string.Join('|', args.Select(a => Str(Materialize(a)))).GetHashCode(StringComparison.Ordinal) % 100000).ToString(CultureInfo.InvariantCulture);
-            case "guid": return Guid.Empty.ToString();
-            case "subscription": return new Dictionary<string, object?> { ["id"] = "/subscriptions/sub", ["subscriptionId"] = "sub" };
-            case "tenant": return new Dictionary<string, object?> { ["tenantId"] = "tenant" };
-            case "resourcegroup": return new Dictionary<string, object?> { ["id"] = "/subscriptions/sub/resourceGroups/rg", ["name"] = "rg", ["location"] = "here" };
-            case "resourceid" or "subscriptionresourceid":
-                var first = args.FindIndex(a => Materialize(a) is string s && s.Contains('/', StringComparison.Ordinal) && !s.StartsWith('/'));
-                return new ResourceId(S(first), args.Skip(first + 1).Select(a => Str(Materialize(a))).ToList());
-            case "extensionresourceid": return new ResourceId(S(1), args.Skip(2).Select(a => Str(Materialize(a))).ToList());
-            case "reference":
-                var target = args[0] as ResourceId ?? throw new InvalidOperationException("reference() of something other than a resourceId().");
-                return new Reference(target.Type, string.Join('/', target.Names), []);
-            default: throw new NotSupportedException($"ARM function {function}() is not understood by this test; teach it.");
-        }
-    }
-
     private object? Access(object? value, string member) => value switch
     {
         Reference { Type: "Microsoft.Resources/deployments", Path: [] } r when member == "outputs" => r with { Path = ["outputs"] },
@@ -179,127 +111,4 @@ internal sealed class ArmTemplate
         Dictionary<string, object?> d => d.TryGetValue(member, out var v) ? v : throw new KeyNotFoundException($"No property '{member}'."),
         _ => throw new InvalidOperationException($"Cannot read '{member}' of {value?.GetType().Name ?? "null"}."),
     };
-
-    private sealed class Parser(string text, ArmTemplate template)
-    {
-        private int _at;
-
-        public object? ParseAll()
-        {
-            var value = ParseExpression();
-            SkipSpace();
-            return _at == text.Length ? value : throw Error("trailing text");
-        }
-
-        private object? ParseExpression()
-        {
-            SkipSpace();
-            object? value;
-            if (text[_at] == '\'')
-            {
-                value = ParseString();
-            }
-            else if (char.IsDigit(text[_at]) || text[_at] == '-')
-            {
-                var start = _at++;
-                while (_at < text.Length && char.IsDigit(text[_at]))
-                {
-                    _at++;
-                }
-
-                value = long.Parse(text[start.._at], CultureInfo.InvariantCulture);
-            }
-            else
-            {
-                var start = _at;
-                while (_at < text.Length && (char.IsLetterOrDigit(text[_at]) || text[_at] == '_'))
-                {
-                    _at++;
-                }
-
-                var name = text[start.._at];
-                Expect('(');
-                var args = new List<object?>();
-                SkipSpace();
-                while (text[_at] != ')')
-                {
-                    args.Add(ParseExpression());
-                    SkipSpace();
-                    if (text[_at] == ',')
-                    {
-                        _at++;
-                    }
-                }
-
-                _at++;
-                value = template.Call(name, args);
-            }
-
-            while (_at < text.Length && (text[_at] == '.' || text[_at] == '['))
-            {
-                if (text[_at++] == '.')
-                {
-                    var start = _at;
-                    while (_at < text.Length && (char.IsLetterOrDigit(text[_at]) || text[_at] == '_'))
-                    {
-                        _at++;
-                    }
-
-                    value = template.Access(value, text[start.._at]);
-                }
-                else
-                {
-                    var index = ParseExpression();
-                    Expect(']');
-                    value = index is long i ? ((List<object?>)value!)[(int)i] : template.Access(value, Str(template.Materialize(index)));
-                }
-            }
-
-            return value;
-        }
-
-        private string ParseString()
-        {
-            var result = new StringBuilder();
-            _at++;
-            while (true)
-            {
-                if (text[_at] == '\'')
-                {
-                    if (_at + 1 < text.Length && text[_at + 1] == '\'')
-                    {
-                        result.Append('\'');
-                        _at += 2;
-                        continue;
-                    }
-
-                    _at++;
-                    return result.ToString();
-                }
-
-                result.Append(text[_at++]);
-            }
-        }
-
-        private void Expect(char c)
-        {
-            SkipSpace();
-            if (_at >= text.Length || text[_at] != c)
-            {
-                throw Error($"expected '{c}'");
-            }
-
-            _at++;
-        }
-
-        private void SkipSpace()
-        {
-            while (_at < text.Length && text[_at] == ' ')
-            {
-                _at++;
-            }
-        }
-
-        private InvalidOperationException Error(string what) => new($"ARM expression: {what} at {_at} in [{text}]");
-    }
 }
