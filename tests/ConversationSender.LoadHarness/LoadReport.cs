@@ -47,7 +47,7 @@ internal static class LoadReport
 
         if (queueRun is not null)
         {
-            report.AppendLine(CultureInfo.InvariantCulture, $"- Queue run: {queueRun.Messages} messages from Azurite through the queue function (16 at a time, defaults: idempotency and status recording on): {queueRun.PerSecond:F0} msg/s, p50 {queueRun.Percentile(0.5):F1} ms, p99 {queueRun.Percentile(0.99):F1} ms per message, {queueRun.Failures} failures; the product's own storage requests per message: {storageRequests.TableWrites / (double)queueRun.Messages:F2} table writes, {storageRequests.TableReads / (double)queueRun.Messages:F2} table reads, {storageRequests.QueueRequests / (double)queueRun.Messages:F2} queue requests (the host's receive and delete not included).");
+            report.AppendLine(CultureInfo.InvariantCulture, $"- Queue run: {queueRun.Messages} messages from Azurite through the queue function (16 at a time, defaults: idempotency, status recording and the opt-out check on): {queueRun.PerSecond:F0} msg/s, p50 {queueRun.Percentile(0.5):F1} ms, p99 {queueRun.Percentile(0.99):F1} ms per message, {queueRun.Failures} failures; the product's own storage requests per message: {storageRequests.TableWrites / (double)queueRun.Messages:F2} table writes, {storageRequests.TableReads / (double)queueRun.Messages:F2} table reads, {storageRequests.QueueRequests / (double)queueRun.Messages:F2} queue requests (the host's receive and delete not included).");
         }
 
         return report.ToString();

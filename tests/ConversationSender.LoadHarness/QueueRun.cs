@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace ConversationSender.LoadHarness;
 
 /// <summary>
-/// The queue path with the product's defaults (status recording on): messages from Azurite through the queue function,
+/// The queue path with the product's defaults (status recording and the opt-out check on): messages from Azurite through the queue function,
 /// 16 at a time, the product's own storage requests counted on the wire.
 /// </summary>
 internal static class QueueRun
@@ -19,7 +19,7 @@ internal static class QueueRun
 
     public static async Task<RunResult> RunAsync(SendRig rig, int count, StorageRequestCounter counter)
     {
-        await using var provider = rig.BuildProvider(rig.WithStatusRecording(), counter);
+        await using var provider = rig.BuildProvider(rig.WithProductDefaults(), counter);
         var queueRun = await RunQueueAsync(provider, rig.Azurite!.ConnectionString, count, rig.Body, counter);
         Console.WriteLine($"queue: {queueRun.PerSecond:F0}/s; per message {counter.TableWrites / (double)queueRun.Messages:F2} table writes, {counter.TableReads / (double)queueRun.Messages:F2} table reads, {counter.QueueRequests / (double)queueRun.Messages:F2} queue requests");
         return queueRun;

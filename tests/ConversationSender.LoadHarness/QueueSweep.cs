@@ -6,11 +6,13 @@ using Azure.Core;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using ConversationSender.Functions;
+using ConversationSender.RateLimiting;
 using ConversationSender.Sandbox;
 using ConversationSender.Storage;
 using ConversationSender.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace ConversationSender.LoadHarness;
 
@@ -40,6 +42,7 @@ internal static class QueueSweep
 
         var rows = new List<string>();
         var limited = "";
+        var budgetWaits = "";
         foreach (var latency in Latencies)
         {
             sandbox.DefaultSendResponse = FakeResponse.Slow(latency);
@@ -49,14 +52,19 @@ internal static class QueueSweep
                 var run = await RunOneAsync(sandbox, azuriteConnectionString, batchSize, threshold, messages, budget: 100_000);
                 rows.Add(Row(latency, batchSize, threshold, "off", run));
                 Console.WriteLine(rows[^1]);
+                if (latency == Latencies[^1] && (batchSize, threshold) == (16, 8))
+                {
+                    // The product's default budget, the instance alone, right after its unlimited twin (Azurite grows
+                    // with every run, so rows far apart in time differ for that alone): its lease loop takes the
+                    // fleet's partitions as on Azure.
+                    var defaults = await RunOneAsync(sandbox, azuriteConnectionString, 16, 8, 600, budget: 750);
+                    limited = Row(latency, 16, 8, "750/s (default budget, alone)", defaults);
+                    Console.WriteLine(limited);
+                    budgetWaits = string.Create(CultureInfo.InvariantCulture,
+                        $"In the last row (run right after the 300 ms 16 + 8 row above) the instance started at the static share ({StaticShare(750):F1}/s: 750 ÷ 40 instances ÷ 2 groups); its lease loop then held {defaults.Budget.Held} partitions ({defaults.Budget.Rate:F1}/s), {defaults.Budget.HeldFrom:F1} s into the run (the warm-up send made the instance busy before the run began). At most {defaults.Budget.MostWaiting} sends waited for the budget at once.");
+                }
             }
         }
-
-        // The product's default budget, the instance alone at its static share (no lease loop in this harness).
-        sandbox.DefaultSendResponse = FakeResponse.Slow(Latencies[^1]);
-        var defaults = await RunOneAsync(sandbox, azuriteConnectionString, 16, 8, 600, budget: 750);
-        limited = Row(Latencies[^1], 16, 8, "750/s (default budget, alone)", defaults);
-        Console.WriteLine(limited);
 
         var report = new StringBuilder();
         report.AppendLine(GeneratedDocSection.MachineLine());
@@ -71,6 +79,8 @@ internal static class QueueSweep
         }
 
         report.AppendLine(limited);
+        report.AppendLine();
+        report.AppendLine(budgetWaits);
         return report.ToString();
     }
 
@@ -85,6 +95,7 @@ internal static class QueueSweep
         settings["Sinch:RequestsPerSecondBudget"] = budget.ToString(CultureInfo.InvariantCulture);
         settings["SendQueueStorage"] = connectionString;
         settings["SendQueueName"] = queueName;
+        settings["Sinch:RateBudgetContainer"] = queueName; // each run's leases its own: no partitions held by an earlier run
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         await using var provider = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration)
             .AddSingleton<TokenCredential>(new FakeTokenCredential()).AddSenderServices(configuration).BuildServiceProvider();
@@ -93,6 +104,13 @@ internal static class QueueSweep
         await producer.CreateIfNotExistsAsync();
         var body = BinaryData.FromString("""{ "to": { "channel": "SMS", "identity": "+46701234567" }, "text": "Your code is 123456" }""");
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, ct) => await producer.SendMessageAsync(body, cancellationToken: ct));
+
+        // As the Functions host runs them beside the trigger: the warm-up and the fleet budget's lease loop.
+        var hosted = provider.GetServices<IHostedService>().ToList();
+        foreach (var service in hosted)
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
 
         var function = ActivatorUtilities.CreateInstance<SendMessageQueueFunction>(provider);
         var raw = new QueueClient(connectionString, queueName);
@@ -107,8 +125,15 @@ internal static class QueueSweep
         var running = new List<Task>();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
+        var sendBudget = provider.GetRequiredService<SendBudget>();
+        var share = provider.GetRequiredService<FleetShare>();
+        double? heldFrom = null;
+        var mostWaiting = 0;
         while (Volatile.Read(ref done) < count)
         {
+            heldFrom ??= sendBudget.Ceiling > StaticShare(budget) ? clock.Elapsed.TotalSeconds : null;
+            mostWaiting = Math.Max(mostWaiting, sendBudget.Waiting);
+
             while (Volatile.Read(ref inFlight) > threshold)
             {
                 await finished.WaitAsync();
@@ -140,15 +165,27 @@ internal static class QueueSweep
 
         await Task.WhenAll(running);
         clock.Stop();
+        var seen = new BudgetSeen(share.Held, sendBudget.Ceiling, heldFrom ?? double.NaN, mostWaiting); // before the leases go back
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        foreach (var service in hosted)
+        {
+            await service.StopAsync(CancellationToken.None); // gives the leases back
+        }
+
         var sorted = latencies.Order().ToArray();
         return new SweepResult(
             count / clock.Elapsed.TotalSeconds,
             LoadRunner.Percentile(sorted, 0.5),
             LoadRunner.Percentile(sorted, 0.99),
             cpu.TotalMilliseconds / count,
-            Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0);
+            Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0,
+            seen);
     }
 
-    private sealed record SweepResult(double PerSecond, double P50, double P99, double CpuMsPerMessage, double WorkingSetMb);
+    private static double StaticShare(double budget) => new RateBudgetOptions { RequestsPerSecondBudget = budget }.StaticShare;
+
+    private sealed record SweepResult(double PerSecond, double P50, double P99, double CpuMsPerMessage, double WorkingSetMb, BudgetSeen Budget);
+
+    /// <summary>The fleet budget as the run saw it: partitions held at the end, the rate, when it first passed the static share, the most sends waiting.</summary>
+    private sealed record BudgetSeen(int Held, double Rate, double HeldFrom, int MostWaiting);
 }
