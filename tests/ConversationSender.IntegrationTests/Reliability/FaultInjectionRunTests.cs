@@ -33,27 +33,15 @@ public sealed partial class FaultInjectionRunTests(ITestOutputHelper output) : F
         // Slow answers come well after the attempt timeout, and the timeout is far above a normal answer even on a
         // loaded machine: only the injected stalls time out, never a send that was merely slow to be scheduled.
         sinch.SlowDelay = TimeSpan.FromSeconds(5);
-        var faultRandom = new Random(4711);
-        sinch.FaultPlan = () =>
-        {
-            double roll;
-            lock (faultRandom)
-            {
-                roll = faultRandom.NextDouble();
-            }
-
-            return roll switch
-            {
-                < 0.04 => SinchFault.RateLimitedWithRetryAfter,
-                < 0.07 => SinchFault.RateLimitedWithoutRetryAfter,
-                < 0.11 => SinchFault.Unavailable,
-                < 0.14 => SinchFault.ServerErrorAfterProcessing,
-                < 0.15 => SinchFault.SlowAfterProcessing,
-                < 0.16 => SinchFault.DropBeforeProcessing,
-                < 0.17 => SinchFault.DropAfterProcessing,
-                _ => SinchFault.None,
-            };
-        };
+        sinch.FaultPlan = RandomFaults(
+            4711,
+            (0.04, SinchFault.RateLimitedWithRetryAfter),
+            (0.07, SinchFault.RateLimitedWithoutRetryAfter),
+            (0.11, SinchFault.Unavailable),
+            (0.14, SinchFault.ServerErrorAfterProcessing),
+            (0.15, SinchFault.SlowAfterProcessing),
+            (0.16, SinchFault.DropBeforeProcessing),
+            (0.17, SinchFault.DropAfterProcessing));
 
         const string queueName = "fault-run";
         await using var host = SenderHost.CreateWithKeyVault(sinch, vault, settings => ConfigureForFaultRun(settings, azurite.ConnectionString, queueName), MidSendCrash.AddTo);

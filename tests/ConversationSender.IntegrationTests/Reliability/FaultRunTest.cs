@@ -37,6 +37,33 @@ public abstract class FaultRunTest
         settings["SendQueue:RetryMaxDelay"] = "00:00:02";
     }
 
+    /// <summary>
+    /// Sinch's faults drawn at random from a fixed seed (the same run each time): each send draws once and meets the
+    /// first fault whose share it falls under, or none. The shares are cumulative, as in <c>roll &lt; 0.04</c>.
+    /// </summary>
+    protected static Func<SinchFault> RandomFaults(int seed, params (double Below, SinchFault Fault)[] shares)
+    {
+        var random = new Random(seed);
+        return () =>
+        {
+            double roll;
+            lock (random)
+            {
+                roll = random.NextDouble();
+            }
+
+            foreach (var (below, fault) in shares)
+            {
+                if (roll < below)
+                {
+                    return fault;
+                }
+            }
+
+            return SinchFault.None;
+        };
+    }
+
     protected static string MessageFor(int i)
     {
         var id = $"fault-{i:D5}";

@@ -30,26 +30,14 @@ public sealed class UnreconciledFaultInjectionRunTests(ITestOutputHelper output)
         SinchSecrets.Store(vault, sinch, "fault-project", "01FAULTAPP0000000000000001");
         sinch.SlowDelay = TimeSpan.FromSeconds(5);
         sinch.FailListing(int.MaxValue);
-        var faultRandom = new Random(815);
-        sinch.FaultPlan = () =>
-        {
-            double roll;
-            lock (faultRandom)
-            {
-                roll = faultRandom.NextDouble();
-            }
-
-            return roll switch
-            {
-                < 0.03 => SinchFault.RateLimitedWithRetryAfter,
-                < 0.06 => SinchFault.Unavailable,
-                < 0.09 => SinchFault.ServerErrorAfterProcessing,
-                < 0.10 => SinchFault.SlowAfterProcessing,
-                < 0.13 => SinchFault.DropBeforeProcessing,
-                < 0.16 => SinchFault.DropAfterProcessing,
-                _ => SinchFault.None,
-            };
-        };
+        sinch.FaultPlan = RandomFaults(
+            815,
+            (0.03, SinchFault.RateLimitedWithRetryAfter),
+            (0.06, SinchFault.Unavailable),
+            (0.09, SinchFault.ServerErrorAfterProcessing),
+            (0.10, SinchFault.SlowAfterProcessing),
+            (0.13, SinchFault.DropBeforeProcessing),
+            (0.16, SinchFault.DropAfterProcessing));
 
         const string queueName = "fault-run-unreconciled";
         await using var host = SenderHost.CreateWithKeyVault(sinch, vault, settings => ConfigureForFaultRun(settings, azurite.ConnectionString, queueName));
