@@ -29,7 +29,6 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _held = new();
     private int _challenges;
     private int _refused;
-    private int _port;
     private LoopbackServer _server = null!;
 
     private readonly bool _ownsCertificate;
@@ -66,8 +65,7 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
         var certificate = sharedCertificate ?? LoopbackCertificate.Create(HostName);
         var server = new FakeKeyVaultServer(certificate, ownsCertificate: sharedCertificate is null);
         server._server = await LoopbackServer.StartAsync(app => app.Run(server.HandleAsync), certificate);
-        server._port = server._server.BaseUrl.Port;
-        server.VaultUri = new Uri($"https://{HostName}:{server._port}/");
+        server.VaultUri = new Uri($"https://{HostName}:{server._server.BaseUrl.Port}/");
         return server;
     }
 
@@ -89,7 +87,7 @@ public sealed partial class FakeKeyVaultServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         // Key Vault serves a vault only under its own name: a client that lost the name would be refused there too.
-        if (context.Request.Host.Value != $"{HostName}:{_port}")
+        if (context.Request.Host.Value != $"{HostName}:{_server.BaseUrl.Port}")
         {
             Interlocked.Increment(ref _refused);
             context.Response.StatusCode = 400;

@@ -9,12 +9,10 @@ namespace ConversationSender.IntegrationTests.Deployment;
 /// </summary>
 public sealed partial class FunctionAppTemplateTests : InfraTemplateTest
 {
-    private static readonly Lazy<Task<JsonObject>> Compiled = new(CompiledInfra.MainAsync);
-
     [Fact]
     public async Task The_function_app_is_flex_consumption_linux_dotnet_10_https_only()
     {
-        var resources = AllResources(await Compiled.Value);
+        var resources = AllResources(await CompiledInfra.MainAsync());
         var plan = Single(resources, "Microsoft.Web/serverfarms");
         var site = Single(resources, "Microsoft.Web/sites");
 
@@ -51,7 +49,7 @@ public sealed partial class FunctionAppTemplateTests : InfraTemplateTest
     [Fact]
     public async Task The_site_sets_nothing_on_the_flex_consumption_deprecation_list()
     {
-        var resources = AllResources(await Compiled.Value);
+        var resources = AllResources(await CompiledInfra.MainAsync());
         var site = Single(resources, "Microsoft.Web/sites")["properties"]!.AsObject();
         var settings = Single(resources, "Microsoft.Web/sites/config")["properties"]!.AsObject();
         var names = site.Select(p => p.Key).Concat(site["siteConfig"]!.AsObject().Select(p => p.Key)).Concat(settings.Select(p => p.Key)).ToList();
@@ -63,7 +61,7 @@ public sealed partial class FunctionAppTemplateTests : InfraTemplateTest
     [Fact]
     public async Task The_app_settings_connect_with_the_identity_and_set_every_setting_without_a_default()
     {
-        var settings = Single(AllResources(await Compiled.Value), "Microsoft.Web/sites/config")["properties"]!.AsObject();
+        var settings = Single(AllResources(await CompiledInfra.MainAsync()), "Microsoft.Web/sites/config")["properties"]!.AsObject();
         var readme = File.ReadAllLines(RepositoryRoot.File("docs", "settings.md"));
         var table = readme.Select(l => SettingRow().Match(l)).Where(m => m.Success).ToDictionary(m => m.Groups["name"].Value, m => m.Groups["default"].Value.Trim());
 
@@ -89,7 +87,7 @@ public sealed partial class FunctionAppTemplateTests : InfraTemplateTest
     public async Task Instance_size_and_concurrency_are_the_measured_ones()
     {
         // docs/performance.md, "Queue settings": 48 messages in flight per instance, ~160 MB of working set.
-        var main = new ArmTemplate(await Compiled.Value, new Dictionary<string, object?> { ["environmentName"] = "scale", ["location"] = "swedencentral" }, v => v.ToString());
+        var main = new ArmTemplate(await CompiledInfra.MainAsync(), new Dictionary<string, object?> { ["environmentName"] = "scale", ["location"] = "swedencentral" }, v => v.ToString());
         var app = main.Module("app");
         var site = (Dictionary<string, object?>)app.Evaluate(app.Resource("Microsoft.Web/sites")["properties"])!;
         var scale = (Dictionary<string, object?>)((Dictionary<string, object?>)site["functionAppConfig"]!)["scaleAndConcurrency"]!;

@@ -7,8 +7,6 @@ namespace ConversationSender.IntegrationTests.Deployment;
 /// </summary>
 public sealed class InfraBuildTests : InfraTemplateTest
 {
-    private static readonly Lazy<Task<JsonObject>> Compiled = new(CompiledInfra.MainAsync);
-
     [Fact]
     public async Task Bicep_builds_without_warnings()
     {
@@ -42,9 +40,9 @@ public sealed class InfraBuildTests : InfraTemplateTest
     [Fact]
     public async Task Only_the_site_carries_the_azd_service_tag()
     {
-        var main = new ArmTemplate(await Compiled.Value, new Dictionary<string, object?> { ["environmentName"] = "tags", ["location"] = "swedencentral" }, v => v.ToString());
+        var main = new ArmTemplate(await CompiledInfra.MainAsync(), new Dictionary<string, object?> { ["environmentName"] = "tags", ["location"] = "swedencentral" }, v => v.ToString());
         var tagged = new List<string>();
-        foreach (var module in AllDeployments(await Compiled.Value).Select(d => d["name"]!.GetValue<string>()))
+        foreach (var module in AllDeployments(await CompiledInfra.MainAsync()).Select(d => d["name"]!.GetValue<string>()))
         {
             var template = main.Module(module);
             tagged.AddRange(template.Resources()

@@ -4,8 +4,7 @@ namespace ConversationSender.IntegrationTests.Deployment;
 
 /// <summary>
 /// What the tests of the compiled infra/ template share: queries over its resources, nested deployments and
-/// parameters. Each test class holds its own copy of the template (<c>Compiled</c>), so that classes running in
-/// parallel never read the same JSON nodes.
+/// parameters. Each reads its own copy of the template (<see cref="CompiledInfra.MainAsync"/>, built once per run).
 /// </summary>
 public abstract class InfraTemplateTest
 {

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace ConversationSender.IntegrationTests.Deployment;
 
 /// <summary>
@@ -8,8 +6,6 @@ namespace ConversationSender.IntegrationTests.Deployment;
 /// </summary>
 public sealed class KeyVaultTemplateTests : InfraTemplateTest
 {
-    private static readonly Lazy<Task<JsonObject>> Compiled = new(CompiledInfra.MainAsync);
-
     [Theory]
     [InlineData("", null, null)]
     [InlineData("", "dev", null)]
@@ -24,7 +20,7 @@ public sealed class KeyVaultTemplateTests : InfraTemplateTest
             parameters["environmentType"] = environmentType;
         }
 
-        var keyVault = new ArmTemplate(await Compiled.Value, parameters, v => v.ToString()).Module("keyvault");
+        var keyVault = new ArmTemplate(await CompiledInfra.MainAsync(), parameters, v => v.ToString()).Module("keyvault");
         var properties = (Dictionary<string, object?>)keyVault.Evaluate(keyVault.Resource("Microsoft.KeyVault/vaults")["properties"])!;
 
         // Azure refuses enablePurgeProtection=false on a vault that once had it on; absent is the only safe "off".
@@ -35,7 +31,7 @@ public sealed class KeyVaultTemplateTests : InfraTemplateTest
     [Fact]
     public async Task The_five_secrets_are_seeded_from_secure_parameters_only_when_given()
     {
-        var compiled = await Compiled.Value;
+        var compiled = await CompiledInfra.MainAsync();
         var names = new Dictionary<string, string>
         {
             ["sinchProjectId"] = "sinch-project-id",

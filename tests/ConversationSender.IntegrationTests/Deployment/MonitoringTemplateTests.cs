@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace ConversationSender.IntegrationTests.Deployment;
@@ -8,12 +7,10 @@ namespace ConversationSender.IntegrationTests.Deployment;
 /// </summary>
 public sealed class MonitoringTemplateTests : InfraTemplateTest
 {
-    private static readonly Lazy<Task<JsonObject>> Compiled = new(CompiledInfra.MainAsync);
-
     [Fact]
     public async Task Key_vault_audit_events_and_storage_data_access_go_to_log_analytics()
     {
-        var main = MainWith(await Compiled.Value, new());
+        var main = MainWith(await CompiledInfra.MainAsync(), new());
         var keyVault = main.Module("keyvault");
         var storage = main.Module("storage");
 
@@ -37,7 +34,7 @@ public sealed class MonitoringTemplateTests : InfraTemplateTest
     [InlineData("ops@example.com", 1)]
     public async Task Alerts_cover_dead_letters_poison_failures_misconfiguration_and_errors_and_mail_the_operator(string email, int receivers)
     {
-        var compiled = await Compiled.Value;
+        var compiled = await CompiledInfra.MainAsync();
         var main = MainWith(compiled, new() { ["alertEmail"] = email });
         var alerts = main.Module("alerts");
         var template = AllDeployments(compiled).Single(d => d["name"]!.GetValue<string>() == "alerts")["properties"]!["template"]!;

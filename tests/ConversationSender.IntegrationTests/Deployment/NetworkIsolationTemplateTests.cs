@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace ConversationSender.IntegrationTests.Deployment;
 
 /// <summary>
@@ -8,14 +6,12 @@ namespace ConversationSender.IntegrationTests.Deployment;
 /// </summary>
 public sealed class NetworkIsolationTemplateTests : InfraTemplateTest
 {
-    private static readonly Lazy<Task<JsonObject>> Compiled = new(CompiledInfra.MainAsync);
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Key_vault_and_storage_accept_public_traffic_only_without_network_isolation(bool vnetEnabled)
     {
-        var main = MainWith(await Compiled.Value, new() { ["vnetEnabled"] = vnetEnabled });
+        var main = MainWith(await CompiledInfra.MainAsync(), new() { ["vnetEnabled"] = vnetEnabled });
         var keyVault = main.Module("keyvault");
         var vault = (Dictionary<string, object?>)keyVault.Evaluate(keyVault.Resource("Microsoft.KeyVault/vaults")["properties"])!;
         var storageModule = main.Module("storage");
@@ -37,7 +33,7 @@ public sealed class NetworkIsolationTemplateTests : InfraTemplateTest
     [InlineData(true)]
     public async Task Network_isolation_integrates_the_app_and_puts_storage_and_the_vault_behind_private_endpoints(bool vnetEnabled)
     {
-        var compiled = await Compiled.Value;
+        var compiled = await CompiledInfra.MainAsync();
         var main = MainWith(compiled, new() { ["vnetEnabled"] = vnetEnabled });
         var networkDeployment = AllDeployments(compiled).Single(d => d["name"]!.GetValue<string>() == "network");
         var app = main.Module("app");

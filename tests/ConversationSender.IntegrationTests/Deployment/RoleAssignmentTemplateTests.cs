@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace ConversationSender.IntegrationTests.Deployment;
@@ -9,8 +8,6 @@ namespace ConversationSender.IntegrationTests.Deployment;
 /// </summary>
 public sealed partial class RoleAssignmentTemplateTests : InfraTemplateTest
 {
-    private static readonly Lazy<Task<JsonObject>> Compiled = new(CompiledInfra.MainAsync);
-
     private static readonly Dictionary<string, string> RoleIds = new()
     {
         ["Storage Blob Data Owner"] = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
@@ -27,7 +24,7 @@ public sealed partial class RoleAssignmentTemplateTests : InfraTemplateTest
     [InlineData("prod", false)]
     public async Task The_deploying_user_gets_roles_only_in_a_dev_environment_and_only_what_trying_the_app_needs(string? environmentType, bool granted)
     {
-        var compiled = await Compiled.Value;
+        var compiled = await CompiledInfra.MainAsync();
         var main = MainWith(compiled, environmentType is null ? new() : new() { ["environmentType"] = environmentType });
         var rbac = main.Module("rbac");
 
@@ -46,7 +43,7 @@ public sealed partial class RoleAssignmentTemplateTests : InfraTemplateTest
     [Fact]
     public async Task The_app_identity_gets_least_privilege_roles_on_the_right_scopes()
     {
-        var rbac = AllDeployments(await Compiled.Value).Single(d => d["name"]!.GetValue<string>() == "rbac")["properties"]!["template"]!;
+        var rbac = AllDeployments(await CompiledInfra.MainAsync()).Single(d => d["name"]!.GetValue<string>() == "rbac")["properties"]!["template"]!;
         var roles = rbac["variables"]!["roles"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
         var storageRoles = rbac["variables"]!["storageRoles"]!.AsArray().Select(r => roles[RoleReference().Match(r!.GetValue<string>()).Groups[1].Value]).ToList();
         var granted = new HashSet<(string Principal, string Scope, string Role)>();

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace ConversationSender.IntegrationTests.Deployment;
 
 /// <summary>
@@ -8,12 +6,10 @@ namespace ConversationSender.IntegrationTests.Deployment;
 /// </summary>
 public sealed class StorageTemplateTests : InfraTemplateTest
 {
-    private static readonly Lazy<Task<JsonObject>> Compiled = new(CompiledInfra.MainAsync);
-
     [Fact]
     public async Task No_keys_or_storage_connection_strings_anywhere()
     {
-        var text = (await Compiled.Value).ToJsonString();
+        var text = (await CompiledInfra.MainAsync()).ToJsonString();
 
         foreach (var forbidden in new[] { "listKeys", "AccountKey", "listConnectionStrings", "SharedAccessSignature", "UseDevelopmentStorage" })
         {
@@ -24,7 +20,7 @@ public sealed class StorageTemplateTests : InfraTemplateTest
     [Fact]
     public async Task Storage_refuses_shared_keys_public_blobs_and_old_tls()
     {
-        var account = Single(AllResources(await Compiled.Value), "Microsoft.Storage/storageAccounts")["properties"]!;
+        var account = Single(AllResources(await CompiledInfra.MainAsync()), "Microsoft.Storage/storageAccounts")["properties"]!;
 
         Assert.False(account["allowSharedKeyAccess"]!.GetValue<bool>());
         Assert.False(account["allowBlobPublicAccess"]!.GetValue<bool>());
@@ -35,7 +31,7 @@ public sealed class StorageTemplateTests : InfraTemplateTest
     [Fact]
     public async Task The_send_queue_its_poison_and_dead_letter_queues_and_the_idempotency_table_exist()
     {
-        var resources = AllResources(await Compiled.Value);
+        var resources = AllResources(await CompiledInfra.MainAsync());
         var queues = Single(resources, "Microsoft.Storage/storageAccounts/queueServices/queues")["name"]!.GetValue<string>();
         var tables = resources.Where(r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts/tableServices/tables").Select(t => t["name"]!.GetValue<string>()).ToList();
 
@@ -44,8 +40,8 @@ public sealed class StorageTemplateTests : InfraTemplateTest
         Assert.Contains("-failed", queues, StringComparison.Ordinal);
         Assert.Contains(tables, t => t.Contains("idempotencyTableName", StringComparison.Ordinal));
         Assert.Contains(tables, t => t.Contains("statusTableName", StringComparison.Ordinal));
-        var storageModule = AllDeployments(await Compiled.Value).Single(d => d["name"]!.GetValue<string>() == "storage");
+        var storageModule = AllDeployments(await CompiledInfra.MainAsync()).Single(d => d["name"]!.GetValue<string>() == "storage");
         Assert.Equal("sendidempotency", storageModule["properties"]!["parameters"]!["idempotencyTableName"]!["value"]!.GetValue<string>());
-        Assert.Equal("outbound-messages", (await Compiled.Value)["parameters"]!["sendQueueName"]!["defaultValue"]!.GetValue<string>());
+        Assert.Equal("outbound-messages", (await CompiledInfra.MainAsync())["parameters"]!["sendQueueName"]!["defaultValue"]!.GetValue<string>());
     }
 }
